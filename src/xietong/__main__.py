@@ -1,0 +1,3 @@
+from xietong.cli.app import main
+
+main()

@@ -1,0 +1,304 @@
+"""The Python API of xietong; the CLI is a thin skin over it.
+
+    >>> from xietong.api import Ecosystem
+    >>> eco = Ecosystem("park.db")            # or "postgresql://user@host/db"
+    >>> eco.import_demo()
+    >>> eco.profile("模速空间").attributes
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, inspect
+
+from xietong.ingest.errors import InputError, ValidationReport
+from xietong.model.records import Record
+from xietong.store import curation, queries
+from xietong.store.engine import (
+    StoreError,
+    current_revision,
+    head_revision,
+    make_engine,
+    resolve_url,
+    upgrade,
+)
+from xietong.store.writer import ImportSummary, SourceSpec, import_records
+
+Progress = Callable[[int], None]
+
+
+class NotFound(LookupError):
+    """No entity by that name; ``suggestions`` holds the closest names."""
+
+    def __init__(self, text: str, suggestions: list[queries.EntityHit]) -> None:
+        hint = f"; did you mean {', '.join(h.name for h in suggestions[:5])}?" if suggestions else ""
+        super().__init__(f"no entity named {text!r}{hint}")
+        self.suggestions = suggestions
+
+
+class Ambiguous(LookupError):
+    def __init__(self, text: str, hits: list[queries.EntityHit]) -> None:
+        listed = ", ".join(f"{h.name} [{h.type} #{h.id}]" for h in hits[:8])
+        super().__init__(f"{text!r} names {len(hits)} entities: {listed}; use the id")
+        self.hits = hits
+
+
+class ImportRejected(Exception):
+    """The input has errors; nothing was written. ``report`` lists every one."""
+
+    def __init__(self, report: ValidationReport) -> None:
+        errors = report.errors
+        first = errors[0].render() if errors else ""
+        more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
+        super().__init__(f"{first}{more}; nothing was imported")
+        self.report = report
+
+
+@dataclass(slots=True)
+class ImportResult:
+    summary: ImportSummary
+    report: ValidationReport = field(default_factory=ValidationReport)
+
+    def to_dict(self) -> dict[str, Any]:
+        s = self.summary
+        return {
+            "source": s.source, "records": s.records, "added": s.added, "removed": s.removed,
+            "merged": s.merged, "queued_for_review": s.queued_for_review,
+            "replaced": s.replaced, "dry_run": s.dry_run, "unchanged": s.unchanged,
+            "warnings": [i.render() for i in self.report.warnings],
+        }
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class Ecosystem:
+    """One ecosystem graph in one store (a SQLite file by default, or PostgreSQL)."""
+
+    def __init__(self, db: str | os.PathLike[str] | None = None, *, create: bool = True) -> None:
+        self.url = resolve_url(db)
+        if self.url.startswith("sqlite:///") and not create:
+            path = Path(self.url.removeprefix("sqlite:///"))
+            if not path.exists():
+                raise StoreError(f"{path}: no such store; run 'xietong init' first")
+        self.engine: Engine = make_engine(self.url)
+        self._ready = False
+
+    # -- schema ------------------------------------------------------------------------
+    def init(self) -> str:
+        """Create the store or bring its schema up to date; returns the schema revision."""
+        upgrade(self.engine)
+        self._ready = True
+        return head_revision() or ""
+
+    def _ensure(self) -> None:
+        if self._ready:
+            return
+        if current_revision(self.engine) != head_revision():
+            if inspect(self.engine).has_table("entities") and current_revision(self.engine) is None:
+                raise StoreError(f"{self.url}: has tables but no xietong schema revision")
+            self.init()
+        self._ready = True
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Ecosystem:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- import ------------------------------------------------------------------------
+    def import_records(self, spec: SourceSpec, records: Iterable[Record], *,
+                       dry_run: bool = False, progress: Progress | None = None,
+                       before_commit: Callable[[], None] | None = None) -> ImportSummary:
+        self._ensure()
+        return import_records(self.engine, spec, records, dry_run=dry_run, progress=progress,
+                              before_commit=before_commit)
+
+    def import_file(self, path: str | os.PathLike[str], *, mapping: str | os.PathLike[str] | None = None,
+                    dry_run: bool = False, skip_invalid: bool = False,
+                    progress: Progress | None = None) -> ImportResult:
+        """Import a CSV/XLSX/JSONL file (through ``mapping`` or one inferred from its
+        header), or a file in xietong's own JSON Lines format. With errors in the input
+        nothing is written and ``ImportRejected`` carries the full report, unless
+        ``skip_invalid`` is set, in which case only the valid rows are imported."""
+        from xietong.ingest import native
+        from xietong.ingest.mapping import open_table, records_from_table
+
+        file = Path(path)
+        if not file.is_file():
+            raise InputError(f"{file}: no such file")
+        spec = SourceSpec(kind="file", name=file.name, uri=str(file.resolve()),
+                          sha256=file_sha256(file))
+        report = ValidationReport()
+        records: Iterable[Record]
+        if mapping is None and _is_native_jsonl(file):
+            records = native.native_records(file)
+        else:
+            table, rules = open_table(file, mapping)
+            records = records_from_table(table, rules, report)
+
+        def refuse_invalid() -> None:
+            if report.errors and not skip_invalid:
+                raise ImportRejected(report)
+
+        summary = self.import_records(spec, records, dry_run=dry_run, progress=progress,
+                                      before_commit=refuse_invalid)
+        return ImportResult(summary, report)
+
+    def import_ickg(self, directory: str | os.PathLike[str],
+                    splits: tuple[str, ...] = ("train.txt", "valid.txt"), *,
+                    dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
+        from xietong.ingest.ickg import ickg_records, ickg_source
+
+        folder = Path(directory)
+        summary = self.import_records(ickg_source(folder, splits), ickg_records(folder, splits),
+                                      dry_run=dry_run, progress=progress)
+        return ImportResult(summary)
+
+    def import_chainkg(self, directory: str | os.PathLike[str], *, dry_run: bool = False,
+                       progress: Progress | None = None) -> ImportResult:
+        from xietong.ingest.chainkg import chainkg_records, chainkg_source
+
+        folder = Path(directory)
+        report = ValidationReport()
+        summary = self.import_records(chainkg_source(folder), chainkg_records(folder, report),
+                                      dry_run=dry_run, progress=progress)
+        return ImportResult(summary, report)
+
+    def import_demo(self, *, dry_run: bool = False) -> ImportResult:
+        """The curated Shanghai AI ecosystem shipped with xietong (cites ../shared/seeds)."""
+        from xietong.ingest.native import native_records
+
+        demo = resources.files("xietong.demo").joinpath("ecosystem.jsonl")
+        with resources.as_file(demo) as path:
+            spec = SourceSpec(kind="demo", name="demo: Shanghai AI ecosystem",
+                              uri="xietong:demo/ecosystem.jsonl", sha256=file_sha256(path))
+            summary = self.import_records(spec, native_records(path), dry_run=dry_run)
+        return ImportResult(summary)
+
+    def retract(self, source: str) -> list[int]:
+        """Remove a source and exactly the facts and names it alone supports."""
+        self._ensure()
+        with self.engine.begin() as conn:
+            found = queries.find_source(conn, source)
+            if not found:
+                names = ", ".join(str(s["name"]) for s in queries.list_sources(conn))
+                raise LookupError(f"no source {source!r}; sources: {names or 'none'}")
+            curation.retract_sources(conn, found)
+        return found
+
+    def sources(self) -> list[dict[str, Any]]:
+        self._ensure()
+        with self.engine.connect() as conn:
+            return queries.list_sources(conn)
+
+    # -- reading -----------------------------------------------------------------------
+    def stats(self) -> queries.Stats:
+        self._ensure()
+        with self.engine.connect() as conn:
+            return queries.stats(conn)
+
+    def search(self, text: str, limit: int = 10, entity_type: str | None = None
+               ) -> list[queries.EntityHit]:
+        self._ensure()
+        with self.engine.connect() as conn:
+            return queries.search(conn, text, limit, entity_type)
+
+    def entity(self, text: str) -> queries.EntityHit:
+        """The one entity ``text`` names (a name, alias or id); NotFound suggests close names."""
+        self._ensure()
+        with self.engine.connect() as conn:
+            hits = queries.lookup(conn, text)
+            if not hits:
+                raise NotFound(text, queries.search(conn, text, 5))
+        if len(hits) > 1:
+            raise Ambiguous(text, hits)
+        return hits[0]
+
+    def profile(self, text: str, relation_limit: int = 200) -> queries.Profile:
+        hit = self.entity(text)
+        with self.engine.connect() as conn:
+            return queries.profile(conn, hit.id, relation_limit)
+
+    # -- curation ----------------------------------------------------------------------
+    def merge(self, name: str, into: str) -> int:
+        a, b = self.entity(name), self.entity(into)
+        with self.engine.begin() as conn:
+            return curation.merge(conn, a.id, b.id)
+
+    def unmerge(self, name_or_id: str) -> list[int]:
+        """Split a merged member out again. ``name_or_id`` must denote the member itself:
+        an id, or a name only that member carries."""
+        self._ensure()
+        with self.engine.begin() as conn:
+            member = _member_id(conn, name_or_id)
+            return curation.unmerge(conn, member)
+
+    def reviews(self, status: str = "open", limit: int = 50) -> list[dict[str, Any]]:
+        from xietong.store.review import list_reviews
+
+        self._ensure()
+        with self.engine.connect() as conn:
+            return list_reviews(conn, status, limit)
+
+    def decide(self, review_id: int, same: bool) -> None:
+        self._ensure()
+        with self.engine.begin() as conn:
+            curation.decide_review(conn, review_id, same)
+
+    # -- export ------------------------------------------------------------------------
+    def export(self, path: str | os.PathLike[str], fmt: str | None = None) -> dict[str, int]:
+        from xietong.store.export import export
+
+        self._ensure()
+        with self.engine.connect() as conn:
+            return export(conn, Path(path), fmt)
+
+
+def _member_id(conn: Any, text: str) -> int:
+    from sqlalchemy import select
+
+    from xietong.resolve.names import normalize
+    from xietong.store import schema
+
+    if text.isdigit():
+        return int(text)
+    ids = set(conn.execute(
+        select(schema.aliases.c.entity_id).where(schema.aliases.c.norm == normalize(text))
+    ).scalars())
+    if len(ids) != 1:
+        raise LookupError(f"{text!r} names {len(ids)} entities; give the member's id "
+                          "(see 'xietong show' → merges)")
+    return ids.pop()
+
+
+def _is_native_jsonl(path: Path) -> bool:
+    if path.suffix.lower() not in (".jsonl", ".ndjson"):
+        return False
+    with path.open("rb") as handle:
+        for raw in handle:
+            if raw.strip():
+                try:
+                    first = json.loads(raw)
+                except (json.JSONDecodeError, UnicodeDecodeError):
+                    return False
+                from xietong.ingest.native import is_native
+
+                return isinstance(first, dict) and is_native(first)
+    return False

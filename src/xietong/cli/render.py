@@ -1,0 +1,160 @@
+"""Rich rendering of API results for people (the ``--json`` path bypasses this)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from xietong.api import ImportResult
+from xietong.model.registry import REGISTRY
+from xietong.store.queries import EntityHit, Profile, Stats
+
+_TABLE_LABELS = {"entities": "实体", "aliases": "名称", "facts": "事实", "evidence": "出处",
+                 "merges": "合并", "reviews": "待审核"}
+
+
+def _type_label(key: str) -> str:
+    entity_type = REGISTRY.entity_types.get(key)
+    return entity_type.label if entity_type else key
+
+
+def import_result(console: Console, result: ImportResult) -> None:
+    s = result.summary
+    head = "[yellow]试运行 (dry run), 未写入[/] " if s.dry_run else "[green]✓[/] "
+    if s.unchanged:
+        console.print(f"{head}{s.source}: {s.records:,} 条记录, 无变化 (already imported)")
+    else:
+        added = ", ".join(f"{_TABLE_LABELS[k]} +{v:,}" for k, v in s.added.items() if v)
+        removed = ", ".join(f"{_TABLE_LABELS[k]} -{v:,}" for k, v in s.removed.items() if v)
+        console.print(f"{head}{s.source}: {s.records:,} 条记录; {added}"
+                      + (f"; {removed}" if removed else ""))
+        if s.merged or s.queued_for_review:
+            console.print(f"   实体消歧: 自动合并 {s.merged:,}, 待审核 {s.queued_for_review:,}"
+                          " (xietong review)")
+        if s.replaced:
+            console.print(f"   替换了旧版本: {', '.join(s.replaced)}")
+    warnings = result.report.warnings
+    for issue in warnings[:10]:
+        console.print(f"   [yellow]警告[/] {issue.render()}", markup=True, highlight=False)
+    if len(warnings) > 10:
+        console.print(f"   … 另有 {len(warnings) - 10} 条警告 (--json 查看全部)")
+
+
+def stats(console: Console, s: Stats) -> None:
+    console.print(f"[bold]实体[/] {s.entities:,} (另有 {s.merged_entities:,} 个已合并)  "
+                  f"[bold]事实[/] {s.facts:,}  [bold]来源[/] {s.sources}  "
+                  f"[bold]待审核[/] {s.open_reviews:,}")
+    for title, counts, label in (
+        ("实体类型", s.entities_by_type, _type_label),
+        ("关系类型", s.relations_by_type, lambda k: REGISTRY.relation_types[k].label),
+        ("属性", s.attributes_by_key,
+         lambda k: REGISTRY.attribute_types[k].label if k in REGISTRY.attribute_types else k),
+        ("来源", s.facts_by_source, str),
+    ):
+        if not counts:
+            continue
+        table = Table(title=title, title_justify="left")
+        table.add_column("名称")
+        table.add_column("key", style="dim")
+        table.add_column("数量", justify="right")
+        for key, count in sorted(counts.items(), key=lambda kv: -kv[1]):
+            table.add_row(label(key), key if label is not str else "", f"{count:,}")
+        console.print(table)
+
+
+def _cite(sources: list[dict[str, Any]]) -> str:
+    parts = []
+    for src in sources[:2]:
+        text = f"{src['document'] or src['source']} {src['locator']}"
+        if src.get("observed"):
+            text += f" @{src['observed']}"
+        if src.get("confidence") is not None and src["confidence"] < 1:
+            text += f" (置信度 {src['confidence']:.2f})"
+        parts.append(text)
+    if len(sources) > 2:
+        parts.append(f"+{len(sources) - 2}")
+    return "; ".join(parts)
+
+
+def profile(console: Console, p: Profile, limit: int) -> None:
+    console.print(f"[bold]{p.name}[/]  [dim]{_type_label(p.type)} #{p.id}[/]")
+    others = [n["alias"] for n in p.names if n["alias"] != p.name]
+    if others:
+        console.print(f"别名: {'、'.join(others)}")
+    if len(p.members) > 1:
+        console.print(f"[dim]由 {len(p.members)} 条记录合并 (xietong unmerge 可撤销)[/]")
+    if p.attributes:
+        table = Table(title="属性", title_justify="left")
+        for column in ("属性", "值", "时间", "出处"):
+            table.add_column(column)
+        for attr in p.attributes:
+            text = _value(attr["value"])
+            if attr["unit"]:
+                text += f" {attr['unit']}"
+            table.add_row(attr["label"], text, attr["as_of"] or "", _cite(attr["sources"]))
+        console.print(table)
+    if p.relations:
+        table = Table(title=f"关系 ({p.relation_count:,})", title_justify="left")
+        for column in ("关系", "对象", "类型", "时间", "出处"):
+            table.add_column(column)
+        for rel in p.relations[:limit]:
+            arrow = "→" if rel["direction"] == "out" else "←"
+            label = rel["label"] + (f" {rel['weight']:.2f}" if rel["weight"] is not None else "")
+            table.add_row(f"{arrow} {label}", rel["other"], _type_label(rel["other_type"]),
+                          rel["valid_from"] or "", _cite(rel["sources"]))
+        console.print(table)
+        if len(p.relations) > limit:
+            console.print(f"[dim]… 另有 {len(p.relations) - limit} 条 (--limit 或 --json)[/]")
+    if p.neighbours:
+        console.print("邻居: " + "、".join(f"{n['name']}({n['links']})" for n in p.neighbours[:12]))
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, list):
+        return "、".join(map(str, value))
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
+    if isinstance(value, (int, float)):
+        return f"{value:,}"
+    return str(value)
+
+
+def hits(console: Console, found: list[EntityHit]) -> None:
+    if not found:
+        console.print("没有找到 (no match)")
+        return
+    table = Table()
+    for column in ("名称", "类型", "匹配", "得分", "id"):
+        table.add_column(column)
+    for hit in found:
+        table.add_row(hit.name, _type_label(hit.type),
+                      hit.matched if hit.matched != hit.name else "", f"{hit.score:.2f}",
+                      str(hit.id))
+    console.print(table)
+
+
+def reviews(console: Console, pending: list[dict[str, Any]]) -> None:
+    if not pending:
+        console.print("审核队列为空 (nothing to review)")
+        return
+    table = Table(title="待审核 (xietong review --accept ID / --reject ID)", title_justify="left")
+    for column in ("ID", "新记录", "候选", "得分", "依据"):
+        table.add_column(column)
+    for row in pending:
+        features = row.get("features") or {}
+        why = ", ".join(f"{k}={v:.2f}" for k, v in list(features.items())[:4])
+        table.add_row(str(row["id"]), row["entity"], row["candidate"], f"{row['score']:.2f}",
+                      f"{row['rule']}: {why}")
+    console.print(table)
+
+
+def sources(console: Console, rows: list[dict[str, Any]]) -> None:
+    table = Table()
+    for column in ("ID", "类型", "名称", "导入时间", "状态"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(str(row["id"]), row["kind"], row["name"], str(row["imported_at"])[:19],
+                      "已撤回" if row["retracted_at"] else "有效")
+    console.print(table)

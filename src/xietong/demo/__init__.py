@@ -1,0 +1,1 @@
+"""The curated demo ecosystem (ecosystem.jsonl), built by scripts/build_demo.py."""

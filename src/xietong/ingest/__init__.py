@@ -1,0 +1,1 @@
+"""Reading analysts' files (CSV, XLSX, JSON Lines) and mapping them to records."""

@@ -1,0 +1,1018 @@
+"""Mapping files: how an analyst's columns become entity, relation and attribute records.
+
+A mapping is a small YAML file (format in docs/mapping.md). ``load_mapping`` checks the
+mapping itself against the registry and reports problems at their YAML line;
+``infer_mapping`` guesses one from recognisable column names; ``records_from_table``
+validates every cell and yields records for the rows that are clean.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import os
+import re
+import struct
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from xietong.ingest.errors import InputError, MappingError, ValidationReport
+from xietong.ingest.readers import EXTRA_CELLS, Row, Table, read_table
+from xietong.model.records import (
+    EntityRecord,
+    EntityRef,
+    Provenance,
+    Record,
+    RelationRecord,
+)
+from xietong.model.registry import REGISTRY, AttributeType, RelationType
+
+# Multi-valued cells (aliases, list attributes, relation objects) split on these.
+_SEPARATORS = re.compile(r"[,，;；、|｜\n]+")
+
+
+# --- the mapping ----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class TypeSpec:
+    """An entity type: fixed, or read from a column (through ``values`` or the registry)."""
+
+    fixed: str | None = None
+    column: str | None = None
+    values: dict[str, str] = field(default_factory=dict)  # cell text -> entity type key
+    default: str | None = None  # for empty cells in ``column``
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeColumn:
+    column: str
+    attribute: AttributeType
+    unit: str | None = None  # unit the cells are written in; None: the attribute's unit
+
+
+@dataclass(frozen=True, slots=True)
+class RelationColumn:
+    column: str
+    relation: RelationType
+    object_type: str | None
+    reverse: bool = False  # the cell's entity is the subject and the row's the object
+    split: bool = True  # one relation per separated value in the cell
+
+
+@dataclass(frozen=True, slots=True)
+class EntityLayout:
+    """One row per entity."""
+
+    type: TypeSpec
+    name: str
+    aliases: tuple[str, ...] = ()
+    attributes: tuple[AttributeColumn, ...] = ()
+    relations: tuple[RelationColumn, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RelationLayout:
+    """One row per relation: subject, relation label (or a fixed relation), object."""
+
+    subject: str
+    object: str
+    relation_column: str | None = None
+    relation: RelationType | None = None
+    subject_type: TypeSpec | None = None
+    object_type: TypeSpec | None = None
+    weight: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    source: str  # the mapping file, or "automatic mapping"
+    layout: EntityLayout | RelationLayout
+    sheet: str | int | None = None
+    encoding: str | None = None
+    date_column: str | None = None  # observed / valid-from / as-of date of each row
+    date: str | None = None  # the same, fixed for every row (ISO)
+    confidence_column: str | None = None
+    confidence: float = 1.0
+    unmapped: tuple[str, ...] = ()  # columns an automatic mapping could not place
+
+    def columns(self) -> list[str]:
+        """Every column the mapping reads; all must be present in the header."""
+        lay = self.layout
+        cols: list[str | None]
+        if isinstance(lay, EntityLayout):
+            cols = [lay.type.column, lay.name, *lay.aliases,
+                    *(a.column for a in lay.attributes), *(r.column for r in lay.relations)]
+        else:
+            cols = [lay.subject, lay.relation_column, lay.object, lay.weight,
+                    lay.subject_type.column if lay.subject_type else None,
+                    lay.object_type.column if lay.object_type else None]
+        cols += [self.date_column, self.confidence_column]
+        return list(dict.fromkeys(c for c in cols if c))
+
+
+# --- loading a mapping file, with YAML line numbers ---------------------------------
+
+class _Node(dict[str, Any]):
+    """A YAML mapping that remembers where it and each of its keys are."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Node:
+    result = _Node()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = str(loader.construct_object(key_node, deep=True))
+        line = key_node.start_mark.line + 1
+        if key in result:
+            # PyYAML keeps the last of two equal keys silently; an analyst never means that.
+            raise yaml.MarkedYAMLError(problem=f"duplicate key {key!r}",
+                                       problem_mark=key_node.start_mark)
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = line
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+_TOP_KEYS = ("entities", "relations", "sheet", "encoding", "date", "confidence")
+_ENTITY_KEYS = ("type", "name", "aliases", "attributes", "relations")
+_RELATION_KEYS = ("subject", "subject_type", "relation", "relation_column", "object",
+                  "object_type", "weight")
+_TYPE_KEYS = ("column", "values", "default")
+_ATTR_KEYS = ("attribute", "unit")
+_REL_COLUMN_KEYS = ("relation", "object_type", "reverse", "split")
+
+
+def load_mapping(path: str | os.PathLike[str]) -> Mapping:
+    """Read and check a mapping file; MappingError lists every problem with its line."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such mapping file") from None
+    except UnicodeDecodeError as e:
+        raise InputError(f"{p}: mapping files must be UTF-8 (bad byte at offset {e.start})") \
+            from None
+    try:
+        data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass: no arbitrary objects
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else None
+        report = ValidationReport()
+        report.error(str(p), line, None, None, f"invalid YAML: {e.problem or e}")
+        raise MappingError(report) from None
+    if not isinstance(data, _Node):
+        report = ValidationReport()
+        report.error(str(p), 1, None, None, "a mapping file is a YAML mapping with an "
+                     "'entities:' or 'relations:' section (see docs/mapping.md)")
+        raise MappingError(report)
+    checker = _Checker(str(p))
+    mapping = checker.mapping(data)
+    if not checker.report.ok or mapping is None:
+        checker.report.issues.sort(key=lambda i: i.row or 0)
+        raise MappingError(checker.report)
+    return mapping
+
+
+class _Checker:
+    """Turns the YAML tree into a Mapping, recording each problem at its line."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.report = ValidationReport()
+
+    def err(self, line: int, reason: str) -> None:
+        self.report.error(self.file, line, None, None, reason)
+
+    def keys(self, node: _Node, allowed: tuple[str, ...], where: str) -> None:
+        for key in node:
+            if key not in allowed:
+                near = difflib.get_close_matches(key, allowed, n=1)
+                hint = f"; did you mean {near[0]!r}?" if near else ""
+                self.err(node.key_lines[key], f"unknown key {key!r} in {where}{hint} "
+                         f"(allowed: {', '.join(allowed)})")
+
+    def line_of(self, node: _Node, key: str) -> int:
+        return node.key_lines.get(key, node.line)
+
+    def mapping(self, top: _Node) -> Mapping | None:
+        self.keys(top, _TOP_KEYS, "the mapping")
+        if ("entities" in top) == ("relations" in top):
+            self.err(top.line, "a mapping needs exactly one of 'entities:' (one row per "
+                     "entity) or 'relations:' (one row per relation)")
+            return None
+        layout: EntityLayout | RelationLayout | None
+        if "entities" in top:
+            layout = self.entity_layout(top["entities"], self.line_of(top, "entities"))
+        else:
+            layout = self.relation_layout(top["relations"], self.line_of(top, "relations"))
+        date_column, date = self.date(top)
+        confidence_column, confidence = self.confidence(top)
+        sheet = top.get("sheet")
+        if sheet is not None and not isinstance(sheet, (str, int)):
+            self.err(self.line_of(top, "sheet"), "sheet is a sheet name or a 0-based number")
+            sheet = None
+        encoding = top.get("encoding")
+        if encoding is not None:
+            import codecs
+
+            try:
+                codecs.lookup(str(encoding))
+            except LookupError:
+                self.err(self.line_of(top, "encoding"), f"unknown encoding {encoding!r}")
+        if layout is None:
+            return None
+        return Mapping(self.file, layout, sheet=sheet, encoding=encoding,
+                       date_column=date_column, date=date,
+                       confidence_column=confidence_column, confidence=confidence)
+
+    def column(self, value: Any, line: int, what: str) -> str | None:
+        if isinstance(value, (str, int)) and str(value).strip():
+            return str(value).strip()
+        self.err(line, f"{what} must be a column name, not {value!r}")
+        return None
+
+    def entity_type(self, label: Any, line: int) -> str | None:
+        try:
+            return REGISTRY.entity_type(str(label)).key
+        except KeyError as e:
+            self.err(line, e.args[0])
+            return None
+
+    def type_spec(self, value: Any, line: int, what: str) -> TypeSpec | None:
+        if not isinstance(value, _Node):
+            key = self.entity_type(value, line)
+            return TypeSpec(fixed=key) if key else None
+        self.keys(value, _TYPE_KEYS, what)
+        column = self.column(value.get("column"), line, f"{what}.column")
+        values: dict[str, str] = {}
+        raw_values = value.get("values", {})
+        if not isinstance(raw_values, _Node):
+            self.err(self.line_of(value, "values"), f"{what}.values maps cell text to a type")
+        else:
+            for text, label in raw_values.items():
+                key = self.entity_type(label, raw_values.key_lines[text])
+                if key:
+                    values[text] = key
+        default = None
+        if "default" in value:
+            default = self.entity_type(value["default"], self.line_of(value, "default"))
+        return TypeSpec(column=column, values=values, default=default) if column else None
+
+    def entity_layout(self, node: Any, line: int) -> EntityLayout | None:
+        if not isinstance(node, _Node):
+            self.err(line, "'entities:' needs keys such as type, name, attributes")
+            return None
+        self.keys(node, _ENTITY_KEYS, "entities")
+        if "name" not in node:
+            self.err(node.line, "entities: 'name:' (the column holding each entity's name) "
+                     "is required")
+        name = self.column(node["name"], self.line_of(node, "name"), "name") \
+            if "name" in node else None
+        type_spec = self.type_spec(node.get("type", "enterprise"), self.line_of(node, "type"),
+                                   "type")
+        aliases_raw = node.get("aliases", [])
+        aliases_raw = [aliases_raw] if isinstance(aliases_raw, str) else aliases_raw
+        aliases: tuple[str, ...] = ()
+        if isinstance(aliases_raw, list):
+            found = (self.column(a, self.line_of(node, "aliases"), "aliases") for a in aliases_raw)
+            aliases = tuple(c for c in found if c)
+        else:
+            self.err(self.line_of(node, "aliases"), "aliases is a column or a list of columns")
+        attributes = self.attribute_columns(node.get("attributes"), type_spec, node)
+        relations = self.relation_columns(node.get("relations"), type_spec, node)
+        if name is None or type_spec is None:
+            return None
+        return EntityLayout(type_spec, name, aliases, attributes, relations)
+
+    def attribute_columns(self, node: Any, type_spec: TypeSpec | None,
+                          parent: _Node) -> tuple[AttributeColumn, ...]:
+        if node is None:
+            return ()
+        if not isinstance(node, _Node):
+            self.err(self.line_of(parent, "attributes"),
+                     "attributes maps columns to attribute keys, e.g. 成立日期: founded")
+            return ()
+        out = []
+        for column, spec in node.items():
+            line = node.key_lines[column]
+            unit = None
+            if isinstance(spec, _Node):
+                self.keys(spec, _ATTR_KEYS, f"attribute column {column}")
+                unit = spec.get("unit")
+                spec = spec.get("attribute")
+            try:
+                at = REGISTRY.attribute(str(spec))
+            except KeyError:
+                self.err(line, f"column {column}: {_unknown_attribute(str(spec))}")
+                continue
+            if type_spec and type_spec.fixed and at.entity_types \
+                    and type_spec.fixed not in at.entity_types:
+                self.err(line, f"column {column}: attribute {at.key} does not apply to "
+                         f"{type_spec.fixed} (only to {', '.join(at.entity_types)})")
+                continue
+            if unit is not None:
+                problem = _unit_problem(str(unit), at)
+                if problem:
+                    self.err(line, f"column {column}: {problem}")
+                    continue
+            out.append(AttributeColumn(column, at, str(unit) if unit is not None else None))
+        return tuple(out)
+
+    def relation(self, label: Any, line: int, what: str) -> RelationType | None:
+        try:
+            return REGISTRY.relation(str(label))
+        except KeyError:
+            self.err(line, f"{what}: {_unknown_relation(str(label))}")
+            return None
+
+    def relation_columns(self, node: Any, type_spec: TypeSpec | None,
+                         parent: _Node) -> tuple[RelationColumn, ...]:
+        if node is None:
+            return ()
+        if not isinstance(node, _Node):
+            self.err(self.line_of(parent, "relations"),
+                     "relations maps columns to relations, e.g. 所在园区: located_in_park")
+            return ()
+        out = []
+        for column, spec in node.items():
+            line = node.key_lines[column]
+            opts: _Node | dict[str, Any] = {}
+            if isinstance(spec, _Node):
+                self.keys(spec, _REL_COLUMN_KEYS, f"relation column {column}")
+                opts, spec = spec, spec.get("relation")
+            rel = self.relation(spec, line, f"column {column}")
+            if rel is None:
+                continue
+            reverse = bool(opts.get("reverse", False))
+            cell_side, row_side = (rel.domain, rel.range) if reverse else (rel.range, rel.domain)
+            object_type = None
+            if "object_type" in opts:
+                object_type = self.entity_type(opts["object_type"], line)
+                if object_type and object_type not in cell_side:
+                    self.err(line, f"column {column}: {rel.key} cannot point at {object_type} "
+                             f"(allowed: {', '.join(cell_side)})")
+                    continue
+            if type_spec and type_spec.fixed and type_spec.fixed not in row_side:
+                self.err(line, f"column {column}: {rel.key} does not apply to "
+                         f"{type_spec.fixed} rows (allowed: {', '.join(row_side)})")
+                continue
+            out.append(RelationColumn(column, rel, object_type or cell_side[0], reverse,
+                                      bool(opts.get("split", True))))
+        return tuple(out)
+
+    def relation_layout(self, node: Any, line: int) -> RelationLayout | None:
+        if not isinstance(node, _Node):
+            self.err(line, "'relations:' needs subject, relation_column (or relation) "
+                     "and object")
+            return None
+        self.keys(node, _RELATION_KEYS, "relations")
+        for required in ("subject", "object"):
+            if required not in node:
+                self.err(node.line, f"relations: '{required}:' (a column) is required")
+        if ("relation" in node) == ("relation_column" in node):
+            self.err(node.line, "relations: give exactly one of 'relation_column:' (a column "
+                     "of relation labels such as 投资, 合作) or 'relation:' (one fixed relation)")
+        subject = self.column(node.get("subject"), self.line_of(node, "subject"), "subject")
+        obj = self.column(node.get("object"), self.line_of(node, "object"), "object")
+        rel_col = self.column(node["relation_column"], self.line_of(node, "relation_column"),
+                              "relation_column") if "relation_column" in node else None
+        rel = self.relation(node["relation"], self.line_of(node, "relation"), "relation") \
+            if "relation" in node else None
+        weight = self.column(node["weight"], self.line_of(node, "weight"), "weight") \
+            if "weight" in node else None
+        st = self.type_spec(node["subject_type"], self.line_of(node, "subject_type"),
+                            "subject_type") if "subject_type" in node else None
+        ot = self.type_spec(node["object_type"], self.line_of(node, "object_type"),
+                            "object_type") if "object_type" in node else None
+        if rel is not None:
+            for spec, allowed, key in ((st, rel.domain, "subject_type"),
+                                       (ot, rel.range, "object_type")):
+                if spec and spec.fixed and spec.fixed not in allowed:
+                    self.err(self.line_of(node, key), f"{key} {spec.fixed} is not allowed for "
+                             f"{rel.key} (allowed: {', '.join(allowed)})")
+        if not subject or not obj or (rel_col is None and rel is None):
+            return None
+        return RelationLayout(subject, obj, rel_col, rel, st, ot, weight)
+
+    def date(self, top: _Node) -> tuple[str | None, str | None]:
+        value = top.get("date")
+        line = self.line_of(top, "date")
+        if value is None:
+            return None, None
+        if isinstance(value, _Node):
+            self.keys(value, ("column", "value"), "date")
+            if "column" in value:
+                return self.column(value["column"], line, "date.column"), None
+            value = value.get("value")
+            try:
+                return None, parse_date(str(value))
+            except ValueError as e:
+                self.err(line, f"date.value: {e}")
+                return None, None
+        if isinstance(value, str):
+            return value.strip(), None
+        if isinstance(value, dt.date):  # YAML reads an unquoted 2024-03-05 as a date
+            return None, value.isoformat()[:10]
+        self.err(line, "date is a column name, {column: ...} or {value: 2024-03-05}")
+        return None, None
+
+    def confidence(self, top: _Node) -> tuple[str | None, float]:
+        value = top.get("confidence", 1.0)
+        line = self.line_of(top, "confidence")
+        if isinstance(value, _Node):
+            self.keys(value, ("column",), "confidence")
+            return self.column(value.get("column"), line, "confidence.column"), 1.0
+        if isinstance(value, str):
+            return value.strip(), 1.0
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1:
+            return None, float(value)
+        self.err(line, f"confidence is a number from 0 to 1 or a column, not {value!r}")
+        return None, 1.0
+
+
+def _unknown_attribute(label: str) -> str:
+    names = [n for a in REGISTRY.attribute_types.values() for n in (a.key, a.label)]
+    near = difflib.get_close_matches(label, names, n=3, cutoff=0.5)
+    if near:
+        return f"unknown attribute {label!r}; did you mean {', '.join(near)}?"
+    valid = ", ".join(f"{a.label}({a.key})" for a in REGISTRY.attribute_types.values())
+    return f"unknown attribute {label!r}; valid: {valid}"
+
+
+def _unknown_relation(label: str) -> str:
+    labels = [lab for r in REGISTRY.relation_types.values() for lab in (r.label, *r.aliases)]
+    keys = list(REGISTRY.relation_types)
+    near = difflib.get_close_matches(label, labels + keys, n=3, cutoff=0.5)
+    if near:
+        return f"unknown relation {label!r}; did you mean {', '.join(near)}?"
+    return f"unknown relation {label!r}; valid: {', '.join(labels)}"
+
+
+# --- cell values -------------------------------------------------------------------------
+
+_MULTIPLIERS = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "千万": Decimal(10) ** 7,
+                "百万": Decimal(10) ** 6, "万": Decimal(10) ** 4}
+_NUMBER = re.compile(
+    r"(?P<sign>[+-]?)(?P<int>\d{1,3}(?:,\d{3})+|\d*)(?P<frac>\.\d+)?"
+    r"\s*(?P<mult>万亿|亿|千万|百万|万)?\s*(?P<unit>[^\d\s.,+-][^\d]*)?")
+_YMD = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+                  r"|(\d{4})年(\d{1,2})月(\d{1,2})[日号]?|(\d{4})(\d{2})(\d{2})")
+_YM = re.compile(r"(\d{4})[-/.](\d{1,2})|(\d{4})年(\d{1,2})月?")
+_Y = re.compile(r"(\d{4})年?")
+_EXCEL_SERIAL = re.compile(r"\d{5}(?:\.0+)?")
+_TRUE = {"是", "有", "true", "yes", "y", "1", "√", "✓"}
+_FALSE = {"否", "无", "false", "no", "n", "0", "×", "✗"}
+
+
+def _split_unit(unit: str) -> tuple[Decimal, str]:
+    """'万元' -> (10000, '元'); '平方米' -> (1, '平方米')."""
+    for prefix, factor in _MULTIPLIERS.items():
+        if unit.startswith(prefix) and len(unit) > len(prefix):
+            return factor, unit[len(prefix):]
+    return Decimal(1), unit
+
+
+def _unit_problem(unit: str, at: AttributeType) -> str | None:
+    if at.kind not in ("int", "float"):
+        return f"attribute {at.key} is not a number, so it has no unit"
+    if at.unit is None:
+        return f"attribute {at.key} has no unit to convert {unit!r} to"
+    if _split_unit(unit)[1] != _split_unit(at.unit)[1]:
+        return f"unit {unit!r} cannot be converted to {at.key}'s unit {at.unit!r}"
+    return None
+
+
+def parse_number(text: str, kind: str, unit: str | None = None,
+                 written_in: str | None = None) -> int | float:
+    """A number in ``unit`` from a cell such as '1,234', '1.2亿', '3000万元', '12%'.
+
+    Plain numbers are taken to be in ``written_in`` (default ``unit``); a 万/亿 in the cell
+    overrides that. Decimal arithmetic keeps 1.2亿 -> 12000 万元 exact.
+    """
+    clean = unicodedata.normalize("NFKC", text).strip()
+    m = _NUMBER.fullmatch(clean)
+    if not m or not (m["int"] or m["frac"]):
+        raise ValueError("not a number")
+    value = Decimal(m["sign"] + m["int"].replace(",", "") + (m["frac"] or ""))
+    cell_unit = (m["unit"] or "").strip()
+    if cell_unit in ("%", "％"):
+        if unit is not None or m["mult"]:
+            raise ValueError("a percentage is not allowed here")
+        value /= 100
+    elif m["mult"] or cell_unit:
+        if unit is None:
+            raise ValueError(f"this attribute has no unit, so {m['mult'] or ''}{cell_unit} "
+                             "cannot be converted")
+        factor, base = _split_unit(unit)
+        if cell_unit and cell_unit != base and _split_unit(cell_unit)[1] != base:
+            raise ValueError(f"unit {cell_unit!r} cannot be converted to {unit}")
+        cell_factor = _split_unit(cell_unit)[0] if cell_unit else Decimal(1)
+        value = value * (_MULTIPLIERS[m["mult"]] if m["mult"] else Decimal(1)) * cell_factor \
+            / factor
+    elif written_in is not None and unit is not None and written_in != unit:
+        value = value * _split_unit(written_in)[0] / _split_unit(unit)[0]
+    if kind == "int":
+        if value != value.to_integral_value():
+            raise ValueError("not a whole number")
+        return int(value)
+    return float(value)
+
+
+def parse_date(text: str) -> str:
+    """An ISO date (YYYY-MM-DD, YYYY-MM or YYYY) from the ways analysts write dates."""
+    clean = unicodedata.normalize("NFKC", text).strip()
+    if m := _YMD.fullmatch(clean):
+        y, mo, d = (int(g) for g in m.groups() if g is not None)
+        _check_year(y)
+        try:
+            return dt.date(y, mo, d).isoformat()
+        except ValueError as e:
+            raise ValueError(f"not a valid date ({e})") from None
+    if m := _YM.fullmatch(clean):
+        y, mo = (int(g) for g in m.groups() if g is not None)
+        _check_year(y)
+        if not 1 <= mo <= 12:
+            raise ValueError(f"month {mo} is not 1-12")
+        return f"{y:04d}-{mo:02d}"
+    if m := _Y.fullmatch(clean):
+        y = int(m[1])
+        _check_year(y)
+        return f"{y:04d}"
+    if _EXCEL_SERIAL.fullmatch(clean):
+        from openpyxl.utils.datetime import from_excel
+
+        return str(from_excel(int(float(clean))).date().isoformat())
+    raise ValueError("not a date; write 2024-03-05, 2024/3/5, 2024年3月5日, 2024.03, "
+                     "2024年3月 or 2024")
+
+
+def _check_year(year: int) -> None:
+    if not 1800 <= year <= 2200:
+        raise ValueError(f"year {year} is out of range")
+
+
+def parse_confidence(text: str) -> float:
+    value = parse_number(text, "float")  # accepts 0.8 and 80%
+    if not 0 <= value <= 1:
+        raise ValueError("confidence must be between 0 and 1")
+    return value
+
+
+def split_cell(text: str) -> list[str]:
+    return list(dict.fromkeys(p.strip() for p in _SEPARATORS.split(text) if p.strip()))
+
+
+def parse_value(text: str, at: AttributeType, written_in: str | None = None) -> Any:
+    """A cell as the Python value of attribute ``at``; ValueError says why not."""
+    text = text.strip()
+    if at.kind == "text":
+        return text
+    if at.kind in ("int", "float"):
+        return parse_number(text, at.kind, at.unit, written_in)
+    if at.kind == "date":
+        return parse_date(text)
+    if at.kind == "credit_code":
+        # Imported late: model/credit_code.py is owned elsewhere and may load heavier tables.
+        from xietong.model.credit_code import validate_credit_code
+
+        return validate_credit_code(text)
+    if at.kind == "list":
+        return split_cell(text)
+    if at.kind == "bool":
+        low = text.lower()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+        raise ValueError("not yes/no (是/否)")
+    raise ValueError(f"unsupported attribute kind {at.kind}")
+
+
+# --- rows to records ---------------------------------------------------------------------
+
+def _norm(column: str) -> str:
+    """Header comparison ignores width, case and spaces: 'Name ' == 'name', （ == (."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", column)).lower()
+
+
+class _RowContext:
+    """The cells of one row plus the errors found in it, with file/row/column attached."""
+
+    def __init__(self, file: str, number: int, row: Row, columns: dict[str, str],
+                 report: ValidationReport) -> None:
+        self.file, self.number, self.row, self.columns = file, number, row, columns
+        self.report = report
+        self.failed = False
+
+    def cell(self, column: str | None) -> str | None:
+        if column is None:
+            return None
+        value = self.row.get(self.columns[column])
+        return value.strip() if value is not None and value.strip() else None
+
+    def error(self, column: str | None, value: str | None, reason: str) -> None:
+        self.failed = True
+        actual = self.columns.get(column, column) if column else None
+        self.report.error(self.file, self.number, actual, value, reason)
+
+    def convert(self, column: str | None, fn: Callable[[str], Any]) -> Any:
+        text = self.cell(column)
+        if text is None:
+            return None
+        try:
+            return fn(text)
+        except ValueError as e:
+            self.error(column, text, str(e))
+            return None
+
+    def entity_type(self, spec: TypeSpec) -> str | None:
+        if spec.fixed:
+            return spec.fixed
+        text = self.cell(spec.column)
+        if text is None:
+            if spec.default:
+                return spec.default
+            self.error(spec.column, None, "empty entity type")
+            return None
+        if text in spec.values:
+            return spec.values[text]
+        try:
+            return REGISTRY.entity_type(text).key
+        except KeyError:
+            known = ", ".join(spec.values) if spec.values else \
+                ", ".join(t.label for t in REGISTRY.entity_types.values())
+            self.error(spec.column, text, f"unknown entity type; expected one of {known}")
+            return None
+
+
+def records_from_table(table: Table, mapping: Mapping,
+                       report: ValidationReport) -> Iterator[Record]:
+    """Validate every row; yield the records of the rows without errors.
+
+    Problems go to ``report``; a row with any error yields nothing, so the caller can
+    refuse the import or skip just those rows.
+    """
+    columns = _match_columns(table, mapping, report)
+    if columns is None:
+        return
+    if mapping.unmapped:
+        report.warning(table.name, table.header_row, None, None,
+                       f"columns not recognised, ignored: {', '.join(mapping.unmapped)}")
+    if isinstance(mapping.layout, EntityLayout):
+        yield from _entity_rows(table, mapping, mapping.layout, columns, report)
+    else:
+        yield from _relation_rows(table, mapping, mapping.layout, columns, report)
+
+
+def _match_columns(table: Table, mapping: Mapping,
+                   report: ValidationReport) -> dict[str, str] | None:
+    present = {_norm(c): c for c in table.columns}
+    columns: dict[str, str] = {}
+    missing = []
+    for col in mapping.columns():
+        if _norm(col) in present:
+            columns[col] = present[_norm(col)]
+        else:
+            near = difflib.get_close_matches(col, table.columns, n=1, cutoff=0.6)
+            missing.append(f"{col} (did you mean {near[0]}?)" if near else col)
+    if missing:
+        report.error(table.name, table.header_row, None, None,
+                     f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
+                     f"the file has: {', '.join(table.columns)}")
+        return None
+    return columns
+
+
+def _common(ctx: _RowContext, mapping: Mapping) -> tuple[str | None, float]:
+    date = mapping.date
+    if mapping.date_column:
+        date = ctx.convert(mapping.date_column, parse_date)
+    confidence = mapping.confidence
+    if mapping.confidence_column:
+        parsed = ctx.convert(mapping.confidence_column, parse_confidence)
+        confidence = parsed if parsed is not None else confidence
+    if ctx.row.get(EXTRA_CELLS):
+        width = len(ctx.row) - 1
+        ctx.error(None, ctx.row[EXTRA_CELLS],
+                  f"more cells than the {width} header columns (an unquoted comma in a cell?)")
+    return date, confidence
+
+
+class _Seen:
+    """What duplicate detection keeps per entity, packed into one bytes object.
+
+    ``row (8) | row digest (12) | one 8-byte digest per mapped attribute``: about 150 bytes
+    per entity with the dict entry, so a million-row file stays in a few hundred MB
+    at most, while conflicts can still name the column and both rows.
+    """
+
+    _ROW = struct.Struct("<Q")
+    _FP = 12
+    _ATTR = 8
+
+    @classmethod
+    def pack(cls, row: int, fingerprint: bytes, attr_digests: bytes) -> bytes:
+        return cls._ROW.pack(row) + fingerprint + attr_digests
+
+    @classmethod
+    def row(cls, entry: bytes) -> int:
+        return int(cls._ROW.unpack_from(entry)[0])
+
+    @classmethod
+    def fingerprint(cls, entry: bytes) -> bytes:
+        return entry[8:8 + cls._FP]
+
+    @classmethod
+    def attr(cls, entry: bytes, index: int) -> bytes:
+        at = 8 + cls._FP + index * cls._ATTR
+        return entry[at:at + cls._ATTR]
+
+
+def _digest(value: object, size: int) -> bytes:
+    return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"),
+                           digest_size=size).digest()
+
+
+_ABSENT = _digest(None, _Seen._ATTR)
+
+
+def _fingerprint(row: Row) -> bytes:
+    return _digest(tuple((v or "").strip() for v in row.values()), _Seen._FP)
+
+
+def _entity_rows(table: Table, mapping: Mapping, lay: EntityLayout, columns: dict[str, str],
+                 report: ValidationReport) -> Iterator[Record]:
+    seen: dict[bytes, bytes] = {}  # digest of (type, name) -> packed _Seen entry
+    for number, row in table:
+        ctx = _RowContext(table.name, number, row, columns, report)
+        provenance = Provenance(locator=f"row {number}")
+        name = ctx.cell(lay.name)
+        if name is None:
+            ctx.error(lay.name, None, "empty name")
+        etype = ctx.entity_type(lay.type)
+        aliases = tuple(dict.fromkeys(
+            a for col in lay.aliases for a in split_cell(ctx.cell(col) or "") if a != name))
+        attrs: dict[str, Any] = {}
+        for ac in lay.attributes:
+            if etype and ac.attribute.entity_types and etype not in ac.attribute.entity_types \
+                    and ctx.cell(ac.column) is not None:
+                ctx.error(ac.column, ctx.cell(ac.column),
+                          f"{ac.attribute.key} does not apply to {etype}")
+                continue
+            value = ctx.convert(ac.column,
+                                partial(parse_value, at=ac.attribute, written_in=ac.unit))
+            if value is not None:
+                attrs[ac.attribute.key] = value
+        date, confidence = _common(ctx, mapping)
+        relations = list(_column_relations(ctx, lay, name, etype, provenance, confidence, date))
+        if ctx.failed or name is None or etype is None:
+            continue
+        fp = _fingerprint(row)
+        key = _digest((etype, name), 16)
+        first = seen.get(key)
+        if first is None:
+            digests = b"".join(_digest(attrs.get(ac.attribute.key), _Seen._ATTR)
+                               for ac in lay.attributes)
+            seen[key] = _Seen.pack(number, fp, digests)
+        elif _Seen.fingerprint(first) == fp:
+            report.warning(table.name, number, None, None,
+                           f"exact duplicate of row {_Seen.row(first)}; skipped")
+            continue
+        elif _conflicts(ctx, first, attrs, lay, name):
+            continue
+        yield EntityRecord(etype, name, provenance, aliases, attrs, confidence, date)
+        yield from relations
+
+
+def _conflicts(ctx: _RowContext, first: bytes, attrs: dict[str, Any], lay: EntityLayout,
+               name: str) -> bool:
+    """Errors for attributes given on both rows with different values."""
+    first_row = _Seen.row(first)
+    for i, ac in enumerate(lay.attributes):
+        value = attrs.get(ac.attribute.key)
+        earlier = _Seen.attr(first, i)
+        if value is not None and earlier != _ABSENT \
+                and earlier != _digest(value, _Seen._ATTR):
+            ctx.error(ac.column, ctx.cell(ac.column),
+                      f"{name!r} also appears on row {first_row} with a different "
+                      f"{ac.column}; rows {first_row} and {ctx.number} conflict")
+    return ctx.failed
+
+
+def _column_relations(ctx: _RowContext, lay: EntityLayout, name: str | None,
+                      etype: str | None, provenance: Provenance, confidence: float,
+                      date: str | None) -> Iterator[RelationRecord]:
+    for rc in lay.relations:
+        text = ctx.cell(rc.column)
+        if text is None or name is None:
+            continue
+        row_side = rc.relation.range if rc.reverse else rc.relation.domain
+        if etype and etype not in row_side:
+            ctx.error(rc.column, text, f"{rc.relation.key} does not apply to {etype} "
+                      f"(allowed: {', '.join(row_side)})")
+            continue
+        row_ref = EntityRef(name, etype)
+        for other in (split_cell(text) if rc.split else [text]):
+            cell_ref = EntityRef(other, rc.object_type)
+            subject, obj = (cell_ref, row_ref) if rc.reverse else (row_ref, cell_ref)
+            yield RelationRecord(subject, rc.relation.key, obj, provenance, confidence, date)
+
+
+def _relation_rows(table: Table, mapping: Mapping, lay: RelationLayout,
+                   columns: dict[str, str], report: ValidationReport) -> Iterator[Record]:
+    seen: dict[bytes, int] = {}
+    for number, row in table:
+        ctx = _RowContext(table.name, number, row, columns, report)
+        subject = ctx.cell(lay.subject)
+        if subject is None:
+            ctx.error(lay.subject, None, "empty subject")
+        obj = ctx.cell(lay.object)
+        if obj is None:
+            ctx.error(lay.object, None, "empty object")
+        rel = lay.relation
+        if lay.relation_column is not None:
+            label = ctx.cell(lay.relation_column)
+            if label is None:
+                ctx.error(lay.relation_column, None, "empty relation")
+            else:
+                try:
+                    rel = REGISTRY.relation(label)
+                except KeyError:
+                    ctx.error(lay.relation_column, label, _unknown_relation(label))
+        st = ctx.entity_type(lay.subject_type) if lay.subject_type else None
+        ot = ctx.entity_type(lay.object_type) if lay.object_type else None
+        if rel is not None:
+            for etype, allowed, col, role in ((st, rel.domain, lay.subject, "subject"),
+                                              (ot, rel.range, lay.object, "object")):
+                if etype and etype not in allowed:
+                    ctx.error(col, ctx.cell(col), f"a {etype} cannot be the {role} of "
+                              f"{rel.key} (allowed: {', '.join(allowed)})")
+        weight = ctx.convert(lay.weight, lambda t: parse_number(t, "float")) \
+            if lay.weight else None
+        date, confidence = _common(ctx, mapping)
+        if ctx.failed or subject is None or obj is None or rel is None:
+            continue
+        fp = _fingerprint(row)
+        if fp in seen:
+            report.warning(table.name, number, None, None,
+                           f"exact duplicate of row {seen[fp]}; skipped")
+            continue
+        seen[fp] = number
+        yield RelationRecord(EntityRef(subject, st), rel.key, EntityRef(obj, ot),
+                             Provenance(locator=f"row {number}"), confidence, date, weight)
+
+
+# --- automatic mapping ---------------------------------------------------------------
+
+_FULL_NAMES = ("企业全称", "公司全称", "全称", "机构全称", "fullname", "full_name")
+_NAMES = (*_FULL_NAMES, "企业名称", "公司名称", "机构名称", "单位名称", "园区名称", "载体名称",
+          "主体名称", "实体名称", "名称", "name")
+_SHORT_NAMES = ("名称", "name", "企业名称", "公司名称", "简称")
+_ALIASES = ("别名", "简称", "曾用名", "企业简称", "公司简称", "aliases", "alias", "short_name")
+_TYPES = ("类型", "主体类型", "实体类型", "机构类型", "type", "entity_type")
+_DATES = ("日期", "统计日期", "数据日期", "更新日期", "截至日期", "date", "as_of")
+_CONFIDENCES = ("置信度", "confidence")
+_ATTRIBUTE_SYNONYMS = {
+    "信用代码": "credit_code", "社会信用代码": "credit_code", "统一信用代码": "credit_code",
+    "成立时间": "founded", "注册时间": "founded", "注册日期": "founded",
+    "证券代码": "stock_code", "营收": "revenue", "员工数": "headcount", "员工数量": "headcount",
+    "官网": "website", "网站": "website", "所在地区": "region", "注册地": "region",
+}
+_RELATION_SYNONYMS = {"所在园区": "located_in_park", "所在区": "located_in_region",
+                      "所属区域": "located_in_region"}
+_SUBJECTS = ("主体", "主体名称", "头实体", "subject", "head")
+_RELATION_LABELS = ("关系", "关系类型", "relation", "predicate")
+_OBJECTS = ("客体", "对象", "客体名称", "尾实体", "object", "tail")
+_WEIGHTS = ("权重", "weight")
+_SUBJECT_TYPES = ("主体类型", "subject_type")
+_OBJECT_TYPES = ("客体类型", "对象类型", "object_type")
+_UNIT_SUFFIX = re.compile(r"(.+?)\((.+)\)")
+
+
+def infer_mapping(table: Table) -> Mapping:
+    """A mapping guessed from recognisable column names; InputError if there is no name."""
+    by_norm = {_norm(c): c for c in table.columns}
+
+    def find(candidates: tuple[str, ...], taken: set[str]) -> str | None:
+        for cand in candidates:
+            col = by_norm.get(_norm(cand))
+            if col is not None and col not in taken:
+                return col
+        return None
+
+    used: set[str] = set()
+    subject, rel_col, obj = (find(c, used) for c in (_SUBJECTS, _RELATION_LABELS, _OBJECTS))
+    if subject and rel_col and obj:
+        used |= {subject, rel_col, obj}
+        st, ot, weight = (find(c, used) for c in (_SUBJECT_TYPES, _OBJECT_TYPES, _WEIGHTS))
+        used |= {c for c in (st, ot, weight) if c}
+        layout: EntityLayout | RelationLayout = RelationLayout(
+            subject, obj, rel_col, None,
+            TypeSpec(column=st) if st else None, TypeSpec(column=ot) if ot else None, weight)
+        return _auto(table, layout, used, find)
+
+    name = find(_NAMES, used)
+    if name is None:
+        raise InputError(
+            f"{table.name}:{table.header_row}: cannot map the columns automatically: no name "
+            f"column (expected one of {', '.join(_NAMES)}; or 主体, 关系, 客体 for one "
+            f"relation per row); the file has: {', '.join(table.columns)}. "
+            "Write a mapping file (docs/mapping.md).")
+    used.add(name)
+    type_col = find(_TYPES, used)
+    if type_col:
+        used.add(type_col)
+    type_spec = TypeSpec(column=type_col, default="enterprise") if type_col \
+        else TypeSpec(fixed="enterprise")
+    # With a full legal name present, the short-name columns are aliases.
+    is_full = _norm(name) in {_norm(f) for f in _FULL_NAMES}
+    alias_candidates = _ALIASES + (_SHORT_NAMES if is_full else ())
+    aliases = []
+    while (alias := find(alias_candidates, used)) is not None:
+        aliases.append(alias)
+        used.add(alias)
+    attributes, relations = [], []
+    for col in table.columns:
+        if col in used:
+            continue
+        if (ac := _auto_attribute(col, type_spec)) is not None:
+            attributes.append(ac)
+            used.add(col)
+        elif (rc := _auto_relation(col, type_spec)) is not None:
+            relations.append(rc)
+            used.add(col)
+    layout = EntityLayout(type_spec, name, tuple(aliases), tuple(attributes), tuple(relations))
+    return _auto(table, layout, used, find)
+
+
+def _auto(table: Table, layout: EntityLayout | RelationLayout, used: set[str],
+          find: Callable[[tuple[str, ...], set[str]], str | None]) -> Mapping:
+    date = find(_DATES, used)
+    used |= {date} if date else set()
+    confidence = find(_CONFIDENCES, used)
+    used |= {confidence} if confidence else set()
+    unmapped = tuple(c for c in table.columns if c not in used)
+    return Mapping("automatic mapping", layout, date_column=date, confidence_column=confidence,
+                   unmapped=unmapped)
+
+
+def _auto_attribute(column: str, type_spec: TypeSpec) -> AttributeColumn | None:
+    label, unit = _norm(column), None
+    if m := _UNIT_SUFFIX.fullmatch(label):
+        label, unit = m[1], m[2]
+    key = _ATTRIBUTE_SYNONYMS.get(label)
+    try:
+        at = REGISTRY.attribute_types[key] if key else REGISTRY.attribute(label)
+    except KeyError:
+        return None
+    if type_spec.fixed and at.entity_types and type_spec.fixed not in at.entity_types:
+        return None
+    if unit is not None and _unit_problem(unit, at):
+        return None
+    return AttributeColumn(column, at, unit)
+
+
+def _auto_relation(column: str, type_spec: TypeSpec) -> RelationColumn | None:
+    label = _norm(column)
+    key = _RELATION_SYNONYMS.get(label)
+    if key is None and not REGISTRY.is_relation(label):
+        return None
+    rel = REGISTRY.relation_types[key] if key else REGISTRY.relation(label)
+    if type_spec.fixed and type_spec.fixed not in rel.domain:
+        return None
+    return RelationColumn(column, rel, rel.range[0])
+
+
+# --- convenience -----------------------------------------------------------------------
+
+def open_table(path: str | os.PathLike[str],
+               mapping_path: str | os.PathLike[str] | None = None) -> tuple[Table, Mapping]:
+    """The table and its mapping: from ``mapping_path``, or guessed from the header."""
+    if mapping_path is None:
+        table = read_table(path)
+        return table, infer_mapping(table)
+    mapping = load_mapping(mapping_path)
+    return read_table(path, sheet=mapping.sheet, encoding=mapping.encoding), mapping
+
+
+__all__ = [
+    "AttributeColumn", "EntityLayout", "Mapping", "RelationColumn",
+    "RelationLayout", "TypeSpec", "infer_mapping", "load_mapping", "open_table",
+    "parse_date", "parse_number", "parse_value", "records_from_table", "split_cell",
+]

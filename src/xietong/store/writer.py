@@ -1,0 +1,434 @@
+"""Writing records into the store: one import, one transaction.
+
+``import_records`` resolves each record's names to entities (exact names first, then
+Chinese organisation-name resolution), turns records into rows with deterministic ids,
+writes them in large ``INSERT … ON CONFLICT DO NOTHING`` batches and commits once. A
+failure or a kill at any point leaves the store as it was; running the same import twice
+adds nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, and_, func, insert, select, update
+
+from xietong.model.credit_code import validate_credit_code
+from xietong.model.records import (
+    AttributeRecord,
+    EntityRecord,
+    EntityRef,
+    Provenance,
+    Record,
+    RelationRecord,
+)
+from xietong.model.registry import REGISTRY, AttributeType
+from xietong.store import ids, schema
+from xietong.store.curation import retract_sources
+from xietong.store.index import EntityIndex, family, normalize
+
+FLUSH_EVERY = 50_000  # records between writes: bounds memory on huge files
+CHUNK = 20_000  # rows per executemany
+PROGRESS_EVERY = 5_000
+_ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+COUNTED_TABLES = ("entities", "aliases", "facts", "evidence", "merges", "reviews")
+
+
+class RecordError(ValueError):
+    """A record the store cannot take; names where it came from."""
+
+    def __init__(self, provenance: Provenance, message: str) -> None:
+        where = provenance.locator
+        if provenance.document:
+            where = f"{provenance.document}: {where}"
+        super().__init__(f"{where}: {message}")
+        self.provenance = provenance
+        self.reason = message
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    kind: str  # file, dataset, demo
+    name: str  # what users see
+    uri: str  # absolute path or data-set locator; re-importing a changed uri replaces it
+    sha256: str  # content hash: the same content twice is one source
+    meta: dict[str, Any] | None = None
+
+
+@dataclass(slots=True)
+class ImportSummary:
+    source: str
+    records: int = 0
+    added: dict[str, int] = field(default_factory=dict)
+    removed: dict[str, int] = field(default_factory=dict)
+    merged: int = 0
+    queued_for_review: int = 0
+    replaced: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def unchanged(self) -> bool:
+        return not any(self.added.values()) and not any(self.removed.values())
+
+
+Progress = Callable[[int], None]  # called with the number of records just processed
+
+
+def import_records(
+    engine: Engine,
+    spec: SourceSpec,
+    records: Iterable[Record],
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    before_commit: Callable[[], None] | None = None,
+) -> ImportSummary:
+    """Import ``records`` as one source, all or nothing. ``dry_run`` rolls back at the end
+    and reports what would have changed; ``before_commit`` may raise to roll back (records
+    stream in, so problems found while reading are known only at the end)."""
+    summary = ImportSummary(source=spec.name, dry_run=dry_run)
+    with engine.connect() as conn:
+        with conn.begin() as trans:
+            before = _counts(conn)
+            source_id, previous = _open_source(conn, spec)
+            run = _ImportRun(conn, source_id, spec)
+            for record in records:
+                run.add(record)
+                summary.records += 1
+                if progress and summary.records % PROGRESS_EVERY == 0:
+                    progress(PROGRESS_EVERY)
+                if run.pending >= FLUSH_EVERY:
+                    run.flush()
+            if progress:
+                progress(summary.records % PROGRESS_EVERY)
+            run.flush()
+            if before_commit:
+                before_commit()
+            if previous:
+                summary.replaced = [name for _, name in previous]
+                retract_sources(conn, [pid for pid, _ in previous])
+            after = _counts(conn)
+            summary.added = {t: max(after[t] - before[t], 0) for t in COUNTED_TABLES}
+            summary.removed = {t: max(before[t] - after[t], 0) for t in COUNTED_TABLES}
+            summary.merged, summary.queued_for_review = run.merged, run.reviewed
+            if dry_run:
+                trans.rollback()
+    return summary
+
+
+def _counts(conn: Connection) -> dict[str, int]:
+    return {
+        name: conn.execute(select(func.count()).select_from(schema.metadata.tables[name])).scalar_one()
+        for name in COUNTED_TABLES
+    }
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _open_source(conn: Connection, spec: SourceSpec) -> tuple[int, list[tuple[int, str]]]:
+    """The source row for this import (reused when the same content was imported before)
+    and the earlier versions of the same uri, which this import replaces."""
+    s = schema.sources
+    top = and_(s.c.kind == spec.kind, s.c.uri == spec.uri, s.c.parent_id.is_(None))
+    same = conn.execute(select(s.c.id).where(top, s.c.sha256 == spec.sha256)).scalar()
+    if same is not None:
+        conn.execute(update(s).where(s.c.id == same).values(retracted_at=None))
+        source_id = same
+    else:
+        source_id = conn.execute(
+            insert(s).values(
+                kind=spec.kind, name=spec.name, uri=spec.uri, sha256=spec.sha256,
+                imported_at=_now(), meta=spec.meta,
+            ).returning(s.c.id)
+        ).scalar_one()
+    previous = conn.execute(
+        select(s.c.id, s.c.name).where(top, s.c.id != source_id, s.c.retracted_at.is_(None))
+    ).all()
+    return source_id, [(row.id, row.name) for row in previous]
+
+
+def insert_ignoring_duplicates(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Bulk ``INSERT … ON CONFLICT DO NOTHING`` straight to the driver's executemany.
+
+    Building SQLAlchemy parameters per row cost as much as the database's own work, so rows
+    go to the driver as tuples, with each column's bind processing (dates on SQLite) applied
+    by SQLAlchemy's own processors."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    processors = []
+    for name in columns:
+        processor = table.c[name].type.bind_processor(conn.dialect)
+        processors.append(processor)
+    quoted = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in columns)
+    if conn.dialect.name == "sqlite":
+        sql = f"INSERT OR IGNORE INTO {table.name} ({quoted}) VALUES ({', '.join('?' * len(columns))})"
+    else:
+        marks = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {table.name} ({quoted}) VALUES ({marks}) ON CONFLICT DO NOTHING"
+    if any(processors):
+        tuples = [tuple(p(row[c]) if p else row[c] for c, p in zip(columns, processors))
+                  for row in rows]
+    else:
+        tuples = [tuple(row.values()) for row in rows]
+    for start in range(0, len(tuples), CHUNK):
+        conn.exec_driver_sql(sql, tuples[start : start + CHUNK])
+
+
+class _ImportRun:
+    def __init__(self, conn: Connection, source_id: int, spec: SourceSpec) -> None:
+        self.conn = conn
+        self.source_id = source_id
+        self.spec = spec
+        self.index = EntityIndex(conn)
+        self.now = _now()
+        self.document_sources: dict[str, int] = {}
+        self.entities: dict[int, dict[str, Any]] = {}
+        self.aliases: dict[tuple[int, str, int], dict[str, Any]] = {}
+        self.facts: dict[int, dict[str, Any]] = {}
+        self.evidence: dict[tuple[int, int, str], dict[str, Any]] = {}
+        self.merges: list[dict[str, Any]] = []
+        self.reviews: list[dict[str, Any]] = []
+        self.merged = 0
+        self.reviewed = 0
+        self.pending = 0
+
+    # -- records -----------------------------------------------------------------------
+    def add(self, record: Record) -> None:
+        self.pending += 1
+        if isinstance(record, RelationRecord):
+            self._relation(record)
+        elif isinstance(record, AttributeRecord):
+            self._attribute(record)
+        elif isinstance(record, EntityRecord):
+            self._entity(record)
+        else:  # pragma: no cover - a programming error, not bad input
+            raise TypeError(f"not a record: {record!r}")
+
+    def _entity(self, rec: EntityRecord) -> int:
+        try:
+            etype = REGISTRY.entity_type(rec.type).key
+        except KeyError as exc:
+            raise RecordError(rec.provenance, str(exc.args[0])) from None
+        if not rec.name or not rec.name.strip():
+            raise RecordError(rec.provenance, "empty name")
+        attrs = {k: _check_attribute(rec.provenance, k, v) for k, v in rec.attrs.items()}
+        names = [rec.name, *(a for a in rec.aliases if a and a.strip())]
+        credit_code = attrs.get("credit_code")
+        source_id = self._source_for(rec.provenance)
+        entity_id = self._find_or_create(
+            names, etype, rec.provenance, source_id, credit_code, attrs.get("region")
+        )
+        observed = _check_date(rec.provenance, rec.observed)
+        for key, value in attrs.items():
+            self._attribute_fact(entity_id, key, value, None, observed, rec.confidence,
+                                 rec.provenance, source_id)
+        return entity_id
+
+    def _relation(self, rec: RelationRecord) -> None:
+        try:
+            rtype = REGISTRY.relation(rec.predicate)
+        except KeyError as exc:
+            raise RecordError(rec.provenance, str(exc.args[0])) from None
+        source_id = self._source_for(rec.provenance)
+        subject = self._ref(rec.subject, rtype.domain, rec.provenance, source_id)
+        obj = self._ref(rec.object, rtype.range, rec.provenance, source_id)
+        valid_from = _check_date(rec.provenance, rec.valid_from)
+        fact_id = ids.relation_fact_id(subject, rtype.key, obj)
+        self.facts.setdefault(fact_id, {
+            "id": fact_id, "subject_id": subject, "predicate": rtype.key, "object_id": obj,
+            "value": None, "unit": None, "valid_from": valid_from, "weight": rec.weight,
+        })
+        self._evidence(fact_id, source_id, rec.provenance, rec.confidence, valid_from)
+
+    def _attribute(self, rec: AttributeRecord) -> None:
+        value = _check_attribute(rec.provenance, rec.key, rec.value)
+        source_id = self._source_for(rec.provenance)
+        subject = self._ref(rec.subject, tuple(REGISTRY.entity_types), rec.provenance, source_id)
+        as_of = _check_date(rec.provenance, rec.as_of)
+        key = REGISTRY.attribute(rec.key).key
+        self._attribute_fact(subject, key, value, rec.unit, as_of, rec.confidence,
+                             rec.provenance, source_id)
+
+    # -- entities ----------------------------------------------------------------------
+    def _ref(self, ref: EntityRef, allowed: tuple[str, ...], prov: Provenance,
+             source_id: int) -> int:
+        if not ref.name or not ref.name.strip():
+            raise RecordError(prov, "empty entity name in a relation")
+        if ref.type is not None:
+            try:
+                types: tuple[str, ...] = (REGISTRY.entity_type(ref.type).key,)
+            except KeyError as exc:
+                raise RecordError(prov, str(exc.args[0])) from None
+        else:
+            types = allowed
+        found = self.index.find([ref.name], types)
+        if found is not None:
+            self._alias(found, ref.name, "alias", source_id)
+            return found
+        return self._find_or_create([ref.name], types[0], prov, source_id, None, None)
+
+    def _find_or_create(self, names: list[str], etype: str, prov: Provenance, source_id: int,
+                        credit_code: str | None, region: str | None) -> int:
+        entity_id = self.index.find(names, (etype,))
+        discriminator = None
+        if entity_id is not None and credit_code:
+            known = self.index.known[entity_id].credit_code
+            if known and known != credit_code:  # same name, different legal entity
+                entity_id, discriminator = None, credit_code
+        if entity_id is None:
+            entity_id = self._create(names, etype, credit_code, region, discriminator)
+        for position, name in enumerate(names):
+            self._alias(entity_id, name, "name" if position == 0 else "alias", source_id)
+        self.index.register(entity_id, etype, self.index.canonical(entity_id), names, credit_code)
+        return entity_id
+
+    def _create(self, names: list[str], etype: str, credit_code: str | None,
+                region: str | None, discriminator: str | None) -> int:
+        entity_id = ids.entity_id(family(etype), normalize(names[0]), discriminator)
+        canonical = entity_id
+        if REGISTRY.entity_types[etype].organisation:
+            match = self.index.resolve(names, credit_code, region)
+            if match.entity_id is not None and match.band == "merge":
+                canonical = self.index.canonical(match.entity_id)
+                self.merges.append({
+                    "entity_id": entity_id, "into_id": match.entity_id, "rule": match.rule,
+                    "score": match.score, "features": match.features, "decided_by": "auto",
+                    "created_at": self.now,
+                })
+                self.merged += 1
+            elif match.entity_id is not None and match.band == "review":
+                self.reviews.append({
+                    "entity_id": entity_id, "candidate_id": match.entity_id,
+                    "score": match.score, "rule": match.rule, "features": match.features,
+                    "status": "open", "created_at": self.now,
+                })
+                self.reviewed += 1
+        self.entities[entity_id] = {
+            "id": entity_id, "type": etype, "name": names[0], "canonical_id": canonical,
+            "created_at": self.now,
+        }
+        self.index.register(entity_id, etype, canonical, [], credit_code)
+        return entity_id
+
+    def _alias(self, entity_id: int, alias: str, kind: str, source_id: int) -> None:
+        alias = alias.strip()
+        key = (entity_id, alias, source_id)
+        if key not in self.aliases:
+            self.aliases[key] = {"entity_id": entity_id, "alias": alias, "norm": normalize(alias),
+                                 "kind": kind, "source_id": source_id}
+
+    # -- facts ---------------------------------------------------------------------------
+    def _attribute_fact(self, subject: int, key: str, value: Any, unit: str | None,
+                        as_of: str | None, confidence: float, prov: Provenance,
+                        source_id: int) -> None:
+        value_json = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        unit = unit or REGISTRY.attribute_types[key].unit
+        fact_id = ids.attribute_fact_id(subject, key, value_json, unit, as_of)
+        self.facts.setdefault(fact_id, {
+            "id": fact_id, "subject_id": subject, "predicate": key, "object_id": None,
+            "value": value_json, "unit": unit, "valid_from": as_of, "weight": None,
+        })
+        self._evidence(fact_id, source_id, prov, confidence, as_of)
+        if key == "credit_code":
+            self.index.register(subject, self.index.known[subject].type,
+                                self.index.canonical(subject), [], value)
+
+    def _evidence(self, fact_id: int, source_id: int, prov: Provenance, confidence: float,
+                  observed: str | None) -> None:
+        if not 0.0 <= confidence <= 1.0:
+            raise RecordError(prov, f"confidence {confidence} is outside 0..1")
+        key = (fact_id, source_id, prov.locator)
+        if key not in self.evidence:
+            self.evidence[key] = {"fact_id": fact_id, "source_id": source_id,
+                                  "locator": prov.locator, "quote": prov.quote,
+                                  "confidence": confidence, "observed": observed}
+
+    def _source_for(self, prov: Provenance) -> int:
+        if not prov.document:
+            return self.source_id
+        found = self.document_sources.get(prov.document)
+        if found is None:
+            found = _document_source(self.conn, self.source_id, self.spec, prov.document)
+            self.document_sources[prov.document] = found
+        return found
+
+    # -- writing -------------------------------------------------------------------------
+    def flush(self) -> None:
+        conn = self.conn
+        insert_ignoring_duplicates(conn, schema.entities, list(self.entities.values()))
+        insert_ignoring_duplicates(conn, schema.aliases, list(self.aliases.values()))
+        insert_ignoring_duplicates(conn, schema.facts, list(self.facts.values()))
+        insert_ignoring_duplicates(conn, schema.evidence, list(self.evidence.values()))
+        if self.merges:
+            conn.execute(insert(schema.merges), self.merges)
+        insert_ignoring_duplicates(conn, schema.reviews, self.reviews)
+        for buffer in (self.entities, self.aliases, self.facts, self.evidence):
+            buffer.clear()
+        self.merges.clear()
+        self.reviews.clear()
+        self.pending = 0
+
+
+def _document_source(conn: Connection, parent_id: int, spec: SourceSpec, document: str) -> int:
+    s = schema.sources
+    uri = f"{spec.uri}#{document}"
+    found = conn.execute(
+        select(s.c.id).where(s.c.parent_id == parent_id, s.c.uri == uri)
+    ).scalar()
+    if found is not None:
+        conn.execute(update(s).where(s.c.id == found).values(retracted_at=None))
+        return found
+    return conn.execute(
+        insert(s).values(kind="document", name=document, uri=uri, sha256=spec.sha256,
+                         parent_id=parent_id, imported_at=_now()).returning(s.c.id)
+    ).scalar_one()
+
+
+def _check_date(prov: Provenance, value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    if not _ISO_DATE.match(str(value)):
+        raise RecordError(prov, f"date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    return str(value)
+
+
+def _check_attribute(prov: Provenance, key: str, value: Any) -> Any:
+    try:
+        attr = REGISTRY.attribute(key)
+    except KeyError as exc:
+        raise RecordError(prov, str(exc.args[0])) from None
+    try:
+        return _coerce(attr, value)
+    except (TypeError, ValueError) as exc:
+        raise RecordError(prov, f"{attr.label}({attr.key}) {value!r}: {exc}") from None
+
+
+def _coerce(attr: AttributeType, value: Any) -> Any:
+    match attr.kind:
+        case "credit_code":
+            return validate_credit_code(str(value))
+        case "int":
+            if isinstance(value, float) and not value.is_integer():
+                raise ValueError("not a whole number")
+            return int(value)
+        case "float":
+            return float(value)
+        case "date":
+            if not _ISO_DATE.match(str(value)):
+                raise ValueError("not YYYY, YYYY-MM or YYYY-MM-DD")
+            return str(value)
+        case "list":
+            return sorted({str(v) for v in value}) if isinstance(value, (list, tuple, set)) \
+                else [str(value)]
+        case "bool":
+            return bool(value)
+        case _:
+            return str(value)

@@ -1,0 +1,418 @@
+"""Mapping files and row validation: every problem names file, row, column and value."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import itertools
+import json
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from xietong.ingest.errors import InputError, MappingError, ValidationReport
+from xietong.ingest.mapping import (
+    infer_mapping,
+    load_mapping,
+    open_table,
+    parse_date,
+    parse_number,
+    records_from_table,
+)
+from xietong.ingest.readers import read_table
+from xietong.model.credit_code import credit_code_check_digit
+from xietong.model.records import EntityRecord, Record, RelationRecord
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared" / "data"
+
+HEADER = ["企业名称", "类型", "简称", "曾用名", "统一社会信用代码", "成立日期", "营业收入（亿元）",
+          "员工人数", "资质", "所在园区", "所在区", "统计日期"]
+
+
+def companies(n: int) -> list[dict[str, str]]:
+    with (SHARED / "chainkg" / "company.jsonl").open(encoding="utf-8") as f:
+        return [json.loads(line) for line in itertools.islice(f, n)]
+
+
+def credit_code(i: int) -> str:
+    body = f"91310000MA1{i:06d}"
+    return body + credit_code_check_digit(body)
+
+
+def company_rows(n: int) -> list[list[str]]:
+    return [[c["fullname"], "企业", c["name"], "", credit_code(i), c["time"], "1.5", "1,200",
+             "高新技术企业、专精特新", "模速空间", "徐汇区", "2024-03"]
+            for i, c in enumerate(companies(n))]
+
+
+def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8") -> Path:
+    with path.open("w", encoding=encoding, newline="") as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+@pytest.fixture
+def doc_mapping(tmp_path: Path) -> Path:
+    """The example from docs/mapping.md, so the documentation cannot go stale."""
+    text = (ROOT / "docs" / "mapping.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(.*?)```", text, re.S)
+    assert block is not None
+    path = tmp_path / "企业名录.yaml"
+    path.write_text(block[1], encoding="utf-8")
+    return path
+
+
+def run(path: Path, mapping_path: Path | None = None) -> tuple[list[Record], ValidationReport]:
+    table, mapping = open_table(path, mapping_path)
+    report = ValidationReport()
+    return list(records_from_table(table, mapping, report)), report
+
+
+def one_error(report: ValidationReport) -> str:
+    assert len(report.errors) == 1, report.render_text()
+    return report.errors[0].render()
+
+
+# --- a clean import ----------------------------------------------------------------------
+
+def test_doc_example_on_gbk_csv_of_real_companies(tmp_path: Path, doc_mapping: Path) -> None:
+    path = write_csv(tmp_path / "企业名录.csv", [HEADER, *company_rows(50)], encoding="gbk")
+    records, report = run(path, doc_mapping)
+    assert report.ok and not report.issues, report.render_text()
+    entities = [r for r in records if isinstance(r, EntityRecord)]
+    relations = [r for r in records if isinstance(r, RelationRecord)]
+    assert len(entities) == 50 and len(relations) == 100
+    first = entities[0]
+    assert first.name == "邵阳维克液压股份有限公司" and first.type == "enterprise"
+    assert first.aliases == ("邵阳液压",)
+    assert first.attrs == {"credit_code": credit_code(0), "founded": "2021-10-19",
+                           "revenue": 15000.0, "headcount": 1200,
+                           "qualifications": ["高新技术企业", "专精特新"]}
+    assert (first.observed, first.confidence, first.provenance.locator) == ("2024-03", 0.9,
+                                                                            "row 2")
+    park = relations[0]
+    assert (park.subject.name, park.predicate, park.object.name, park.object.type) == (
+        "邵阳维克液压股份有限公司", "located_in_park", "模速空间", "park")
+    assert relations[1].predicate == "located_in_region" and relations[1].valid_from == "2024-03"
+
+
+def test_xlsx_with_sheet_and_excel_dates(tmp_path: Path, doc_mapping: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.title = "封面"
+    ws = wb.create_sheet("企业名单")
+    ws.append(["2024年一季度企业名录"])
+    ws.append([])
+    ws.append(HEADER)
+    for row in company_rows(5):
+        cells: list[object] = list(row)
+        cells[5] = dt.datetime.fromisoformat(row[5])  # a real Excel date cell
+        ws.append(cells)
+    ws.append(["模速空间", "园区", "", "", "", "2023/9/1", "", "", "", "", "徐汇区", "2024-03"])
+    path = tmp_path / "企业名录.xlsx"
+    wb.save(path)
+    records, report = run(path, doc_mapping)
+    assert report.ok, report.render_text()
+    entities = [r for r in records if isinstance(r, EntityRecord)]
+    assert entities[0].attrs["founded"] == "2021-10-19"
+    assert entities[0].provenance.locator == "row 4"
+    assert (entities[-1].type, entities[-1].attrs, entities[-1].provenance.locator) == (
+        "park", {"founded": "2023-09-01"}, "row 9")
+
+
+# --- row problems --------------------------------------------------------------------------
+
+def test_missing_columns_listed_once(tmp_path: Path, doc_mapping: Path) -> None:
+    header = [h for h in HEADER if h not in ("成立日期", "员工人数")]
+    path = write_csv(tmp_path / "缺列.csv", [header, ["甲公司"] * len(header)])
+    records, report = run(path, doc_mapping)
+    assert records == []
+    msg = one_error(report)
+    assert msg.startswith(f"{path}:1 — missing columns 成立日期, 员工人数; the file has: 企业名称,")
+
+
+def test_malformed_date(tmp_path: Path, doc_mapping: Path) -> None:
+    rows = company_rows(3)
+    rows[1][5] = "2021-02-30"
+    rows[2][5] = "去年三月"
+    path = write_csv(tmp_path / "d.csv", [HEADER, *rows])
+    records, report = run(path, doc_mapping)
+    assert [e.render() for e in report.errors] == [
+        f"{path}:3: column 成立日期: value '2021-02-30' — not a valid date (day is out of "
+        "range for month)",
+        f"{path}:4: column 成立日期: value '去年三月' — not a date; write 2024-03-05, 2024/3/5, "
+        "2024年3月5日, 2024.03, 2024年3月 or 2024",
+    ]
+    assert [r.provenance.locator for r in records] == ["row 2"] * 3  # bad rows yield nothing
+
+
+def test_invalid_credit_code(tmp_path: Path, doc_mapping: Path) -> None:
+    rows = company_rows(12)
+    good = credit_code(10)
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    rows[10][4] = bad
+    path = write_csv(tmp_path / "companies.csv", [HEADER, *rows])
+    _, report = run(path, doc_mapping)
+    assert one_error(report) == (f"{path}:12: column 统一社会信用代码: value '{bad}' — check "
+                                 f"digit should be {good[-1]}, not {bad[-1]}")
+
+
+def test_numbers_with_chinese_units(tmp_path: Path, doc_mapping: Path) -> None:
+    rows = company_rows(5)
+    rows[0][6], rows[0][7] = "5000万", "1，234"  # 5000万元 = 0.5亿; full-width comma
+    rows[1][6], rows[1][7] = "1.2亿元", "1.5万人"
+    rows[2][6] = "很多"
+    rows[3][7] = "12.5"
+    path = write_csv(tmp_path / "n.csv", [HEADER, *rows])
+    records, report = run(path, doc_mapping)
+    attrs = [r.attrs for r in records if isinstance(r, EntityRecord)]
+    assert (attrs[0]["revenue"], attrs[0]["headcount"]) == (5000.0, 1234)
+    assert (attrs[1]["revenue"], attrs[1]["headcount"]) == (12000.0, 15000)
+    assert [e.render() for e in report.errors] == [
+        f"{path}:4: column 营业收入（亿元）: value '很多' — not a number",
+        f"{path}:5: column 员工人数: value '12.5' — not a whole number",
+    ]
+
+
+def test_empty_name_and_unknown_type(tmp_path: Path, doc_mapping: Path) -> None:
+    rows = company_rows(3)
+    rows[0][0] = " "
+    rows[1][1] = "工厂"
+    path = write_csv(tmp_path / "n.csv", [HEADER, *rows])
+    _, report = run(path, doc_mapping)
+    assert [e.render() for e in report.errors] == [
+        f"{path}:2: column 企业名称 — empty name",
+        f"{path}:3: column 类型: value '工厂' — unknown entity type; expected one of 企业, 园区",
+    ]
+
+
+def test_duplicate_rows(tmp_path: Path, doc_mapping: Path) -> None:
+    rows = company_rows(4)
+    rows.append(list(rows[1]))  # row 6: exact copy of row 3
+    conflicting = list(rows[2])
+    conflicting[5] = "2020-01-01"  # row 7: same company as row 4, another founding date
+    rows.append(conflicting)
+    path = write_csv(tmp_path / "dup.csv", [HEADER, *rows])
+    records, report = run(path, doc_mapping)
+    name = rows[2][0]
+    assert [w.render() for w in report.warnings] == [
+        f"{path}:6 — warning: exact duplicate of row 3; skipped"]
+    assert one_error(report) == (
+        f"{path}:7: column 成立日期: value '2020-01-01' — {name!r} also appears on row 4 with "
+        "a different 成立日期; rows 4 and 7 conflict")
+    assert sorted({r.provenance.locator for r in records}) == ["row 2", "row 3", "row 4",
+                                                               "row 5"]
+
+
+def test_extra_cells_from_unquoted_comma(tmp_path: Path, doc_mapping: Path) -> None:
+    path = tmp_path / "comma.csv"
+    row = company_rows(1)[0]
+    row[7] = "1200"  # no comma of its own
+    line = ",".join(row) + ",多出来的\n"
+    path.write_text(",".join(HEADER) + "\n" + line, encoding="utf-8")
+    _, report = run(path, doc_mapping)
+    assert one_error(report) == (f"{path}:2: value '多出来的' — more cells than the 12 header "
+                                 "columns (an unquoted comma in a cell?)")
+
+
+# --- one row per relation ----------------------------------------------------------------
+
+RELATION_MAPPING = """\
+relations:
+  subject: 主体
+  subject_type: {column: 主体类型, values: {企业: enterprise, 机构: investor}}
+  relation_column: 关系
+  object: 客体
+  object_type: {column: 客体类型, values: {企业: enterprise, 园区: park}}
+  weight: 权重
+date: 日期
+confidence: 置信度
+"""
+
+
+def test_relation_rows_and_unknown_label(tmp_path: Path) -> None:
+    names = [c["fullname"] for c in companies(4)]
+    rows = [["主体", "主体类型", "关系", "客体", "客体类型", "权重", "日期", "置信度"],
+            [names[0], "企业", "合作", names[1], "企业", "", "2024年3月5日", "0.9"],
+            [names[2], "企业", "入驻", "模速空间", "园区", "", "2024.03", "80%"],
+            [names[3], "机构", "入住", "模速空间", "园区", "", "2024", "1"],
+            [names[0], "企业", "控股", names[3], "企业", "0.51", "20240305", "1"],
+            [names[0], "企业", "合作", names[1], "企业", "", "2024年3月5日", "0.9"]]
+    path = write_csv(tmp_path / "关系.csv", rows)
+    mapping = tmp_path / "关系.yaml"
+    mapping.write_text(RELATION_MAPPING, encoding="utf-8")
+    records, report = run(path, mapping)
+    assert one_error(report) == (f"{path}:4: column 关系: value '入住' — unknown relation "
+                                 "'入住'; did you mean 入驻, 入股?")
+    assert [w.render() for w in report.warnings] == [
+        f"{path}:6 — warning: exact duplicate of row 2; skipped"]
+    rels = [r for r in records if isinstance(r, RelationRecord)]
+    assert [(r.predicate, r.valid_from, r.confidence, r.weight) for r in rels] == [
+        ("cooperates", "2024-03-05", 0.9, None),
+        ("located_in_park", "2024-03", 0.8, None),
+        ("controls", "2024-03-05", 1.0, 0.51)]
+    assert rels[1].object.type == "park" and rels[1].provenance.locator == "row 3"
+
+
+def test_relation_type_that_does_not_fit(tmp_path: Path) -> None:
+    rows = [["主体", "主体类型", "关系", "客体", "客体类型", "权重", "日期", "置信度"],
+            ["模速空间", "企业", "入驻", "某公司", "企业", "", "2024", "1"]]
+    path = write_csv(tmp_path / "r.csv", rows)
+    mapping = tmp_path / "r.yaml"
+    mapping.write_text(RELATION_MAPPING, encoding="utf-8")
+    _, report = run(path, mapping)
+    assert one_error(report) == (f"{path}:2: column 客体: value '某公司' — a enterprise cannot "
+                                 "be the object of located_in_park (allowed: park)")
+
+
+# --- the mapping file itself ------------------------------------------------------------
+
+def mapping_errors(tmp_path: Path, text: str) -> list[str]:
+    path = tmp_path / "m.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(MappingError) as exc:
+        load_mapping(path)
+    return [line.replace(f"{path}", "m.yaml") for line in str(exc.value).splitlines()]
+
+
+def test_mapping_errors_name_their_line(tmp_path: Path) -> None:
+    errors = mapping_errors(tmp_path, """\
+entities:
+  type: 公司
+  name: 企业名称
+  alias: [简称]
+  attributes:
+    成立日期: 成立时间
+    面积: {attribute: area, unit: 亿元}
+  relations:
+    所在园区: {relation: 入住园区, object_type: park}
+    发布: {relation: issued_policy}
+confidence: 2
+""")
+    assert errors[0].startswith("m.yaml:2 — unknown entity type '公司'; valid: 企业(enterprise)")
+    assert errors[1].startswith("m.yaml:4 — unknown key 'alias' in entities; did you mean "
+                                "'aliases'?")
+    assert errors[2] == ("m.yaml:6 — column 成立日期: unknown attribute '成立时间'; did you mean "
+                         "成立日期?")
+    assert errors[3] == ("m.yaml:7 — column 面积: unit '亿元' cannot be converted to area's "
+                         "unit '平方米'")
+    assert errors[4] == ("m.yaml:9 — column 所在园区: unknown relation '入住园区'; did you mean "
+                         "入驻园区, 运营园区, 位于园区?")
+    assert len(errors) == 6 and errors[5] == (
+        "m.yaml:11 — confidence is a number from 0 to 1 or a column, not 2")
+
+
+def test_relation_not_allowed_for_fixed_type(tmp_path: Path) -> None:
+    assert mapping_errors(tmp_path, """\
+entities:
+  type: enterprise
+  name: 名称
+  relations:
+    发布政策: issued_policy
+""") == ["m.yaml:5 — column 发布政策: issued_policy does not apply to enterprise rows "
+         "(allowed: government, park, region)"]
+
+
+def test_invalid_yaml_and_duplicate_keys(tmp_path: Path) -> None:
+    assert mapping_errors(tmp_path, "entities:\n  name: 名称\n  type: [企业\n") == [
+        "m.yaml:4 — invalid YAML: expected ',' or ']', but got '<stream end>'"]
+    assert mapping_errors(tmp_path, "entities:\n  name: 名称\n  name: 企业名称\n") == [
+        "m.yaml:3 — invalid YAML: duplicate key 'name'"]
+
+
+def test_layout_is_required(tmp_path: Path) -> None:
+    assert mapping_errors(tmp_path, "sheet: 企业名单\n") == [
+        "m.yaml:1 — a mapping needs exactly one of 'entities:' (one row per entity) or "
+        "'relations:' (one row per relation)"]
+
+
+# --- values ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("2024-03-05", "2024-03-05"), ("2024/3/5", "2024-03-05"), ("2024年3月5日", "2024-03-05"),
+    ("2024.3.5", "2024-03-05"), ("20240305", "2024-03-05"), ("2024-03-05 10:30:00", "2024-03-05"),
+    ("2024.03", "2024-03"), ("2024年3月", "2024-03"), ("2024-3", "2024-03"), ("2024", "2024"),
+    ("2024年", "2024"), ("２０２４年３月", "2024-03"), ("45356", "2024-03-05"),
+])
+def test_accepted_dates(text: str, iso: str) -> None:
+    assert parse_date(text) == iso
+
+
+@pytest.mark.parametrize("text", ["2024-13", "3/5/2024", "2024-02-30", "上月", "1024"])
+def test_rejected_dates(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_date(text)
+
+
+@pytest.mark.parametrize(("text", "kind", "unit", "written_in", "value"), [
+    ("1,234,567", "int", "人", None, 1234567),
+    ("3000万", "float", "亿元", None, 0.3),
+    ("2.5", "float", "万元", "亿元", 25000.0),
+    ("500000元", "float", "万元", None, 50.0),
+    ("12%", "float", None, None, 0.12),
+    ("-3.5", "float", None, None, -3.5),
+])
+def test_numbers(text: str, kind: str, unit: str | None, written_in: str | None,
+                 value: float) -> None:
+    assert parse_number(text, kind, unit, written_in) == value
+
+
+@pytest.mark.parametrize(("text", "unit", "reason"), [
+    ("1,23", "人", "not a number"), ("5万", None, "has no unit"),
+    ("5美元", "万元", "unit '美元' cannot be converted"),
+])
+def test_rejected_numbers(text: str, unit: str | None, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
+        parse_number(text, "float", unit)
+
+
+# --- automatic mapping ------------------------------------------------------------------
+
+def test_infer_mapping_from_chinese_header(tmp_path: Path) -> None:
+    rows = [["企业名称", "简称", "统一社会信用代码", "成立时间", "营业收入(亿元)", "入驻园区",
+             "备注"]]
+    rows += [[c["fullname"], c["name"], credit_code(i), c["time"], "2", "模速空间", "无"]
+             for i, c in enumerate(companies(10))]
+    path = write_csv(tmp_path / "auto.csv", rows, encoding="gbk")
+    records, report = run(path)
+    assert [w.render() for w in report.warnings] == [
+        f"{path}:1 — warning: columns not recognised, ignored: 备注"]
+    first = records[0]
+    assert isinstance(first, EntityRecord)
+    assert (first.type, first.aliases, first.attrs["revenue"], first.attrs["founded"]) == (
+        "enterprise", ("邵阳液压",), 20000.0, "2021-10-19")
+    assert isinstance(records[1], RelationRecord) and records[1].object.name == "模速空间"
+
+
+def test_infer_mapping_of_chainkg_jsonl(tmp_path: Path) -> None:
+    path = tmp_path / "company.jsonl"
+    lines = (SHARED / "chainkg" / "company.jsonl").read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(lines[:100]) + "\n", encoding="utf-8")
+    table = read_table(path)
+    mapping = infer_mapping(table)
+    report = ValidationReport()
+    records = list(records_from_table(table, mapping, report))
+    assert len(records) == 100 and report.ok
+    assert records[0] == EntityRecord("enterprise", "邵阳维克液压股份有限公司",
+                                      records[0].provenance, aliases=("邵阳液压",))
+    assert records[0].provenance.locator == "row 1"
+
+
+def test_infer_mapping_needs_a_name_column(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "x.csv", [["代码", "地址"], ["1", "上海"]])
+    with pytest.raises(InputError) as exc:
+        run(path)
+    msg = str(exc.value)
+    assert msg.startswith(f"{path}:1: cannot map the columns automatically: no name column "
+                          "(expected one of 企业全称,")
+    assert msg.endswith("the file has: 代码, 地址. Write a mapping file (docs/mapping.md).")
+
+
+def test_infer_mapping_relation_rows(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "rel.csv", [["主体", "关系", "客体"],
+                                            ["上海人工智能实验室", "合作", "商汤科技"]])
+    [record], report = run(path)
+    assert report.ok and isinstance(record, RelationRecord)
+    assert record.predicate == "cooperates"

@@ -1,0 +1,259 @@
+"""Readers: encodings, row numbers the analyst sees, truncated files, streaming."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import itertools
+import json
+import re
+import tracemalloc
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from xietong.ingest.errors import InputError
+from xietong.ingest.readers import EXTRA_CELLS, read_table
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+def companies(n: int) -> list[dict[str, str]]:
+    """The first ``n`` real listed companies from ChainKG."""
+    with (SHARED / "chainkg" / "company.jsonl").open(encoding="utf-8") as f:
+        return [json.loads(line) for line in itertools.islice(f, n)]
+
+
+def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8") -> Path:
+    with path.open("w", encoding=encoding, newline="") as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+HEADER = ["企业名称", "简称", "股票代码", "上市日期", "上市地"]
+
+
+def company_rows(n: int) -> list[list[str]]:
+    return [[c["fullname"], c["name"], c["code"], c["time"], c["location"]]
+            for c in companies(n)]
+
+
+def test_gbk_csv_of_real_companies(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "上市公司.csv", [HEADER, *company_rows(50)], encoding="gbk")
+    table = read_table(path)
+    assert table.encoding == "gb18030"
+    assert table.columns == HEADER
+    rows = list(table)
+    assert [n for n, _ in rows] == list(range(2, 52))
+    assert rows[0][1]["企业名称"] == companies(1)[0]["fullname"] == "邵阳维克液压股份有限公司"
+    assert [r["简称"] for _, r in rows] == [c["name"] for c in companies(50)]
+
+
+def test_utf8_with_bom(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "bom.csv", [HEADER, *company_rows(3)], encoding="utf-8-sig")
+    table = read_table(path)
+    assert table.encoding == "utf-8-sig"
+    assert table.columns[0] == "企业名称"  # no BOM glued to the first column name
+    assert len(list(table)) == 3
+
+
+def test_plain_utf8(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "u.csv", [HEADER, *company_rows(3)])
+    assert read_table(path).encoding == "utf-8"
+
+
+def test_neither_utf8_nor_gb18030_names_line_and_offset(tmp_path: Path) -> None:
+    good = "企业名称,上市地\n邵阳维克液压股份有限公司,深圳证券交易所\n".encode()
+    bad_line = b"\xff\xfe broken\n"
+    path = tmp_path / "bad.csv"
+    path.write_bytes(good + bad_line)
+    with pytest.raises(InputError) as exc:
+        read_table(path)
+    msg = str(exc.value)
+    assert msg.startswith(f"{path}:3: ")
+    assert f"byte 0xFF at offset {len(good)} (line 3)" in msg
+
+
+def test_quoted_newline_keeps_line_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "multi.csv"
+    path.write_text('企业名称,简介\n甲公司,"第一行\n第二行"\n乙公司,短\n', encoding="utf-8")
+    rows = list(read_table(path))
+    assert [(n, r["企业名称"]) for n, r in rows] == [(2, "甲公司"), (4, "乙公司")]
+    assert rows[0][1]["简介"] == "第一行\n第二行"
+
+
+def test_blank_lines_skipped_but_counted(tmp_path: Path) -> None:
+    path = tmp_path / "blank.csv"
+    path.write_text("\n企业名称,简称\n\n甲公司,甲\n,\n乙公司,乙\n", encoding="utf-8")
+    table = read_table(path)
+    assert table.header_row == 2
+    assert [(n, r["企业名称"]) for n, r in table] == [(4, "甲公司"), (6, "乙公司")]
+
+
+def test_truncated_csv_open_quote(tmp_path: Path) -> None:
+    path = tmp_path / "cut.csv"
+    path.write_text('企业名称,简介\n甲公司,好\n乙公司,"写到一半\n被截断', encoding="utf-8")
+    table = read_table(path)
+    with pytest.raises(InputError) as exc:
+        list(table)
+    assert str(exc.value).startswith(f"{path}:3: a quoted field opened on line 3")
+
+
+def test_extra_cells_are_kept_for_reporting(tmp_path: Path) -> None:
+    path = tmp_path / "extra.csv"
+    path.write_text("企业名称,简称\n上海,浦东公司,浦东\n", encoding="utf-8")
+    [(n, row)] = list(read_table(path))
+    assert n == 2 and row[EXTRA_CELLS] == "浦东"
+
+
+def test_duplicate_header_names(tmp_path: Path) -> None:
+    path = tmp_path / "dup.csv"
+    path.write_text("企业名称,简称,简称\n甲,乙,丙\n", encoding="utf-8")
+    with pytest.raises(InputError, match=rf"^{re.escape(str(path))}:1: duplicate column names"):
+        read_table(path)
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    with pytest.raises(InputError, match=rf"^{re.escape(str(path))}: the file is empty$"):
+        read_table(path)
+
+
+def test_only_blank_lines_has_no_header(tmp_path: Path) -> None:
+    path = tmp_path / "blank.csv"
+    path.write_text("\n\n,,\n", encoding="utf-8")
+    with pytest.raises(InputError, match=rf"^{re.escape(str(path))}: no header row"):
+        read_table(path)
+
+
+def test_xlsx_saved_as_csv(tmp_path: Path) -> None:
+    xlsx = write_xlsx(tmp_path / "a.xlsx", [["企业名称"], ["甲"]])
+    path = tmp_path / "a.csv"
+    path.write_bytes(xlsx.read_bytes())
+    with pytest.raises(InputError, match=r"rename it to \.xlsx"):
+        read_table(path)
+
+
+def test_tsv_and_txt(tmp_path: Path) -> None:
+    (tmp_path / "t.tsv").write_text("企业名称\t简称\n甲公司,有逗号\t甲\n", encoding="utf-8")
+    (tmp_path / "t.txt").write_text("企业名称\t简称\n甲公司\t甲\n", encoding="utf-8")
+    assert next(iter(read_table(tmp_path / "t.tsv")))[1]["企业名称"] == "甲公司,有逗号"
+    assert read_table(tmp_path / "t.txt").columns == ["企业名称", "简称"]
+
+
+def write_xlsx(path: Path, rows: list[list[object]], title: str = "企业名单") -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = title
+    for row in rows:
+        ws.append(row)
+    wb.create_sheet("说明").append(["本表由园区运营方整理"])
+    wb.save(path)
+    return path
+
+
+def test_xlsx_header_after_title_rows_and_dates(tmp_path: Path) -> None:
+    rows: list[list[object]] = [[], ["企业名称", "简称", "上市日期", "员工人数"]]
+    for c in companies(20):
+        rows.append([c["fullname"], c["name"], dt.datetime.fromisoformat(c["time"]), 1200.0])
+    path = write_xlsx(tmp_path / "名单.xlsx", rows)
+    table = read_table(path)
+    assert table.encoding is None
+    assert table.header_row == 2
+    assert table.columns == ["企业名称", "简称", "上市日期", "员工人数"]
+    got = list(table)
+    assert got[0] == (3, {"企业名称": "邵阳维克液压股份有限公司", "简称": "邵阳液压",
+                          "上市日期": "2021-10-19", "员工人数": "1200"})
+    assert got[-1][0] == 22
+
+
+def test_xlsx_sheet_by_name_and_unknown_sheet(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "s.xlsx", [["企业名称"], ["甲公司"]])
+    table = read_table(path, sheet="说明")
+    assert table.columns == ["本表由园区运营方整理"]
+    with pytest.raises(InputError) as exc:
+        read_table(path, sheet="园区")
+    assert str(exc.value) == f"{path}: no sheet '园区'; sheets: 企业名单, 说明"
+
+
+def test_truncated_xlsx(tmp_path: Path) -> None:
+    rows: list[list[object]] = [["企业名称", "简称"]]
+    rows += [[c["fullname"], c["name"]] for c in companies(500)]
+    full = write_xlsx(tmp_path / "full.xlsx", rows).read_bytes()
+    path = tmp_path / "cut.xlsx"
+    path.write_bytes(full[: len(full) // 2])
+    with pytest.raises(InputError, match=rf"^{re.escape(str(path))}: not a readable XLSX file"):
+        list(read_table(path))
+
+
+def test_jsonl_of_real_companies(tmp_path: Path) -> None:
+    lines = (SHARED / "chainkg" / "company.jsonl").read_text(encoding="utf-8").splitlines()[:30]
+    path = tmp_path / "company.jsonl"
+    # A blank line and a list value: numbering must still match the editor's lines.
+    path.write_text("\n".join(lines[:10]) + "\n\n" + "\n".join(lines[10:]) + "\n"
+                    + json.dumps({"name": "测试", "tags": ["专精特新", "小巨人"]},
+                                 ensure_ascii=False) + "\n", encoding="utf-8")
+    table = read_table(path)
+    assert table.columns == ["name", "fullname", "code", "location", "time", "tags"]
+    rows = list(table)
+    assert rows[10][0] == 12  # line 11 is blank
+    assert rows[0][1]["fullname"] == "邵阳维克液压股份有限公司"
+    assert rows[-1] == (32, {"name": "测试", "fullname": None, "code": None, "location": None,
+                             "time": None, "tags": "专精特新；小巨人"})
+
+
+def test_truncated_jsonl(tmp_path: Path) -> None:
+    lines = (SHARED / "chainkg" / "company.jsonl").read_text(encoding="utf-8").splitlines()[:5]
+    path = tmp_path / "cut.jsonl"
+    path.write_text("\n".join(lines[:4]) + "\n" + lines[4][:30], encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_table(path)
+    assert str(exc.value).startswith(f"{path}:5: malformed JSON at line 5, column ")
+    assert "truncated" in str(exc.value)
+
+
+def test_jsonl_line_that_is_not_an_object(tmp_path: Path) -> None:
+    path = tmp_path / "arr.jsonl"
+    path.write_text('{"name": "甲"}\n["乙"]\n', encoding="utf-8")
+    with pytest.raises(InputError, match=rf"^{re.escape(str(path))}:2: line 2 is a JSON list"):
+        read_table(path)
+
+
+def test_unknown_extension(tmp_path: Path) -> None:
+    path = tmp_path / "a.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(InputError, match=rf"^{re.escape(str(path))}: old Excel .xls"):
+        read_table(path)
+
+
+def test_200k_rows_are_streamed(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    names = [c["fullname"] for c in companies(100)]
+    with path.open("w", encoding="gbk", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["企业名称", "编号", "简介"])
+        for i in range(200_000):
+            w.writerow([names[i % 100], i, "主营业务涵盖研发、生产与销售" * 2])
+    size = path.stat().st_size
+    table = read_table(path)
+    tracemalloc.start()
+    count = 0
+    last = 0
+    for number, _row in table:
+        count += 1
+        last = number
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert (count, last, _row["编号"]) == (200_000, 200_001, "199999")
+    assert peak < size / 10, (peak, size)  # rows are not accumulated
+
+
+def test_title_row_above_the_header_is_skipped(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "title.csv", [["2024年一季度上市公司名录", "", ""], [],
+                                              HEADER[:3], *(r[:3] for r in company_rows(2))],
+                     encoding="gbk")
+    table = read_table(path)
+    assert (table.header_row, table.columns) == (3, HEADER[:3])
+    assert [n for n, _ in table] == [4, 5]

@@ -1,0 +1,90 @@
+import pytest
+
+from xietong.model.credit_code import credit_code_check_digit
+from xietong.resolve import Resolver
+
+
+def _code(body: str) -> str:
+    return body + credit_code_check_digit(body)
+
+
+@pytest.fixture()
+def resolver() -> Resolver:
+    r = Resolver()
+    r.add(1, ["上海智元新创技术有限公司", "智元机器人", "智元", "AgiBot"])
+    r.add(2, ["上海无问芯穹智能科技有限公司"])
+    r.add(3, ["上海阶跃星辰智能科技有限公司"])
+    r.add(4, ["中芯国际集成电路制造有限公司"])
+    r.add(5, ["北京长城科技有限公司"])
+    r.add(6, ["华为技术有限公司"])
+    r.add(7, ["湖南华联瓷业股份有限公司"])
+    return r
+
+
+@pytest.mark.parametrize("names, entity_id, rule", [
+    (["AgiBot"], 1, "exact_name"),
+    (["ＡＧＩＢＯＴ"], 1, "exact_name"),
+    (["智元"], 1, "exact_name"),
+    (["无问芯穹"], 2, "abbreviation"),
+    (["阶跃星辰"], 3, "abbreviation"),
+    (["上海阶跃星辰智能科技股份有限公司"], 3, "trade_name+region"),
+    (["中芯国际"], 4, "abbreviation"),
+    (["华瓷股份"], 7, "abbreviation"),
+])
+def test_merges(resolver: Resolver, names: list[str], entity_id: int, rule: str) -> None:
+    match = resolver.resolve(names)
+    assert (match.band, match.entity_id, match.rule) == ("merge", entity_id, rule)
+
+
+def test_alias_links_a_new_name_through_the_record(resolver: Resolver) -> None:
+    match = resolver.resolve(["Shanghai Zhiyuan", "智元机器人"])
+    assert (match.band, match.entity_id) == ("merge", 1)
+
+
+def test_same_trade_name_other_city_does_not_merge(resolver: Resolver) -> None:
+    match = resolver.resolve(["深圳长城科技有限公司"])
+    assert match.band == "new" and match.features["region_conflict"] == 1.0
+    assert resolver.resolve(["北京智元机器人有限公司"]).band == "new"
+
+
+def test_branch_and_subsidiary_are_not_the_parent(resolver: Resolver) -> None:
+    branch = resolver.resolve(["华为技术有限公司上海分公司"])
+    assert branch.band != "merge" and branch.features["form_conflict"] == 1.0
+    infix = resolver.resolve(["阶跃星辰智能科技（上海）有限公司"])
+    assert infix.band != "merge" and infix.features["form_conflict"] == 1.0
+
+
+def test_two_character_common_word_goes_to_review(resolver: Resolver) -> None:
+    match = resolver.resolve(["长城"])
+    assert (match.band, match.rule) == ("review", "short_name")
+
+
+def test_credit_code_is_a_hard_key(resolver: Resolver) -> None:
+    code = _code("91310115MA1K4AB7X")
+    other = _code("91310115MA1K4AB8X")
+    resolver.add(3, [], credit_code=code)
+    assert resolver.resolve(["完全不同的名字"], credit_code=code).entity_id == 3
+    clash = resolver.resolve(["上海阶跃星辰智能科技股份有限公司"], credit_code=other)
+    assert clash.band != "merge" and clash.rule == "credit_code_conflict"
+
+
+def test_reviewer_decisions_are_obeyed(resolver: Resolver) -> None:
+    resolver.add(8, ["阶跃星辰"])
+    assert resolver.resolve(["阶跃星辰"], exclude=8).entity_id == 3
+    resolver.record_decision(3, 8, same=False)
+    assert resolver.resolve(["阶跃星辰"], exclude=8).entity_id != 3
+    resolver.record_decision(2, 8, same=True)
+    match = resolver.resolve(["阶跃星辰"], exclude=8)
+    assert (match.band, match.entity_id, match.rule) == ("merge", 2, "decision")
+
+
+def test_remove_forgets_the_entity(resolver: Resolver) -> None:
+    resolver.remove(2)
+    assert resolver.resolve(["无问芯穹"]).band == "new"
+    assert len(resolver) == 6
+
+
+def test_features_explain_the_score(resolver: Resolver) -> None:
+    match = resolver.resolve(["华瓷股份"])
+    assert 0 <= match.score <= 1
+    assert match.features["abbreviation"] == 1.0 and match.features["same_head"] == 1.0

@@ -1,0 +1,100 @@
+"""Importing the real data sets: counts match the files, provenance is kept, twice is once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from xietong.api import Ecosystem
+
+
+def _ickg_triples(folder: Path, splits: tuple[str, ...]) -> set[tuple[int, int, int]]:
+    triples = set()
+    for split in splits:
+        for line in (folder / split).read_text(encoding="utf-8").splitlines():
+            head, rel, tail, _ = line.split("\t")
+            triples.add((int(head), int(rel), int(tail)))
+    return triples
+
+
+def test_ickg_subset_lands_whole_and_twice_is_once(eco: Ecosystem, data_dir: Path) -> None:
+    folder = data_dir / "ickg-subset"
+    first = eco.import_ickg(folder)
+    triples = _ickg_triples(folder, ("train.txt", "valid.txt"))
+    # one fact per distinct (head, relation, tail); one evidence row per quadruple line
+    assert first.summary.added["facts"] == len(triples)
+    lines = sum(1 for s in ("train.txt", "valid.txt")
+                for _ in (folder / s).read_text(encoding="utf-8").splitlines())
+    assert first.summary.added["evidence"] == lines
+    stats = eco.stats()
+    assert stats.facts == len(triples)
+    assert sum(stats.relations_by_type.values()) == len(triples)
+
+    again = eco.import_ickg(folder)
+    assert again.summary.unchanged
+    assert eco.stats() == stats
+
+
+def test_ickg_relation_keeps_source_line_and_date(eco: Ecosystem, data_dir: Path) -> None:
+    folder = data_dir / "ickg-subset"
+    eco.import_ickg(folder)
+    names = dict(line.split("\t") for line in
+                 (folder / "entity2id.txt").read_text(encoding="utf-8").splitlines())
+    by_id = {int(v): k for k, v in names.items()}
+    dates = dict(line.split(",") for line in
+                 (folder / "time2id.txt").read_text(encoding="utf-8").splitlines())
+    head, rel, tail, time = (folder / "train.txt").read_text(encoding="utf-8").splitlines()[0].split("\t")
+    profile = eco.profile(by_id[int(head)])
+    cited = [r for r in profile.relations
+             if r["other"] in (eco.entity(by_id[int(tail)]).name,) and r["direction"] == "out"]
+    assert cited, f"{by_id[int(head)]} should relate to {by_id[int(tail)]}"
+    sources = [s for r in cited for s in r["sources"]]
+    assert any(s["locator"] == "train.txt line 1" and s["observed"] == dates[time]
+               for s in sources)
+
+
+def _chainkg_slice(src: Path, dst: Path) -> Path:
+    """Real ChainKG rows, fewer of them: every company, the first rows of the big files."""
+    dst.mkdir()
+    limits = {"product.jsonl": 2000, "company_product.jsonl": 3000,
+              "product_product.jsonl": 3000, "industry_up.jsonl": 40}
+    for path in src.glob("*.jsonl"):
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        (dst / path.name).write_text("".join(lines[: limits.get(path.name, len(lines))]),
+                                     encoding="utf-8")
+    return dst
+
+
+@pytest.fixture
+def chainkg_slice(data_dir: Path, tmp_path: Path) -> Path:
+    return _chainkg_slice(data_dir / "chainkg", tmp_path / "chainkg")
+
+
+def test_chainkg_companies_products_and_weights(eco: Ecosystem, chainkg_slice: Path) -> None:
+    result = eco.import_chainkg(chainkg_slice)
+    assert result.summary.records > 10_000
+    first = json.loads((chainkg_slice / "company_product.jsonl").read_text("utf-8").splitlines()[0])
+    company = next(json.loads(line) for line in
+                   (chainkg_slice / "company.jsonl").read_text("utf-8").splitlines()
+                   if json.loads(line)["code"].split(".")[0] == first["company_code"].split(".")[0])
+    profile = eco.profile(company["fullname"])
+    assert company["name"] in {n["alias"] for n in profile.names}
+    products = {r["other"]: r["weight"] for r in profile.relations if r["predicate"] == "main_product"}
+    assert products[first["product"]] == pytest.approx(first["weight"])
+    attributes = {a["key"]: a["value"] for a in profile.attributes}
+    assert attributes["stock_code"] == first["company_code"]
+    # the source's own errors are reported, not silently taken: shared stock codes
+    assert any("stock code shared" in i.reason for i in result.report.warnings)
+
+
+def test_demo_ecosystem_cites_its_seed_files(eco: Ecosystem) -> None:
+    eco.import_demo()
+    park = eco.profile("模速空间")
+    counts = [a for a in park.attributes if a["key"] == "enterprise_count"]
+    assert any(a["value"] == 255 and a["as_of"] == "2025-04" for a in counts)
+    cited = [s for a in counts for s in a["sources"]]
+    assert all(s["document"].endswith(".txt") and s["locator"].startswith("chars ")
+               and s["quote"] for s in cited)
+    assert eco.import_demo().summary.unchanged
