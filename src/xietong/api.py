@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, inspect
 
@@ -31,6 +31,9 @@ from xietong.store.engine import (
     upgrade,
 )
 from xietong.store.writer import ImportSummary, SourceSpec, import_records
+
+if TYPE_CHECKING:
+    from xietong.store.snapshot import GraphSnapshot
 
 Progress = Callable[[int], None]
 
@@ -235,6 +238,14 @@ class Ecosystem:
         hit = self.entity(text)
         with self.engine.connect() as conn:
             return queries.profile(conn, hit.id, relation_limit)
+
+    def snapshot(self) -> GraphSnapshot:
+        """The whole graph as arrays (canonical entities, relation edges, attributes)."""
+        from xietong.store.snapshot import load_snapshot
+
+        self._ensure()
+        with self.engine.connect() as conn:
+            return load_snapshot(conn)
 
     # -- curation ----------------------------------------------------------------------
     def merge(self, name: str, into: str) -> int:

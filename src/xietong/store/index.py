@@ -31,6 +31,11 @@ def family(entity_type: str) -> str:
     return ORG_FAMILY if REGISTRY.entity_types[entity_type].organisation else entity_type
 
 
+@lru_cache(maxsize=256)
+def _families(types: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(family(t) for t in types))
+
+
 @dataclass(slots=True)
 class KnownEntity:
     id: int
@@ -63,7 +68,7 @@ class EntityIndex:
     # -- lookups -------------------------------------------------------------------------
     def find(self, names: Iterable[str], types: Sequence[str]) -> int | None:
         """The entity one of ``names`` already denotes, among ``types`` (in preference order)."""
-        families = list(dict.fromkeys(family(t) for t in types))
+        families = _families(tuple(types))
         for name in names:
             norm = normalize(name)
             for fam in families:
@@ -72,10 +77,13 @@ class EntityIndex:
                     return hit
         return None
 
-    def resolve(
-        self, names: Sequence[str], credit_code: str | None, region: str | None
-    ) -> Match:
-        return self.resolver.resolve(names, credit_code=credit_code, region=region)
+    def resolve(self, entity_id: int, names: Sequence[str], credit_code: str | None,
+                region: str | None) -> Match:
+        """Match a new record against known organisations. ``entity_id`` is the id the record
+        will get (ids are deterministic), so decisions people made about it apply even
+        before it exists again after a retraction."""
+        return self.resolver.resolve(names, credit_code=credit_code, region=region,
+                                     exclude=entity_id)
 
     @property
     def resolver(self) -> Resolver:

@@ -29,6 +29,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.dialects import sqlite
+
+# 63-bit ids; on SQLite the column must be spelled INTEGER to be the rowid itself (a BIGINT
+# primary key would get a second, redundant index).
+Id = BigInteger().with_variant(sqlite.INTEGER(), "sqlite")
 
 metadata = MetaData(
     naming_convention={
@@ -57,17 +62,17 @@ sources = Table(
 entities = Table(
     "entities",
     metadata,
-    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("id", Id, primary_key=True, autoincrement=False),
     Column("type", String(32), nullable=False, index=True),
     Column("name", Text, nullable=False),
-    Column("canonical_id", BigInteger, nullable=False, index=True),
+    Column("canonical_id", Id, nullable=False, index=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
 aliases = Table(
     "aliases",
     metadata,
-    Column("entity_id", BigInteger, ForeignKey("entities.id", ondelete="CASCADE"),
+    Column("entity_id", Id, ForeignKey("entities.id", ondelete="CASCADE"),
            nullable=False),
     Column("alias", Text, nullable=False),
     Column("norm", Text, nullable=False, index=True),  # normalised form used for lookups
@@ -79,12 +84,12 @@ aliases = Table(
 facts = Table(
     "facts",
     metadata,
-    Column("id", BigInteger, primary_key=True, autoincrement=False),
-    Column("subject_id", BigInteger, ForeignKey("entities.id", ondelete="CASCADE"),
+    Column("id", Id, primary_key=True, autoincrement=False),
+    Column("subject_id", Id, ForeignKey("entities.id", ondelete="CASCADE"),
            nullable=False, index=True),
     Column("predicate", String(40), nullable=False),
     # a relation has object_id; an attribute value has value (JSON text) and maybe a unit
-    Column("object_id", BigInteger, ForeignKey("entities.id", ondelete="CASCADE"), index=True),
+    Column("object_id", Id, ForeignKey("entities.id", ondelete="CASCADE"), index=True),
     Column("value", Text),
     Column("unit", String(32)),
     Column("valid_from", String(10)),
@@ -95,7 +100,7 @@ facts = Table(
 evidence = Table(
     "evidence",
     metadata,
-    Column("fact_id", BigInteger, ForeignKey("facts.id", ondelete="CASCADE"), nullable=False,
+    Column("fact_id", Id, ForeignKey("facts.id", ondelete="CASCADE"), nullable=False,
            primary_key=True),
     Column("source_id", Integer, ForeignKey("sources.id", ondelete="CASCADE"), nullable=False,
            primary_key=True, index=True),
@@ -103,15 +108,16 @@ evidence = Table(
     Column("quote", Text),
     Column("confidence", Float, nullable=False),
     Column("observed", String(10)),
+    sqlite_with_rowid=False,  # the primary key is the table: one b-tree to write, not two
 )
 
 merges = Table(
     "merges",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("entity_id", BigInteger, ForeignKey("entities.id", ondelete="CASCADE"),
+    Column("entity_id", Id, ForeignKey("entities.id", ondelete="CASCADE"),
            nullable=False, index=True),
-    Column("into_id", BigInteger, ForeignKey("entities.id", ondelete="CASCADE"), nullable=False),
+    Column("into_id", Id, ForeignKey("entities.id", ondelete="CASCADE"), nullable=False),
     Column("rule", String(40), nullable=False),
     Column("score", Float, nullable=False),
     Column("features", JSON),
@@ -124,9 +130,9 @@ reviews = Table(
     "reviews",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("entity_id", BigInteger, ForeignKey("entities.id", ondelete="CASCADE"),
+    Column("entity_id", Id, ForeignKey("entities.id", ondelete="CASCADE"),
            nullable=False),
-    Column("candidate_id", BigInteger, ForeignKey("entities.id", ondelete="CASCADE"),
+    Column("candidate_id", Id, ForeignKey("entities.id", ondelete="CASCADE"),
            nullable=False),
     Column("score", Float, nullable=False),
     Column("rule", String(40), nullable=False),
@@ -143,8 +149,8 @@ decisions = Table(
     # A person's verdict on a pair, remembered so later imports respect it. No foreign keys:
     # ids are deterministic, so a verdict outlives a retraction and applies again when the
     # same names come back.
-    Column("a_id", BigInteger, primary_key=True),
-    Column("b_id", BigInteger, primary_key=True),
+    Column("a_id", Id, primary_key=True),
+    Column("b_id", Id, primary_key=True),
     Column("same", Boolean, nullable=False),
     Column("decided_at", DateTime(timezone=True), nullable=False),
 )

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, and_, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from xietong.model.credit_code import validate_credit_code
 from xietong.model.records import (
@@ -159,14 +160,11 @@ def insert_ignoring_duplicates(conn: Connection, table: Table, rows: list[dict[s
 
     Building SQLAlchemy parameters per row cost as much as the database's own work, so rows
     go to the driver as tuples, with each column's bind processing (dates on SQLite) applied
-    by SQLAlchemy's own processors."""
+    by SQLAlchemy's own processors. Plain columns only: JSON needs SQLAlchemy's statement."""
     if not rows:
         return
     columns = list(rows[0])
-    processors = []
-    for name in columns:
-        processor = table.c[name].type.bind_processor(conn.dialect)
-        processors.append(processor)
+    processors = [_memoised(table.c[name].type.bind_processor(conn.dialect)) for name in columns]
     quoted = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in columns)
     if conn.dialect.name == "sqlite":
         sql = f"INSERT OR IGNORE INTO {table.name} ({quoted}) VALUES ({', '.join('?' * len(columns))})"
@@ -182,6 +180,25 @@ def insert_ignoring_duplicates(conn: Connection, table: Table, rows: list[dict[s
         conn.exec_driver_sql(sql, tuples[start : start + CHUNK])
 
 
+def _memoised(processor: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
+    """Bind processors convert values like the import's timestamp, shared by every row:
+    convert each distinct value once."""
+    if processor is None:
+        return None
+    cache: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        try:
+            return cache[value]
+        except KeyError:
+            cache[value] = converted = processor(value)
+            return converted
+        except TypeError:  # unhashable
+            return processor(value)
+
+    return convert
+
+
 class _ImportRun:
     def __init__(self, conn: Connection, source_id: int, spec: SourceSpec) -> None:
         self.conn = conn
@@ -190,6 +207,7 @@ class _ImportRun:
         self.index = EntityIndex(conn)
         self.now = _now()
         self.document_sources: dict[str, int] = {}
+        self._ref_memo: dict[tuple[str, object, int], int] = {}
         self.entities: dict[int, dict[str, Any]] = {}
         self.aliases: dict[tuple[int, str, int], dict[str, Any]] = {}
         self.facts: dict[int, dict[str, Any]] = {}
@@ -260,6 +278,18 @@ class _ImportRun:
     # -- entities ----------------------------------------------------------------------
     def _ref(self, ref: EntityRef, allowed: tuple[str, ...], prov: Provenance,
              source_id: int) -> int:
+        # Data sets name the same products and industries thousands of times: once a name is
+        # resolved (and its alias row queued) in this source, the answer cannot change.
+        memo_key = (ref.name, ref.type or allowed, source_id)
+        known = self._ref_memo.get(memo_key)
+        if known is not None:
+            return known
+        entity_id = self._resolve_ref(ref, allowed, prov, source_id)
+        self._ref_memo[memo_key] = entity_id
+        return entity_id
+
+    def _resolve_ref(self, ref: EntityRef, allowed: tuple[str, ...], prov: Provenance,
+                     source_id: int) -> int:
         if not ref.name or not ref.name.strip():
             raise RecordError(prov, "empty entity name in a relation")
         if ref.type is not None:
@@ -295,7 +325,7 @@ class _ImportRun:
         entity_id = ids.entity_id(family(etype), normalize(names[0]), discriminator)
         canonical = entity_id
         if REGISTRY.entity_types[etype].organisation:
-            match = self.index.resolve(names, credit_code, region)
+            match = self.index.resolve(entity_id, names, credit_code, region)
             if match.entity_id is not None and match.band == "merge":
                 canonical = self.index.canonical(match.entity_id)
                 self.merges.append({
@@ -369,7 +399,9 @@ class _ImportRun:
         insert_ignoring_duplicates(conn, schema.evidence, list(self.evidence.values()))
         if self.merges:
             conn.execute(insert(schema.merges), self.merges)
-        insert_ignoring_duplicates(conn, schema.reviews, self.reviews)
+        if self.reviews:  # few rows, with JSON: through SQLAlchemy's own type handling
+            dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+            conn.execute(dialect.insert(schema.reviews).on_conflict_do_nothing(), self.reviews)
         for buffer in (self.entities, self.aliases, self.facts, self.evidence):
             buffer.clear()
         self.merges.clear()

@@ -18,11 +18,18 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table('decisions',
+    sa.Column('a_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('b_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('same', sa.Boolean(), nullable=False),
+    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('a_id', 'b_id', name=op.f('pk_decisions'))
+    )
     op.create_table('entities',
-    sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=False, nullable=False),
     sa.Column('type', sa.String(length=32), nullable=False),
     sa.Column('name', sa.Text(), nullable=False),
-    sa.Column('canonical_id', sa.BigInteger(), nullable=False),
+    sa.Column('canonical_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_entities'))
     )
@@ -45,7 +52,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('kind', 'uri', 'sha256', 'parent_id', name=op.f('uq_sources_kind_uri_sha256_parent_id'))
     )
     op.create_table('aliases',
-    sa.Column('entity_id', sa.BigInteger(), nullable=False),
+    sa.Column('entity_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('alias', sa.Text(), nullable=False),
     sa.Column('norm', sa.Text(), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
@@ -57,18 +64,11 @@ def upgrade() -> None:
     with op.batch_alter_table('aliases', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_aliases_norm'), ['norm'], unique=False)
 
-    op.create_table('decisions',
-    sa.Column('a_id', sa.BigInteger(), nullable=False),
-    sa.Column('b_id', sa.BigInteger(), nullable=False),
-    sa.Column('same', sa.Boolean(), nullable=False),
-    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('a_id', 'b_id', name=op.f('pk_decisions'))
-    )
     op.create_table('facts',
-    sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
-    sa.Column('subject_id', sa.BigInteger(), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=False, nullable=False),
+    sa.Column('subject_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('predicate', sa.String(length=40), nullable=False),
-    sa.Column('object_id', sa.BigInteger(), nullable=True),
+    sa.Column('object_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
     sa.Column('value', sa.Text(), nullable=True),
     sa.Column('unit', sa.String(length=32), nullable=True),
     sa.Column('valid_from', sa.String(length=10), nullable=True),
@@ -84,8 +84,8 @@ def upgrade() -> None:
 
     op.create_table('merges',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
-    sa.Column('entity_id', sa.BigInteger(), nullable=False),
-    sa.Column('into_id', sa.BigInteger(), nullable=False),
+    sa.Column('entity_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('into_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('rule', sa.String(length=40), nullable=False),
     sa.Column('score', sa.Float(), nullable=False),
     sa.Column('features', sa.JSON(), nullable=True),
@@ -101,8 +101,8 @@ def upgrade() -> None:
 
     op.create_table('reviews',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
-    sa.Column('entity_id', sa.BigInteger(), nullable=False),
-    sa.Column('candidate_id', sa.BigInteger(), nullable=False),
+    sa.Column('entity_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('candidate_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('score', sa.Float(), nullable=False),
     sa.Column('rule', sa.String(length=40), nullable=False),
     sa.Column('features', sa.JSON(), nullable=True),
@@ -118,7 +118,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_reviews_status'), ['status'], unique=False)
 
     op.create_table('evidence',
-    sa.Column('fact_id', sa.BigInteger(), nullable=False),
+    sa.Column('fact_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('source_id', sa.Integer(), nullable=False),
     sa.Column('locator', sa.Text(), nullable=False),
     sa.Column('quote', sa.Text(), nullable=True),
@@ -126,7 +126,8 @@ def upgrade() -> None:
     sa.Column('observed', sa.String(length=10), nullable=True),
     sa.ForeignKeyConstraint(['fact_id'], ['facts.id'], name=op.f('fk_evidence_fact_id_facts'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_evidence_source_id_sources'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('fact_id', 'source_id', 'locator', name=op.f('pk_evidence'))
+    sa.PrimaryKeyConstraint('fact_id', 'source_id', 'locator', name=op.f('pk_evidence')),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('evidence', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_evidence_source_id'), ['source_id'], unique=False)
@@ -152,7 +153,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_facts_object_id'))
 
     op.drop_table('facts')
-    op.drop_table('decisions')
     with op.batch_alter_table('aliases', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_aliases_norm'))
 
@@ -163,3 +163,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_entities_canonical_id'))
 
     op.drop_table('entities')
+    op.drop_table('decisions')
