@@ -12,18 +12,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from xietong.ingest.automap import infer_mapping
 from xietong.ingest.errors import InputError, MappingError, ValidationReport
-from xietong.ingest.mapping import (
-    infer_mapping,
-    load_mapping,
-    open_table,
-    parse_date,
-    parse_number,
-    records_from_table,
-)
+from xietong.ingest.mapping import load_mapping, open_table, records_from_table
 from xietong.ingest.readers import read_table
 from xietong.model.credit_code import credit_code_check_digit
 from xietong.model.records import EntityRecord, Record, RelationRecord
+from xietong.model.values import parse_date, parse_number
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "data"

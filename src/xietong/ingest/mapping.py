@@ -17,7 +17,6 @@ import struct
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -34,10 +33,14 @@ from xietong.model.records import (
     RelationRecord,
 )
 from xietong.model.registry import REGISTRY, AttributeType, RelationType
-
-# Multi-valued cells (aliases, list attributes, relation objects) split on these.
-_SEPARATORS = re.compile(r"[,，;；、|｜\n]+")
-
+from xietong.model.values import (
+    parse_confidence,
+    parse_date,
+    parse_number,
+    parse_value,
+    split_cell,
+    unit_problem,
+)
 
 # --- the mapping ----------------------------------------------------------------------
 
@@ -327,7 +330,7 @@ class _Checker:
                          f"{type_spec.fixed} (only to {', '.join(at.entity_types)})")
                 continue
             if unit is not None:
-                problem = _unit_problem(str(unit), at)
+                problem = unit_problem(str(unit), at)
                 if problem:
                     self.err(line, f"column {column}: {problem}")
                     continue
@@ -464,149 +467,9 @@ def _unknown_relation(label: str) -> str:
     return f"unknown relation {label!r}; valid: {', '.join(labels)}"
 
 
-# --- cell values -------------------------------------------------------------------------
-
-_MULTIPLIERS = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "千万": Decimal(10) ** 7,
-                "百万": Decimal(10) ** 6, "万": Decimal(10) ** 4}
-_NUMBER = re.compile(
-    r"(?P<sign>[+-]?)(?P<int>\d{1,3}(?:,\d{3})+|\d*)(?P<frac>\.\d+)?"
-    r"\s*(?P<mult>万亿|亿|千万|百万|万)?\s*(?P<unit>[^\d\s.,+-][^\d]*)?")
-_YMD = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-                  r"|(\d{4})年(\d{1,2})月(\d{1,2})[日号]?|(\d{4})(\d{2})(\d{2})")
-_YM = re.compile(r"(\d{4})[-/.](\d{1,2})|(\d{4})年(\d{1,2})月?")
-_Y = re.compile(r"(\d{4})年?")
-_EXCEL_SERIAL = re.compile(r"\d{5}(?:\.0+)?")
-_TRUE = {"是", "有", "true", "yes", "y", "1", "√", "✓"}
-_FALSE = {"否", "无", "false", "no", "n", "0", "×", "✗"}
-
-
-def _split_unit(unit: str) -> tuple[Decimal, str]:
-    """'万元' -> (10000, '元'); '平方米' -> (1, '平方米')."""
-    for prefix, factor in _MULTIPLIERS.items():
-        if unit.startswith(prefix) and len(unit) > len(prefix):
-            return factor, unit[len(prefix):]
-    return Decimal(1), unit
-
-
-def _unit_problem(unit: str, at: AttributeType) -> str | None:
-    if at.kind not in ("int", "float"):
-        return f"attribute {at.key} is not a number, so it has no unit"
-    if at.unit is None:
-        return f"attribute {at.key} has no unit to convert {unit!r} to"
-    if _split_unit(unit)[1] != _split_unit(at.unit)[1]:
-        return f"unit {unit!r} cannot be converted to {at.key}'s unit {at.unit!r}"
-    return None
-
-
-def parse_number(text: str, kind: str, unit: str | None = None,
-                 written_in: str | None = None) -> int | float:
-    """A number in ``unit`` from a cell such as '1,234', '1.2亿', '3000万元', '12%'.
-
-    Plain numbers are taken to be in ``written_in`` (default ``unit``); a 万/亿 in the cell
-    overrides that. Decimal arithmetic keeps 1.2亿 -> 12000 万元 exact.
-    """
-    clean = unicodedata.normalize("NFKC", text).strip()
-    m = _NUMBER.fullmatch(clean)
-    if not m or not (m["int"] or m["frac"]):
-        raise ValueError("not a number")
-    value = Decimal(m["sign"] + m["int"].replace(",", "") + (m["frac"] or ""))
-    cell_unit = (m["unit"] or "").strip()
-    if cell_unit in ("%", "％"):
-        if unit is not None or m["mult"]:
-            raise ValueError("a percentage is not allowed here")
-        value /= 100
-    elif m["mult"] or cell_unit:
-        if unit is None:
-            raise ValueError(f"this attribute has no unit, so {m['mult'] or ''}{cell_unit} "
-                             "cannot be converted")
-        factor, base = _split_unit(unit)
-        if cell_unit and cell_unit != base and _split_unit(cell_unit)[1] != base:
-            raise ValueError(f"unit {cell_unit!r} cannot be converted to {unit}")
-        cell_factor = _split_unit(cell_unit)[0] if cell_unit else Decimal(1)
-        value = value * (_MULTIPLIERS[m["mult"]] if m["mult"] else Decimal(1)) * cell_factor \
-            / factor
-    elif written_in is not None and unit is not None and written_in != unit:
-        value = value * _split_unit(written_in)[0] / _split_unit(unit)[0]
-    if kind == "int":
-        if value != value.to_integral_value():
-            raise ValueError("not a whole number")
-        return int(value)
-    return float(value)
-
-
-def parse_date(text: str) -> str:
-    """An ISO date (YYYY-MM-DD, YYYY-MM or YYYY) from the ways analysts write dates."""
-    clean = unicodedata.normalize("NFKC", text).strip()
-    if m := _YMD.fullmatch(clean):
-        y, mo, d = (int(g) for g in m.groups() if g is not None)
-        _check_year(y)
-        try:
-            return dt.date(y, mo, d).isoformat()
-        except ValueError as e:
-            raise ValueError(f"not a valid date ({e})") from None
-    if m := _YM.fullmatch(clean):
-        y, mo = (int(g) for g in m.groups() if g is not None)
-        _check_year(y)
-        if not 1 <= mo <= 12:
-            raise ValueError(f"month {mo} is not 1-12")
-        return f"{y:04d}-{mo:02d}"
-    if m := _Y.fullmatch(clean):
-        y = int(m[1])
-        _check_year(y)
-        return f"{y:04d}"
-    if _EXCEL_SERIAL.fullmatch(clean):
-        from openpyxl.utils.datetime import from_excel
-
-        return str(from_excel(int(float(clean))).date().isoformat())
-    raise ValueError("not a date; write 2024-03-05, 2024/3/5, 2024年3月5日, 2024.03, "
-                     "2024年3月 or 2024")
-
-
-def _check_year(year: int) -> None:
-    if not 1800 <= year <= 2200:
-        raise ValueError(f"year {year} is out of range")
-
-
-def parse_confidence(text: str) -> float:
-    value = parse_number(text, "float")  # accepts 0.8 and 80%
-    if not 0 <= value <= 1:
-        raise ValueError("confidence must be between 0 and 1")
-    return value
-
-
-def split_cell(text: str) -> list[str]:
-    return list(dict.fromkeys(p.strip() for p in _SEPARATORS.split(text) if p.strip()))
-
-
-def parse_value(text: str, at: AttributeType, written_in: str | None = None) -> Any:
-    """A cell as the Python value of attribute ``at``; ValueError says why not."""
-    text = text.strip()
-    if at.kind == "text":
-        return text
-    if at.kind in ("int", "float"):
-        return parse_number(text, at.kind, at.unit, written_in)
-    if at.kind == "date":
-        return parse_date(text)
-    if at.kind == "credit_code":
-        # Imported late: model/credit_code.py is owned elsewhere and may load heavier tables.
-        from xietong.model.credit_code import validate_credit_code
-
-        return validate_credit_code(text)
-    if at.kind == "list":
-        return split_cell(text)
-    if at.kind == "bool":
-        low = text.lower()
-        if low in _TRUE:
-            return True
-        if low in _FALSE:
-            return False
-        raise ValueError("not yes/no (是/否)")
-    raise ValueError(f"unsupported attribute kind {at.kind}")
-
-
 # --- rows to records ---------------------------------------------------------------------
 
-def _norm(column: str) -> str:
+def norm_column(column: str) -> str:
     """Header comparison ignores width, case and spaces: 'Name ' == 'name', （ == (."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", column)).lower()
 
@@ -682,12 +545,12 @@ def records_from_table(table: Table, mapping: Mapping,
 
 def _match_columns(table: Table, mapping: Mapping,
                    report: ValidationReport) -> dict[str, str] | None:
-    present = {_norm(c): c for c in table.columns}
+    present = {norm_column(c): c for c in table.columns}
     columns: dict[str, str] = {}
     missing = []
     for col in mapping.columns():
-        if _norm(col) in present:
-            columns[col] = present[_norm(col)]
+        if norm_column(col) in present:
+            columns[col] = present[norm_column(col)]
         else:
             near = difflib.get_close_matches(col, table.columns, n=1, cutoff=0.6)
             missing.append(f"{col} (did you mean {near[0]}?)" if near else col)
@@ -878,133 +741,14 @@ def _relation_rows(table: Table, mapping: Mapping, lay: RelationLayout,
                              Provenance(locator=f"row {number}"), confidence, date, weight)
 
 
-# --- automatic mapping ---------------------------------------------------------------
-
-_FULL_NAMES = ("企业全称", "公司全称", "全称", "机构全称", "fullname", "full_name")
-_NAMES = (*_FULL_NAMES, "企业名称", "公司名称", "机构名称", "单位名称", "园区名称", "载体名称",
-          "主体名称", "实体名称", "名称", "name")
-_SHORT_NAMES = ("名称", "name", "企业名称", "公司名称", "简称")
-_ALIASES = ("别名", "简称", "曾用名", "企业简称", "公司简称", "aliases", "alias", "short_name")
-_TYPES = ("类型", "主体类型", "实体类型", "机构类型", "type", "entity_type")
-_DATES = ("日期", "统计日期", "数据日期", "更新日期", "截至日期", "date", "as_of")
-_CONFIDENCES = ("置信度", "confidence")
-_ATTRIBUTE_SYNONYMS = {
-    "信用代码": "credit_code", "社会信用代码": "credit_code", "统一信用代码": "credit_code",
-    "成立时间": "founded", "注册时间": "founded", "注册日期": "founded",
-    "证券代码": "stock_code", "营收": "revenue", "员工数": "headcount", "员工数量": "headcount",
-    "官网": "website", "网站": "website", "所在地区": "region", "注册地": "region",
-}
-_RELATION_SYNONYMS = {"所在园区": "located_in_park", "所在区": "located_in_region",
-                      "所属区域": "located_in_region"}
-_SUBJECTS = ("主体", "主体名称", "头实体", "subject", "head")
-_RELATION_LABELS = ("关系", "关系类型", "relation", "predicate")
-_OBJECTS = ("客体", "对象", "客体名称", "尾实体", "object", "tail")
-_WEIGHTS = ("权重", "weight")
-_SUBJECT_TYPES = ("主体类型", "subject_type")
-_OBJECT_TYPES = ("客体类型", "对象类型", "object_type")
-_UNIT_SUFFIX = re.compile(r"(.+?)\((.+)\)")
-
-
-def infer_mapping(table: Table) -> Mapping:
-    """A mapping guessed from recognisable column names; InputError if there is no name."""
-    by_norm = {_norm(c): c for c in table.columns}
-
-    def find(candidates: tuple[str, ...], taken: set[str]) -> str | None:
-        for cand in candidates:
-            col = by_norm.get(_norm(cand))
-            if col is not None and col not in taken:
-                return col
-        return None
-
-    used: set[str] = set()
-    subject, rel_col, obj = (find(c, used) for c in (_SUBJECTS, _RELATION_LABELS, _OBJECTS))
-    if subject and rel_col and obj:
-        used |= {subject, rel_col, obj}
-        st, ot, weight = (find(c, used) for c in (_SUBJECT_TYPES, _OBJECT_TYPES, _WEIGHTS))
-        used |= {c for c in (st, ot, weight) if c}
-        layout: EntityLayout | RelationLayout = RelationLayout(
-            subject, obj, rel_col, None,
-            TypeSpec(column=st) if st else None, TypeSpec(column=ot) if ot else None, weight)
-        return _auto(table, layout, used, find)
-
-    name = find(_NAMES, used)
-    if name is None:
-        raise InputError(
-            f"{table.name}:{table.header_row}: cannot map the columns automatically: no name "
-            f"column (expected one of {', '.join(_NAMES)}; or 主体, 关系, 客体 for one "
-            f"relation per row); the file has: {', '.join(table.columns)}. "
-            "Write a mapping file (docs/mapping.md).")
-    used.add(name)
-    type_col = find(_TYPES, used)
-    if type_col:
-        used.add(type_col)
-    type_spec = TypeSpec(column=type_col, default="enterprise") if type_col \
-        else TypeSpec(fixed="enterprise")
-    # With a full legal name present, the short-name columns are aliases.
-    is_full = _norm(name) in {_norm(f) for f in _FULL_NAMES}
-    alias_candidates = _ALIASES + (_SHORT_NAMES if is_full else ())
-    aliases = []
-    while (alias := find(alias_candidates, used)) is not None:
-        aliases.append(alias)
-        used.add(alias)
-    attributes, relations = [], []
-    for col in table.columns:
-        if col in used:
-            continue
-        if (ac := _auto_attribute(col, type_spec)) is not None:
-            attributes.append(ac)
-            used.add(col)
-        elif (rc := _auto_relation(col, type_spec)) is not None:
-            relations.append(rc)
-            used.add(col)
-    layout = EntityLayout(type_spec, name, tuple(aliases), tuple(attributes), tuple(relations))
-    return _auto(table, layout, used, find)
-
-
-def _auto(table: Table, layout: EntityLayout | RelationLayout, used: set[str],
-          find: Callable[[tuple[str, ...], set[str]], str | None]) -> Mapping:
-    date = find(_DATES, used)
-    used |= {date} if date else set()
-    confidence = find(_CONFIDENCES, used)
-    used |= {confidence} if confidence else set()
-    unmapped = tuple(c for c in table.columns if c not in used)
-    return Mapping("automatic mapping", layout, date_column=date, confidence_column=confidence,
-                   unmapped=unmapped)
-
-
-def _auto_attribute(column: str, type_spec: TypeSpec) -> AttributeColumn | None:
-    label, unit = _norm(column), None
-    if m := _UNIT_SUFFIX.fullmatch(label):
-        label, unit = m[1], m[2]
-    key = _ATTRIBUTE_SYNONYMS.get(label)
-    try:
-        at = REGISTRY.attribute_types[key] if key else REGISTRY.attribute(label)
-    except KeyError:
-        return None
-    if type_spec.fixed and at.entity_types and type_spec.fixed not in at.entity_types:
-        return None
-    if unit is not None and _unit_problem(unit, at):
-        return None
-    return AttributeColumn(column, at, unit)
-
-
-def _auto_relation(column: str, type_spec: TypeSpec) -> RelationColumn | None:
-    label = _norm(column)
-    key = _RELATION_SYNONYMS.get(label)
-    if key is None and not REGISTRY.is_relation(label):
-        return None
-    rel = REGISTRY.relation_types[key] if key else REGISTRY.relation(label)
-    if type_spec.fixed and type_spec.fixed not in rel.domain:
-        return None
-    return RelationColumn(column, rel, rel.range[0])
-
-
 # --- convenience -----------------------------------------------------------------------
 
 def open_table(path: str | os.PathLike[str],
                mapping_path: str | os.PathLike[str] | None = None) -> tuple[Table, Mapping]:
     """The table and its mapping: from ``mapping_path``, or guessed from the header."""
     if mapping_path is None:
+        from xietong.ingest.automap import infer_mapping  # automap builds on this module
+
         table = read_table(path)
         return table, infer_mapping(table)
     mapping = load_mapping(mapping_path)
@@ -1013,6 +757,5 @@ def open_table(path: str | os.PathLike[str],
 
 __all__ = [
     "AttributeColumn", "EntityLayout", "Mapping", "RelationColumn",
-    "RelationLayout", "TypeSpec", "infer_mapping", "load_mapping", "open_table",
-    "parse_date", "parse_number", "parse_value", "records_from_table", "split_cell",
+    "RelationLayout", "TypeSpec", "load_mapping", "open_table", "records_from_table",
 ]

@@ -10,7 +10,6 @@ adds nothing.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,7 +18,6 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, and_, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from xietong.model.credit_code import validate_credit_code
 from xietong.model.records import (
     AttributeRecord,
     EntityRecord,
@@ -28,7 +26,8 @@ from xietong.model.records import (
     Record,
     RelationRecord,
 )
-from xietong.model.registry import REGISTRY, AttributeType
+from xietong.model.registry import REGISTRY
+from xietong.model.values import coerce, parse_date
 from xietong.store import ids, schema
 from xietong.store.curation import retract_sources
 from xietong.store.index import EntityIndex, family, normalize
@@ -36,7 +35,6 @@ from xietong.store.index import EntityIndex, family, normalize
 FLUSH_EVERY = 50_000  # records between writes: bounds memory on huge files
 CHUNK = 20_000  # rows per executemany
 PROGRESS_EVERY = 5_000
-_ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 COUNTED_TABLES = ("entities", "aliases", "facts", "evidence", "merges", "reviews")
 
 
@@ -93,32 +91,31 @@ def import_records(
     and reports what would have changed; ``before_commit`` may raise to roll back (records
     stream in, so problems found while reading are known only at the end)."""
     summary = ImportSummary(source=spec.name, dry_run=dry_run)
-    with engine.connect() as conn:
-        with conn.begin() as trans:
-            before = _counts(conn)
-            source_id, previous = _open_source(conn, spec)
-            run = _ImportRun(conn, source_id, spec)
-            for record in records:
-                run.add(record)
-                summary.records += 1
-                if progress and summary.records % PROGRESS_EVERY == 0:
-                    progress(PROGRESS_EVERY)
-                if run.pending >= FLUSH_EVERY:
-                    run.flush()
-            if progress:
-                progress(summary.records % PROGRESS_EVERY)
-            run.flush()
-            if before_commit:
-                before_commit()
-            if previous:
-                summary.replaced = [name for _, name in previous]
-                retract_sources(conn, [pid for pid, _ in previous])
-            after = _counts(conn)
-            summary.added = {t: max(after[t] - before[t], 0) for t in COUNTED_TABLES}
-            summary.removed = {t: max(before[t] - after[t], 0) for t in COUNTED_TABLES}
-            summary.merged, summary.queued_for_review = run.merged, run.reviewed
-            if dry_run:
-                trans.rollback()
+    with engine.connect() as conn, conn.begin() as trans:
+        before = _counts(conn)
+        source_id, previous = _open_source(conn, spec)
+        run = _ImportRun(conn, source_id, spec)
+        for record in records:
+            run.add(record)
+            summary.records += 1
+            if progress and summary.records % PROGRESS_EVERY == 0:
+                progress(PROGRESS_EVERY)
+            if run.pending >= FLUSH_EVERY:
+                run.flush()
+        if progress:
+            progress(summary.records % PROGRESS_EVERY)
+        run.flush()
+        if before_commit:
+            before_commit()
+        if previous:
+            summary.replaced = [name for _, name in previous]
+            retract_sources(conn, [pid for pid, _ in previous])
+        after = _counts(conn)
+        summary.added = {t: max(after[t] - before[t], 0) for t in COUNTED_TABLES}
+        summary.removed = {t: max(before[t] - after[t], 0) for t in COUNTED_TABLES}
+        summary.merged, summary.queued_for_review = run.merged, run.reviewed
+        if dry_run:
+            trans.rollback()
     return summary
 
 
@@ -427,9 +424,10 @@ def _document_source(conn: Connection, parent_id: int, spec: SourceSpec, documen
 def _check_date(prov: Provenance, value: str | None) -> str | None:
     if value is None or value == "":
         return None
-    if not _ISO_DATE.match(str(value)):
-        raise RecordError(prov, f"date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
-    return str(value)
+    try:
+        return parse_date(str(value))
+    except ValueError as exc:
+        raise RecordError(prov, f"date {value!r}: {exc}") from None
 
 
 def _check_attribute(prov: Provenance, key: str, value: Any) -> Any:
@@ -438,29 +436,6 @@ def _check_attribute(prov: Provenance, key: str, value: Any) -> Any:
     except KeyError as exc:
         raise RecordError(prov, str(exc.args[0])) from None
     try:
-        return _coerce(attr, value)
-    except (TypeError, ValueError) as exc:
+        return coerce(value, attr)
+    except ValueError as exc:
         raise RecordError(prov, f"{attr.label}({attr.key}) {value!r}: {exc}") from None
-
-
-def _coerce(attr: AttributeType, value: Any) -> Any:
-    match attr.kind:
-        case "credit_code":
-            return validate_credit_code(str(value))
-        case "int":
-            if isinstance(value, float) and not value.is_integer():
-                raise ValueError("not a whole number")
-            return int(value)
-        case "float":
-            return float(value)
-        case "date":
-            if not _ISO_DATE.match(str(value)):
-                raise ValueError("not YYYY, YYYY-MM or YYYY-MM-DD")
-            return str(value)
-        case "list":
-            return sorted({str(v) for v in value}) if isinstance(value, (list, tuple, set)) \
-                else [str(value)]
-        case "bool":
-            return bool(value)
-        case _:
-            return str(value)

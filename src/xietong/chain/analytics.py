@@ -1,0 +1,201 @@
+"""Per chain × scope metrics: members per segment, local 配套率, concentration, single-source
+dependencies and chain leaders (链主)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from xietong.chain.graph import COOPERATION_RELATIONS, SUPPLY_RELATIONS, GraphViews
+from xietong.chain.placement import Placement
+from xietong.chain.scope import Scope, local_mask
+
+SIZE_ATTRIBUTES = (("revenue", "营收(万元)"), ("headcount", "员工人数"))
+LEADER_WEIGHTS = {"centrality": 0.5, "size": 0.35, "span": 0.15}
+
+
+@dataclass
+class ChainMetrics:
+    placement: Placement
+    scope: Scope
+    local: np.ndarray  # bool over nodes: placed on the chain and inside the scope
+    size: np.ndarray  # float over nodes; 1 where unknown
+    size_known: np.ndarray  # bool over nodes
+    supply: sp.csr_matrix  # binary enterprise → enterprise supply links (A feeds B)
+    members: list[np.ndarray]  # per segment, all placed members
+    local_members: list[np.ndarray]  # per segment, local members
+    segment_metrics: list[dict[str, float | None]] = field(default_factory=list)
+    single_sources: list[dict[str, object]] = field(default_factory=list)
+    enterprise_metrics: dict[int, dict[str, float | None]] = field(default_factory=dict)
+    pagerank: np.ndarray | None = None
+
+
+def enterprise_size(views: GraphViews) -> tuple[np.ndarray, np.ndarray]:
+    """Revenue where known, else headcount (as a rough proxy), else 1."""
+    s = views.snapshot
+    size = np.ones(views.n)
+    known = np.zeros(views.n, dtype=bool)
+    if s.attributes:
+        for i, attrs in enumerate(s.attributes):
+            if not attrs:
+                continue
+            for key, _ in SIZE_ATTRIBUTES:
+                value = attrs.get(key)
+                if isinstance(value, (int, float)) and value > 0:
+                    size[i] = float(value)
+                    known[i] = True
+                    break
+    return size, known
+
+
+def hhi(sizes: np.ndarray) -> float | None:
+    """Herfindahl–Hirschman index on a 0–10000 scale; None for an empty segment."""
+    total = float(sizes.sum())
+    if total <= 0:
+        return None
+    shares = sizes / total
+    return float((shares ** 2).sum() * 10_000)
+
+
+def pagerank(adjacency: sp.csr_matrix, damping: float = 0.85, tol: float = 1e-8,
+             max_iter: int = 100) -> np.ndarray:
+    """PageRank by power iteration on a sparse matrix (scipy; see docs/decisions/chains.md)."""
+    n = adjacency.shape[0]
+    if n == 0:
+        return np.zeros(0)
+    out_degree = np.asarray(adjacency.sum(axis=1)).ravel()
+    inv = np.divide(1.0, out_degree, out=np.zeros(n), where=out_degree > 0)
+    transition = sp.diags(inv) @ adjacency
+    rank = np.full(n, 1.0 / n)
+    dangling = out_degree == 0
+    for _ in range(max_iter):
+        new = damping * (transition.T @ rank + rank[dangling].sum() / n) + (1 - damping) / n
+        if np.abs(new - rank).sum() < tol:
+            return new
+        rank = new
+    return rank
+
+
+def compute(placement: Placement, scope: Scope, *, size: tuple[np.ndarray, np.ndarray] | None = None
+            ) -> ChainMetrics:
+    views, chain = placement.views, placement.chain
+    placed = placement.placed
+    local = local_mask(views, scope, placed)
+    sizes, known = size if size is not None else enterprise_size(views)
+    supply = views.matrix(SUPPLY_RELATIONS, "enterprise", "enterprise").astype(bool).astype(np.float64)
+    conf_csc = placement.confidence.tocsc()
+    members = [conf_csc.indices[conf_csc.indptr[j]:conf_csc.indptr[j + 1]]
+               for j in range(len(chain.segments))]
+    metrics = ChainMetrics(placement, scope, local, sizes, known, supply.tocsr(), members,
+                           [m[local[m]] for m in members])
+    _segments(metrics)
+    _dependencies(metrics)
+    return metrics
+
+
+def _segments(m: ChainMetrics) -> None:
+    chain, p = m.placement.chain, m.placement
+    supply_in = m.supply.T.tocsr()  # row: customer, columns: its suppliers
+    for j in range(len(chain.segments)):
+        local = m.local_members[j]
+        downstream = {int(x) for d in chain.downstream_of(j) for x in m.local_members[d]}
+        # 配套率: links into this segment's local firms; supplier local or not
+        links = supply_in[local]
+        suppliers = links.indices
+        rate = float(m.local[suppliers].mean()) if suppliers.size else None
+        m.segment_metrics.append({
+            "local_enterprises": float(local.size),
+            "national_enterprises": float(m.members[j].size),
+            "downstream_local_firms": float(len(downstream)),
+            "hhi": hhi(m.size[local]),
+            "local_supply_rate": rate,
+            "supply_links": float(suppliers.size),
+            "local_supply_links": float(m.local[suppliers].sum()) if suppliers.size else 0.0,
+            "single_source_links": 0.0,
+        })
+    del p
+
+
+def _dependencies(m: ChainMetrics) -> None:
+    """Single-source dependencies: a local firm whose suppliers in one upstream segment are
+    exactly one firm. Also fills the per-enterprise risk metrics."""
+    p = m.placement
+    supply_in = m.supply.T.tocsr()
+    sole_of: dict[int, int] = {}
+    single: dict[int, int] = {}
+    customers_of = np.asarray((m.supply[:, np.flatnonzero(m.local)]).sum(axis=1)).ravel()
+    for customer in np.flatnonzero(m.local):
+        suppliers = supply_in.indices[supply_in.indptr[customer]:supply_in.indptr[customer + 1]]
+        groups: dict[int, list[int]] = {}
+        for s in suppliers:
+            seg = int(p.primary[s])
+            if seg >= 0:
+                groups.setdefault(seg, []).append(int(s))
+        for seg, firms in groups.items():
+            if len(firms) == 1:
+                supplier = firms[0]
+                sole_of[supplier] = sole_of.get(supplier, 0) + 1
+                single[int(customer)] = single.get(int(customer), 0) + 1
+                m.segment_metrics[seg]["single_source_links"] = (
+                    (m.segment_metrics[seg]["single_source_links"] or 0.0) + 1)
+                m.single_sources.append({"customer": int(customer), "supplier": supplier,
+                                         "segment": seg, "supplier_local": bool(m.local[supplier])})
+    for j, local in enumerate(m.local_members):
+        total = float(m.size[local].sum())
+        for e in local:
+            e = int(e)
+            if p.primary[e] != j:
+                continue
+            m.enterprise_metrics[e] = {
+                "sole_supplier_of": float(sole_of.get(e, 0)),
+                "single_source": float(single.get(e, 0)),
+                "segment_share": float(m.size[e] / total) if total else None,
+                "segment_local_enterprises": float(local.size),
+                "local_customers": float(customers_of[e]),
+                "suppliers": float(np.diff(supply_in.indptr)[e]),
+            }
+
+
+def leaders(m: ChainMetrics, top: int = 5) -> list[dict[str, object]]:
+    """链主 candidates among local firms: centrality on supply + cooperation links within the
+    chain (PageRank, undirected), size and how many segments a firm spans; each part is a
+    percentile among local firms so that no unit dominates."""
+    views, p = m.placement.views, m.placement
+    placed = p.placed
+    if placed.size == 0 or not m.local.any():
+        return []
+    links = (m.supply + views.matrix(COOPERATION_RELATIONS, None, None).astype(bool)
+             .astype(np.float64))
+    sub = links[placed][:, placed]
+    sub = ((sub + sub.T) > 0).astype(np.float64).tocsr()
+    rank = pagerank(sub)
+    degree = np.diff(sub.indptr)
+    local_idx = np.flatnonzero(m.local[placed])
+    span = np.diff(p.confidence.indptr)[placed]
+
+    def pct(values: np.ndarray) -> np.ndarray:
+        order = values.argsort(kind="stable").argsort(kind="stable")
+        ties = np.unique(values, return_inverse=True)[1]
+        # equal values share the mean rank, so an all-unknown column adds nothing
+        mean_rank = np.bincount(ties, weights=order) / np.bincount(ties)
+        return mean_rank[ties] / max(len(values) - 1, 1)
+
+    r, sz, sp_ = rank[local_idx], m.size[placed][local_idx], span[local_idx].astype(float)
+    score = (LEADER_WEIGHTS["centrality"] * pct(r) + LEADER_WEIGHTS["size"] * pct(sz)
+             + LEADER_WEIGHTS["span"] * pct(sp_))
+    out = []
+    s = views.snapshot
+    for k in np.argsort(-score, kind="stable")[:top]:
+        node = int(placed[local_idx[k]])
+        segs = [p.chain.segments[j].name for j, _ in p.segments_of(node)]
+        customers = int(m.supply[node].sum())
+        suppliers = int(m.supply[:, node].sum())
+        size_text = (f"规模 {m.size[node]:,.0f}" if m.size_known[node] else "规模未知")
+        why = (f"链内关联 {int(degree[local_idx[k]])} 家 (供给 {customers} 家、采购自 {suppliers} 家，"
+               f"PageRank 本地前 {max(1.0, 100 * (1 - pct(r)[k])):.0f}%)；{size_text}；覆盖环节: {'、'.join(segs)}")
+        out.append({"node": node, "name": s.names[node], "score": round(float(score[k]), 3),
+                    "pagerank": float(r[k]), "links": int(degree[local_idx[k]]),
+                    "segments": segs, "explanation": why})
+    return out

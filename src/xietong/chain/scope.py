@@ -1,0 +1,129 @@
+"""Which enterprises are local to a region or a park.
+
+An enterprise is in a region when the graph says so (位于区域 to the region or any region
+or park inside it, or 入驻园区 a park inside it), or, failing a location fact, when its
+registered name starts with the region (上海…有限公司), parsed by xietong.resolve. A park
+scope uses 入驻园区 facts only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from xietong.chain.graph import GraphViews
+from xietong.resolve.names import parse_org_name
+from xietong.resolve.regions import region_index
+
+
+@dataclass(slots=True)
+class Scope:
+    kind: str  # "all", "region" or "park"
+    name: str  # as shown to people
+    node: int | None  # the region/park node, when the graph has one
+    code: str | None  # GB/T 2260 prefix of a region scope
+    places: np.ndarray  # region and park nodes inside the scope
+
+    @property
+    def label(self) -> str:
+        return {"all": "全部", "region": "区域", "park": "园区"}[self.kind] + (
+            f" {self.name}" if self.kind != "all" else "")
+
+    def to_dict(self) -> dict[str, object]:
+        return {"kind": self.kind, "name": self.name}
+
+
+def _find(views: GraphViews, name: str, entity_type: str) -> int | None:
+    s = views.snapshot
+    mask = views.of_type(entity_type)
+    for i in np.flatnonzero(mask):
+        if name == s.names[i] or name in s.aliases[i]:
+            return int(i)
+    return None
+
+
+def _code_prefix(code: str) -> str:
+    """310000 → 31, 310100 → 3101, 310115 → 310115."""
+    code = code.strip()
+    while len(code) > 2 and code.endswith("00"):
+        code = code[:-2]
+    return code
+
+
+def resolve_scope(views: GraphViews, region: str | None = None, park: str | None = None) -> Scope:
+    if region and park:
+        raise ValueError("give --region or --park, not both")
+    if not region and not park:
+        return Scope("all", "全部", None, None, np.zeros(0, np.int64))
+    s = views.snapshot
+    if park:
+        node = _find(views, park.strip(), "park")
+        if node is None:
+            parks = [s.names[i] for i in np.flatnonzero(views.of_type("park"))]
+            raise LookupError(f"unknown park {park!r}; parks: {', '.join(parks) or 'none'}")
+        return Scope("park", s.names[node], node, None, np.array([node]))
+    assert region is not None
+    wanted = region.strip()
+    node = _find(views, wanted, "region")
+    known = region_index().lookup(wanted)
+    code = None
+    if node is not None and s.attributes and s.attributes[node].get("admin_code"):
+        code = _code_prefix(str(s.attributes[node]["admin_code"]))
+    elif known is not None:
+        code = known.code
+    if node is None and known is None:
+        regions = [s.names[i] for i in np.flatnonzero(views.of_type("region"))]
+        raise LookupError(f"unknown region {region!r}; regions in the graph: "
+                          f"{', '.join(regions) or 'none'} (or any Chinese province/city/district)")
+    places = _places_inside(views, node) if node is not None else np.zeros(0, np.int64)
+    return Scope("region", s.names[node] if node is not None else known.name,  # type: ignore[union-attr]
+                 node, code, places)
+
+
+def _places_inside(views: GraphViews, node: int) -> np.ndarray:
+    """The region node and every region or park located (transitively) inside it."""
+    m = views.matrix(("located_in_region",), None, "region")
+    placeish = views.of_type("region") | views.of_type("park")
+    inbound = m.T.tocsr()
+    seen = {node}
+    frontier = [node]
+    while frontier:
+        nxt = []
+        for r in frontier:
+            for child in inbound.indices[inbound.indptr[r]:inbound.indptr[r + 1]]:
+                if placeish[child] and int(child) not in seen:
+                    seen.add(int(child))
+                    nxt.append(int(child))
+        frontier = nxt
+    return np.array(sorted(seen), dtype=np.int64)
+
+
+def local_mask(views: GraphViews, scope: Scope, candidates: np.ndarray) -> np.ndarray:
+    """Boolean over all nodes: True for candidate nodes inside the scope."""
+    n = views.n
+    out = np.zeros(n, dtype=bool)
+    if scope.kind == "all":
+        out[candidates] = True
+        return out
+    place_mask = np.zeros(n, dtype=bool)
+    place_mask[scope.places] = True
+    located = views.matrix(("located_in_region", "located_in_park"), None, None)
+    cand = np.zeros(n, dtype=bool)
+    cand[candidates] = True
+    rows = located[candidates]
+    in_place = np.asarray(rows.multiply(place_mask[None, :].astype(np.int8)).sum(axis=1)).ravel() > 0
+    out[candidates[in_place]] = True
+    if scope.kind == "region" and scope.code:
+        has_location = np.diff(located.indptr)[candidates] > 0
+        s = views.snapshot
+        for i in candidates[~in_place & ~has_location]:
+            parsed = parse_org_name(s.names[i]).region
+            if parsed is not None and parsed.code.startswith(scope.code):
+                out[i] = True
+    return out
+
+
+def located_anywhere(views: GraphViews) -> sp.csr_matrix:
+    return views.matrix(("located_in_region", "located_in_park"), None, None)

@@ -1,0 +1,142 @@
+"""Guessing a mapping from a header: 企业名称, 简称, 统一社会信用代码, 主体/关系/客体 …
+
+Used when ``xietong import`` gets a file without ``--mapping``: recognisable Chinese and
+English column names become a mapping; unrecognised columns are reported as warnings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from xietong.ingest.errors import InputError
+from xietong.ingest.mapping import (
+    AttributeColumn,
+    EntityLayout,
+    Mapping,
+    RelationColumn,
+    RelationLayout,
+    TypeSpec,
+    norm_column,
+)
+from xietong.ingest.readers import Table
+from xietong.model.registry import REGISTRY
+from xietong.model.values import unit_problem
+
+_FULL_NAMES = ("企业全称", "公司全称", "全称", "机构全称", "fullname", "full_name")
+_NAMES = (*_FULL_NAMES, "企业名称", "公司名称", "机构名称", "单位名称", "园区名称", "载体名称",
+          "主体名称", "实体名称", "名称", "name")
+_SHORT_NAMES = ("名称", "name", "企业名称", "公司名称", "简称")
+_ALIASES = ("别名", "简称", "曾用名", "企业简称", "公司简称", "aliases", "alias", "short_name")
+_TYPES = ("类型", "主体类型", "实体类型", "机构类型", "type", "entity_type")
+_DATES = ("日期", "统计日期", "数据日期", "更新日期", "截至日期", "date", "as_of")
+_CONFIDENCES = ("置信度", "confidence")
+_ATTRIBUTE_SYNONYMS = {
+    "信用代码": "credit_code", "社会信用代码": "credit_code", "统一信用代码": "credit_code",
+    "成立时间": "founded", "注册时间": "founded", "注册日期": "founded",
+    "证券代码": "stock_code", "营收": "revenue", "员工数": "headcount", "员工数量": "headcount",
+    "官网": "website", "网站": "website", "所在地区": "region", "注册地": "region",
+}
+_RELATION_SYNONYMS = {"所在园区": "located_in_park", "所在区": "located_in_region",
+                      "所属区域": "located_in_region"}
+_SUBJECTS = ("主体", "主体名称", "头实体", "subject", "head")
+_RELATION_LABELS = ("关系", "关系类型", "relation", "predicate")
+_OBJECTS = ("客体", "对象", "客体名称", "尾实体", "object", "tail")
+_WEIGHTS = ("权重", "weight")
+_SUBJECT_TYPES = ("主体类型", "subject_type")
+_OBJECT_TYPES = ("客体类型", "对象类型", "object_type")
+_UNIT_SUFFIX = re.compile(r"(.+?)\((.+)\)")
+
+
+def infer_mapping(table: Table) -> Mapping:
+    """A mapping guessed from recognisable column names; InputError if there is no name."""
+    by_norm = {norm_column(c): c for c in table.columns}
+
+    def find(candidates: tuple[str, ...], taken: set[str]) -> str | None:
+        for cand in candidates:
+            col = by_norm.get(norm_column(cand))
+            if col is not None and col not in taken:
+                return col
+        return None
+
+    used: set[str] = set()
+    subject, rel_col, obj = (find(c, used) for c in (_SUBJECTS, _RELATION_LABELS, _OBJECTS))
+    if subject and rel_col and obj:
+        used |= {subject, rel_col, obj}
+        st, ot, weight = (find(c, used) for c in (_SUBJECT_TYPES, _OBJECT_TYPES, _WEIGHTS))
+        used |= {c for c in (st, ot, weight) if c}
+        layout: EntityLayout | RelationLayout = RelationLayout(
+            subject, obj, rel_col, None,
+            TypeSpec(column=st) if st else None, TypeSpec(column=ot) if ot else None, weight)
+        return _auto(table, layout, used, find)
+
+    name = find(_NAMES, used)
+    if name is None:
+        raise InputError(
+            f"{table.name}:{table.header_row}: cannot map the columns automatically: no name "
+            f"column (expected one of {', '.join(_NAMES)}; or 主体, 关系, 客体 for one "
+            f"relation per row); the file has: {', '.join(table.columns)}. "
+            "Write a mapping file (docs/mapping.md).")
+    used.add(name)
+    type_col = find(_TYPES, used)
+    if type_col:
+        used.add(type_col)
+    type_spec = TypeSpec(column=type_col, default="enterprise") if type_col \
+        else TypeSpec(fixed="enterprise")
+    # With a full legal name present, the short-name columns are aliases.
+    is_full = norm_column(name) in {norm_column(f) for f in _FULL_NAMES}
+    alias_candidates = _ALIASES + (_SHORT_NAMES if is_full else ())
+    aliases = []
+    while (alias := find(alias_candidates, used)) is not None:
+        aliases.append(alias)
+        used.add(alias)
+    attributes, relations = [], []
+    for col in table.columns:
+        if col in used:
+            continue
+        if (ac := _auto_attribute(col, type_spec)) is not None:
+            attributes.append(ac)
+            used.add(col)
+        elif (rc := _auto_relation(col, type_spec)) is not None:
+            relations.append(rc)
+            used.add(col)
+    layout = EntityLayout(type_spec, name, tuple(aliases), tuple(attributes), tuple(relations))
+    return _auto(table, layout, used, find)
+
+
+def _auto(table: Table, layout: EntityLayout | RelationLayout, used: set[str],
+          find: Callable[[tuple[str, ...], set[str]], str | None]) -> Mapping:
+    date = find(_DATES, used)
+    used |= {date} if date else set()
+    confidence = find(_CONFIDENCES, used)
+    used |= {confidence} if confidence else set()
+    unmapped = tuple(c for c in table.columns if c not in used)
+    return Mapping("automatic mapping", layout, date_column=date, confidence_column=confidence,
+                   unmapped=unmapped)
+
+
+def _auto_attribute(column: str, type_spec: TypeSpec) -> AttributeColumn | None:
+    label, unit = norm_column(column), None
+    if m := _UNIT_SUFFIX.fullmatch(label):
+        label, unit = m[1], m[2]
+    key = _ATTRIBUTE_SYNONYMS.get(label)
+    try:
+        at = REGISTRY.attribute_types[key] if key else REGISTRY.attribute(label)
+    except KeyError:
+        return None
+    if type_spec.fixed and at.entity_types and type_spec.fixed not in at.entity_types:
+        return None
+    if unit is not None and unit_problem(unit, at):
+        return None
+    return AttributeColumn(column, at, unit)
+
+
+def _auto_relation(column: str, type_spec: TypeSpec) -> RelationColumn | None:
+    label = norm_column(column)
+    key = _RELATION_SYNONYMS.get(label)
+    if key is None and not REGISTRY.is_relation(label):
+        return None
+    rel = REGISTRY.relation_types[key] if key else REGISTRY.relation(label)
+    if type_spec.fixed and type_spec.fixed not in rel.domain:
+        return None
+    return RelationColumn(column, rel, rel.range[0])
