@@ -29,7 +29,7 @@ def resolver() -> Resolver:
     (["阶跃星辰"], 3, "abbreviation"),
     (["上海阶跃星辰智能科技股份有限公司"], 3, "trade_name+region"),
     (["中芯国际"], 4, "abbreviation"),
-    (["华瓷股份"], 7, "abbreviation"),
+    (["无问芯穹智能科技"], 2, "abbreviation"),
 ])
 def test_merges(resolver: Resolver, names: list[str], entity_id: int, rule: str) -> None:
     match = resolver.resolve(names)
@@ -54,9 +54,63 @@ def test_branch_and_subsidiary_are_not_the_parent(resolver: Resolver) -> None:
     assert infix.band != "merge" and infix.features["form_conflict"] == 1.0
 
 
-def test_two_character_common_word_goes_to_review(resolver: Resolver) -> None:
+def test_two_character_name_without_other_evidence_is_new(resolver: Resolver) -> None:
     match = resolver.resolve(["长城"])
-    assert (match.band, match.rule) == ("review", "short_name")
+    assert (match.band, match.rule) == ("new", "short_name")
+
+
+def test_scattered_abbreviation_goes_to_review(resolver: Resolver) -> None:
+    # 华瓷 is spread over 华联瓷业: as often another company (华通科技 / 华力创通科技)
+    match = resolver.resolve(["华瓷股份"])
+    assert (match.band, match.entity_id, match.rule) == ("review", 7, "scattered_abbreviation")
+
+
+def _one(name: str) -> Resolver:
+    r = Resolver()
+    r.add(1, [name])
+    return r
+
+
+@pytest.mark.parametrize("short, full, band", [
+    ("中国铁建", "中国铁建重工集团股份有限公司", "review"),  # a central group's unit
+    ("中国平安", "中国平安财产保险股份有限公司", "new"),  # 字号 + 财产: a subsidiary
+    ("物产中大", "物产中大期货有限公司", "review"),  # a group's financial arm
+    ("大基金", "大基金二期", "new"),  # a product line of a brand
+    ("中铁八局", "中铁十八局集团有限公司", "new"),  # numbers name different units
+    ("双林股份", "广东双林生物制药有限公司", "review"),  # X股份 is no 有限公司
+    ("联影医疗", "武汉联影医疗科技有限公司", "review"),  # a brand's regional company
+    ("AMD", "Abiomed", "new"),  # Latin names are compared whole
+    ("德尔股份", "德尔玛", "review"),
+])
+def test_unit_of_a_group_is_not_merged(short: str, full: str, band: str) -> None:
+    match = _one(full).resolve([short])
+    assert match.band == band
+
+
+@pytest.mark.parametrize("short, full", [
+    ("阶跃星辰", "上海阶跃星辰智能科技有限公司"),  # bare 字号 + generic 智能科技
+    ("中芯国际", "中芯国际集成电路制造有限公司"),  # 国际 is a vague word
+    ("金山云", "北京金山云网络技术有限公司"),
+    ("华统股份", "浙江华统肉制品股份有限公司"),  # a listed company's business word
+])
+def test_clean_short_names_merge(short: str, full: str) -> None:
+    assert _one(full).resolve([short]).band == "merge"
+
+
+def test_different_branches_of_one_company_do_not_merge() -> None:
+    match = _one("国网安徽省电力有限公司超高压分公司").resolve(
+        ["国网安徽省电力有限公司信息通信分公司"])
+    assert match.band == "new"
+
+
+def test_short_name_prefers_the_single_joint_stock_parent() -> None:
+    r = Resolver()
+    r.add(1, ["新大陆数字技术股份有限公司"])
+    r.add(2, ["南通新大陆环保设备有限公司"])
+    match = r.resolve(["新大陆"])
+    assert (match.band, match.entity_id) == ("merge", 1)
+    r.add(3, ["新大陆科技股份有限公司"])  # two joint-stock companies: a person decides
+    assert r.resolve(["新大陆"]).band == "review"
 
 
 def test_credit_code_is_a_hard_key(resolver: Resolver) -> None:

@@ -44,12 +44,17 @@ _NUMERALS = re.compile(r"[〇零一二三四五六七八九十0-9]+")
 # A central group's short name (中国铁建, 国家电网) is also the prefix of its subsidiaries'.
 _GROUP_HEAD = ("中国", "国家")
 # Industry words that mark a group's financial arm: 物产中大期货, 中石化资本.
+_LATIN_ONLY = re.compile(r"[a-z0-9&.\-]+")
+# Industry words that say little about the business: 中芯国际, 阶跃星辰智能科技.
+_VAGUE_INDUSTRY = frozenset({"科技", "技术", "智能科技", "信息技术", "信息科技", "网络科技",
+                             "数字科技", "智能", "信息", "网络", "数字技术", "国际", "发展",
+                             "创新", "实业", "工业", "智慧", "高新", "高新技术", "高科技",
+                             "管理", "服务"})
 _FINANCE_WORDS = frozenset({"投资", "投资管理", "资产管理", "创业投资", "股权投资", "基金管理",
                             "私募基金", "资本", "金融", "证券", "保险", "信托", "期货"})
-# Places outside the 区划 table that mark a foreign or regional unit: ABB瑞士, 中建三局集团华南.
-_PLACE_WORDS = ("中国", "美国", "欧洲", "亚洲", "亚太", "日本", "德国", "英国", "法国", "瑞士",
-                "香港", "澳门", "台湾", "新加坡", "韩国", "华南", "华东", "华北", "华中", "西南",
-                "西北", "东北", "全球")
+# Places that mark a foreign or regional unit of a group: ABB瑞士, SAP欧洲, 中建三局集团华南.
+_FOREIGN_PLACES = ("美国", "欧洲", "亚洲", "亚太", "日本", "德国", "英国", "法国", "瑞士",
+                   "新加坡", "韩国", "华南", "华东", "华北", "华中", "西南", "西北", "全球")
 
 WEIGHTS: dict[str, float] = {
     "abbreviation": 0.50,  # share of the query's characters found in order in the candidate
@@ -174,6 +179,8 @@ def _pair_features(qn: _Name, en: _Name, q_region: Region | None,
             f["region_conflict"] = 1.0
         else:
             f["region_agree"] = 1.0
+            if q_region.code != e_region.code:
+                f["region_nested"] = 1.0  # 广州 within 广东: compatible, not the same
     if q.industry and e.industry:
         if set(q.industry) & set(e.industry):
             f["industry_agree"] = 1.0
@@ -188,12 +195,12 @@ def _pair_features(qn: _Name, en: _Name, q_region: Region | None,
         f["both_legal"] = 1.0
         if q.core == e.core:
             f["same_core"] = 1.0
+            if ("控股" in (q.form or "")) != ("控股" in (e.form or "")):
+                f["holding_form"] = 1.0  # 库客音乐控股 (a holding) / 北京库客音乐股份
     if en.subsidiary and not qn.subsidiary:
         f["candidate_subsidiary"] = 1.0
     if len(q.normalized) <= 2:
         f["short_name"] = 1.0  # 2-character names are too often common words to merge on
-    if not (qn.legal and en.legal):
-        f.update(_unit_features(qn, en))
     return f
 
 
@@ -203,45 +210,77 @@ def _unit_features(qn: _Name, en: _Name) -> dict[str, float]:
     中国铁建 / 中国铁建重工集团, 物产中大 / 物产中大期货, 中铁八局 / 中铁十八局."""
     s, l = (qn, en) if len(qn.parsed.normalized) <= len(en.parsed.normalized) else (en, qn)
     f: dict[str, float] = {}
-    if _NUMERALS.findall(s.parsed.normalized) != _NUMERALS.findall(l.parsed.normalized):
-        f["numeral_conflict"] = 1.0
     s_trade = _LISTING_PREFIX.sub("", s.parsed.trade) or s.parsed.trade
     l_trade, l_form = l.parsed.trade, l.parsed.form or ""
-    listed_form = "股份" in l_form  # the joint-stock parent, as listed companies are
+    # numbers outside the region prefix (四川 is no number): 八局 is not 十八局
+    l_numbers = _NUMERALS.findall(l.parsed.core)
+    if any(n not in l_numbers for n in _NUMERALS.findall(s.parsed.core)):
+        f["numeral_conflict"] = 1.0
+    # a joint-stock registered name is the parent more often than not (listed companies are)
+    listed = l.legal and "股份" in l_form
+    s_form = s.parsed.form or ""
     s_words = set(s.parsed.industry)
-    added = [w for w in l.parsed.industry if w not in s_words
-             and not any(w in x or x in w for x in s_words)]
+    added = [w for w in l.parsed.industry if not any(w in x or x in w for x in s_words)]
+    group_head = s.stem.startswith(_GROUP_HEAD) or "集团" in s_form
+    if _LATIN_ONLY.fullmatch(s.parsed.normalized) and _LATIN_ONLY.fullmatch(l.parsed.normalized):
+        # Latin names are compared whole: AMD is not Abiomed; Arm / Arm Holdings is for a person
+        f["latin_differs"] = 1.0
+        if l.parsed.normalized.startswith(s.parsed.normalized):
+            f["latin_prefix"] = 1.0
     if len(s_trade) >= 2 and l_trade != s_trade and l_trade.startswith(s_trade):
         # the longer 字号 adds a word after the shorter one's: a product line or unit
-        # (五粮液浓香酒, 中国平安财产), except in a listed company's registered name, where it
-        # is often the business (华统股份 / 浙江华统肉制品股份有限公司)
+        # (五粮液浓香酒, 中国平安财产), except in a joint-stock registered name, where it is
+        # usually the business (华统股份 / 浙江华统肉制品股份有限公司)
         extra = l_trade[len(s_trade):]
-        if not (l.legal and listed_form) or _names_unit(extra) \
-                or s.stem.startswith(_GROUP_HEAD):
+        if not listed or s.stem.startswith(_GROUP_HEAD) or "公司" in extra \
+                or ("集团" in s_form and "集团" in extra) \
+                or any(w in extra for w in _FOREIGN_PLACES):
             f["unit_word"] = 1.0
     elif s_trade == l_trade and len(s_trade) >= 2 and added:
-        if s.stem.startswith(_GROUP_HEAD):
-            f["group_unit"] = 1.0  # 中国铁建 / 中国铁建重工集团股份有限公司
-        elif not listed_form and any(w in _FINANCE_WORDS for w in added):
+        if group_head and (s.stem.startswith(_GROUP_HEAD) or not listed):
+            # 中国铁建 / 中国铁建重工集团股份有限公司, 中建集团 / 中建交通建设集团有限公司
+            f["group_unit"] = 1.0
+        elif not listed and any(w in _FINANCE_WORDS for w in added):
             f["unit_word"] = 1.0  # 物产中大 / 物产中大期货有限公司
-    if s.parsed.industry and all(w in l.parsed.normalized for w in s.parsed.industry):
-        f["industry_bridge"] = 1.0  # 金丹科技 / 河南金丹乳酸科技: the industry word recurs
+    # a listed company's short name (X股份, *ST X) names a joint-stock company
+    claims_listed = "股份" in s_form or s_trade != s.parsed.trade
+    if l.legal and not listed:
+        if claims_listed:
+            f["form_mismatch"] = 1.0  # 双林股份 is no 广东双林生物制药有限公司
+        elif s_trade == l_trade and any(w not in _VAGUE_INDUSTRY for w in s.parsed.industry) \
+                and (any(w not in _VAGUE_INDUSTRY for w in added) or (
+                    l.parsed.region is not None and not l.parsed.region_infix
+                    and s.parsed.region is None)):
+            # a brand named by its business, and a registration adding another business or
+            # a city: a business line or regional company (浪潮信息 / 浪潮通信信息系统有限
+            # 公司, 联影医疗 / 武汉联影医疗科技有限公司). A bare 字号 (阶跃星辰 / 上海阶跃星辰
+            # 智能科技有限公司) or one with a vague word (中芯国际 / 中芯国际集成电路制造有限
+            # 公司) is the company itself.
+            f["regional_unit"] = 1.0
+    elif not l.legal and claims_listed and added:
+        f["form_mismatch"] = 1.0  # 彩虹股份 / 彩虹光电: a listed company and a unit's brand
+    body = l.parsed.normalized[max(l.parsed.normalized.find(l_trade), 0):]
+    head = s_trade[2:] if s_trade.startswith(_GROUP_HEAD) else s_trade  # 中国能建: 能建
+    if len(head) >= 2 and (head[:2] not in body or (s.parsed.region is not None and
+                                                          not l_trade.startswith(s_trade[0]))
+                              or (not l.legal and s_trade not in body)):
+        # the short 字号's head is scattered over the longer name or sits in its region:
+        # an abbreviation (中国东航 / 中国东方航空) as often as another company (华通科技 /
+        # 华力创通科技, 东明石化 / 山东明成石化, 浙江新能 / 浙江永途新能源科技)
+        f["scattered_head"] = 1.0
+    elif len(head) < 2 and len(s_trade) >= 2 and s_trade[:2] not in body:
+        f["scattered_head"] = 1.0
+    if s.parsed.industry:
+        f["short_has_industry"] = 1.0
+        if all(w in l.parsed.normalized for w in s.parsed.industry):
+            f["industry_bridge"] = 1.0  # 金丹科技 / 河南金丹乳酸科技: the industry word recurs
     return f
-
-
-def _names_unit(extra: str) -> bool:
-    """The words a longer name adds name a place or a group level: a regional or foreign
-    unit (中建三局集团华南, ABB瑞士, 中煤陕西) or a subsidiary (包钢集团机械, 中国电信安徽公司)."""
-    if "集团" in extra or "公司" in extra or any(w in extra for w in _PLACE_WORDS):
-        return True
-    index = region_index()
-    return any(index.prefix(extra[i:]) is not None for i in range(len(extra) - 1))
 
 
 def _forms_conflict(q: OrgName, e: OrgName) -> bool:
     """Branch vs head office, partnership vs company, X(上海)子公司 vs X集团."""
-    if (q.branch is None) != (e.branch is None):
-        return True
+    if (q.branch is None) != (e.branch is None) or q.branch != e.branch:
+        return True  # 信息通信分公司 is not 超高压分公司
     qf, ef = q.form_family, e.form_family
     if qf and ef and qf != ef:
         return True
@@ -362,6 +401,7 @@ class Resolver:
         for entity_id in self._candidates(prepared) - banned:
             entity = self._entities[entity_id]
             best: tuple[float, bool, dict[str, float]] = (-1.0, False, {})
+            pair: tuple[_Name, _Name] | None = None
             for q in prepared:
                 for e in entity.names:
                     if q.legal and not e.legal:  # judge the short name against the full one
@@ -371,8 +411,12 @@ class Resolver:
                         features = _pair_features(q, e, q_region, entity.region)
                     rank = (_score(features), "exact_name" in features)
                     if rank > best[:2]:
-                        best = (*rank, features)
+                        best, pair = (*rank, features), (q, e)
             features = best[2]
+            if pair is not None and best[0] >= self.review_threshold \
+                    and "exact_name" not in features and "both_legal" not in features:
+                # only would-be merges and reviews need the (costlier) unit checks
+                features.update(_unit_features(*pair))
             if code and entity.credit_code and entity.credit_code != code:
                 features = {**features, "credit_code_conflict": 1.0}
             match = self._band(best[0], entity_id, features)
@@ -382,12 +426,23 @@ class Resolver:
         decided.sort(key=lambda t: (-t[0], -t[1], t[2]))
         match = decided[0][3]
         if match.band == "merge" and match.rule != "exact_name" and len(decided) > 1:
-            rival_band, rival_score = decided[1][0], decided[1][1]
-            if rival_band == _BAND_RANK["merge"] and rival_score >= decided[0][1] - \
-                    _AMBIGUITY_MARGIN:
-                features = {**match.features, "runner_up": min(rival_score, 1.0)}
+            rivals = [t for t in decided[1:] if t[0] == _BAND_RANK["merge"]
+                      and t[1] >= decided[0][1] - _AMBIGUITY_MARGIN]
+            if rivals and not any(p.legal for p in prepared):
+                # a short name and one joint-stock parent among same-字号 有限公司 (新大陆 /
+                # 新大陆数字技术股份有限公司, 南通新大陆环保设备有限公司): the parent
+                close = [decided[0], *rivals]
+                parents = [t for t in close if self._joint_stock(t[2])]
+                if len(parents) == 1 and decided[0][1] - parents[0][1] < 0.01:
+                    match, rivals = parents[0][3], []
+            if rivals:
+                features = {**match.features, "runner_up": min(rivals[0][1], 1.0)}
                 match = Match("review", match.entity_id, match.score, "ambiguous", features)
         return match
+
+    def _joint_stock(self, entity_id: int) -> bool:
+        return any(n.legal and "股份" in (n.parsed.form or "")
+                   for n in self._entities[entity_id].names)
 
     def _band(self, score: float, entity_id: int, features: dict[str, float]) -> Match:
         clamped = min(max(score, 0.0), 1.0)
@@ -401,7 +456,9 @@ class Resolver:
             clash = "region_conflict" in features or "form_conflict" in features
             if "same_core" in features and not clash:
                 rule = "trade_name+region" if "region_agree" in features else "legal_name"
-                band = "merge"
+                # 广州小鹏汽车科技 / 广东小鹏汽车科技集团: two registrations, maybe one group
+                band = "review" if "region_nested" in features or "holding_form" in \
+                    features else "merge"
             elif features.get("trade_similarity") == 1.0 and not clash \
                     and "industry_conflict" not in features and score >= self.review_threshold:
                 band, rule = "review", "legal_name_similar"
@@ -424,13 +481,21 @@ class Resolver:
                     band, rule = "new", "numeral_conflict"
                 elif "short_name" in features:
                     band, rule = "new", "short_name"
-                elif "unit_word" in features or "group_unit" in features:
+                elif "latin_differs" in features:
+                    band, rule = ("review" if "latin_prefix" in features else "new"), "latin_name"
+                elif _UNIT_SIGNS & features.keys():
+                    # a group and its unit: a person decides only when the 字号 is the same
+                    # and the short name's industry word, if any, recurs (吉利汽车 / 贵州吉利
+                    # 汽车制造有限公司); 中远集团 / 安徽中远农业科技有限公司 is simply new
                     rule = "unit_of_group"
-                    band = "review" if "industry_bridge" in features or \
-                        "group_unit" in features else "new"
+                    band = "review" if "trade_equal" in features and (
+                        "industry_bridge" in features or "short_has_industry" not in features) \
+                        else "new"
                 elif features.get("abbreviation", 0.0) < 1.0:
                     rule = "partial_name"
                     band = "review" if "trade_equal" in features else "new"
+                elif "scattered_head" in features:
+                    band, rule = "review", "scattered_abbreviation"
         if "credit_code_conflict" in features:
             band = "review" if band == "merge" else "new"
             rule = "credit_code_conflict"
@@ -476,6 +541,7 @@ class Resolver:
 
 
 _BAND_RANK = {"merge": 2, "review": 1, "new": 0}
+_UNIT_SIGNS = frozenset({"unit_word", "group_unit", "form_mismatch", "regional_unit"})
 
 
 @lru_cache(maxsize=262144)
