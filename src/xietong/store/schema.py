@@ -21,7 +21,6 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
-    Index,
     Integer,
     MetaData,
     String,
@@ -63,7 +62,7 @@ entities = Table(
     "entities",
     metadata,
     Column("id", Id, primary_key=True, autoincrement=False),
-    Column("type", String(32), nullable=False, index=True),
+    Column("type", String(32), nullable=False),
     Column("name", Text, nullable=False),
     Column("canonical_id", Id, nullable=False, index=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
@@ -94,7 +93,8 @@ facts = Table(
     Column("unit", String(32)),
     Column("valid_from", String(10)),
     Column("weight", Float),
-    Index(None, "predicate"),
+    # No index on type or predicate: they only serve aggregates that read every row anyway,
+    # and each index costs every bulk import a b-tree insert per row.
 )
 
 evidence = Table(

@@ -10,6 +10,7 @@ adds nothing.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,6 +36,7 @@ from xietong.store.index import EntityIndex, family, normalize
 FLUSH_EVERY = 50_000  # records between writes: bounds memory on huge files
 CHUNK = 20_000  # rows per executemany
 PROGRESS_EVERY = 5_000
+_ISO_DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
 COUNTED_TABLES = ("entities", "aliases", "facts", "evidence", "merges", "reviews")
 
 
@@ -168,11 +170,14 @@ def insert_ignoring_duplicates(conn: Connection, table: Table, rows: list[dict[s
     else:
         marks = ", ".join(["%s"] * len(columns))
         sql = f"INSERT INTO {table.name} ({quoted}) VALUES ({marks}) ON CONFLICT DO NOTHING"
-    if any(processors):
-        tuples = [tuple(p(row[c]) if p else row[c] for c, p in zip(columns, processors))
-                  for row in rows]
-    else:
-        tuples = [tuple(row.values()) for row in rows]
+    tuples = [tuple(row.values()) for row in rows]
+    converted = [(i, p) for i, p in enumerate(processors) if p is not None]
+    if converted:
+        for n, values in enumerate(tuples):
+            as_list = list(values)
+            for i, processor in converted:
+                as_list[i] = processor(as_list[i])
+            tuples[n] = tuple(as_list)
     for start in range(0, len(tuples), CHUNK):
         conn.exec_driver_sql(sql, tuples[start : start + CHUNK])
 
@@ -424,6 +429,8 @@ def _document_source(conn: Connection, parent_id: int, spec: SourceSpec, documen
 def _check_date(prov: Provenance, value: str | None) -> str | None:
     if value is None or value == "":
         return None
+    if _ISO_DATE.fullmatch(str(value)):  # the common case, without parse_date's cost
+        return str(value)
     try:
         return parse_date(str(value))
     except ValueError as exc:

@@ -35,7 +35,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('entities', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_entities_canonical_id'), ['canonical_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_entities_type'), ['type'], unique=False)
 
     op.create_table('sources',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -79,7 +78,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('facts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_facts_object_id'), ['object_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_facts_predicate'), ['predicate'], unique=False)
         batch_op.create_index(batch_op.f('ix_facts_subject_id'), ['subject_id'], unique=False)
 
     op.create_table('merges',
@@ -149,7 +147,6 @@ def downgrade() -> None:
     op.drop_table('merges')
     with op.batch_alter_table('facts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_facts_subject_id'))
-        batch_op.drop_index(batch_op.f('ix_facts_predicate'))
         batch_op.drop_index(batch_op.f('ix_facts_object_id'))
 
     op.drop_table('facts')
@@ -159,7 +156,6 @@ def downgrade() -> None:
     op.drop_table('aliases')
     op.drop_table('sources')
     with op.batch_alter_table('entities', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_entities_type'))
         batch_op.drop_index(batch_op.f('ix_entities_canonical_id'))
 
     op.drop_table('entities')
