@@ -20,6 +20,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from xietong.api import Ambiguous, Ecosystem, ImportRejected, ImportResult, NotFound
 from xietong.cli import render
 from xietong.cli.chain import chain_app
+from xietong.cli.extract import extract_command
 from xietong.ingest.errors import InputError
 from xietong.store.engine import StoreError
 from xietong.store.writer import RecordError
@@ -32,6 +33,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(chain_app, name="chain", help="Industry-chain maps — 产业链图谱: 覆盖、缺链、链主、风险、断链模拟。")
+app.command("extract")(extract_command)
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
 

@@ -1,0 +1,50 @@
+#!/usr/bin/env python
+"""Train the extraction tagger (src/xietong/extract/ner.crfsuite) on the CLUENER train part.
+
+The validation cut (xietong.extract.cluener.split) is left out, so benchmarks/extraction.py
+measures on sentences the model never saw.  Usage: python scripts/train_ner.py [--out PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import pycrfsuite
+
+from xietong.extract import cluener, lac
+from xietong.extract.features import sentence_features
+from xietong.extract.lexicon import company_names
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=ROOT / "src/xietong/extract/ner.crfsuite")
+    parser.add_argument("--dictionary", action="store_true",
+                        help="add company-names dictionary features (needs ../shared at run time)")
+    parser.add_argument("--iterations", type=int, default=120)
+    args = parser.parse_args()
+    train, _ = cluener.split(cluener.load(DATA / "cluener" / "train.jsonl"))
+    lexicon = company_names(DATA / "company-names" / "company_short_names.txt") \
+        if args.dictionary else None
+    trainer = pycrfsuite.Trainer(verbose=False)
+    started = time.perf_counter()
+    for sentence in train:
+        feats = sentence_features(sentence.text, lac.analyse(sentence.text), lexicon)
+        trainer.append(feats, cluener.bio(sentence))
+    print(f"features for {len(train)} sentences in {time.perf_counter() - started:.0f}s",
+          file=sys.stderr)
+    trainer.set_params({"c1": 0.05, "c2": 0.01, "max_iterations": args.iterations,
+                        "feature.possible_transitions": True, "feature.minfreq": 1})
+    trainer.train(str(args.out))
+    print(f"trained {args.out} ({args.out.stat().st_size / 1e6:.1f} MB) in "
+          f"{time.perf_counter() - started:.0f}s", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

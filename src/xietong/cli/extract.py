@@ -1,0 +1,138 @@
+"""``xietong extract FILE… [--review] [--json]``: facts from Chinese text into the graph.
+
+Registered in app.py as ``app.command("extract")(extract_command)``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from xietong.api import Ecosystem
+from xietong.extract import Decisions, Document, extract_file, import_document, item_records
+from xietong.extract.decisions import ACCEPT, REJECT, default_path
+from xietong.extract.graph import known_names
+from xietong.ingest.errors import InputError
+
+out = Console()
+
+
+def extract_command(
+    files: Annotated[list[Path], typer.Argument(help="TXT files (UTF-8 or GB18030).")],
+    review: Annotated[bool, typer.Option("--review", help="Show what would be added and "
+                                         "accept or reject it item by item.")] = False,
+    accept_all: Annotated[bool, typer.Option("--accept-all", help="With --review: accept "
+                                             "every item not rejected.")] = False,
+    reject: Annotated[list[str] | None, typer.Option("--reject", help="With --review: "
+                                                     "reject this item id (repeatable).")] = None,
+    accept: Annotated[list[str] | None, typer.Option("--accept", help="With --review: "
+                                                     "accept this item id (repeatable).")] = None,
+    decisions_file: Annotated[Path | None, typer.Option("--decisions", help="Where review "
+                              "decisions are kept (default: beside the SQLite store).")] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="XIETONG_DB", help="SQLite file or "
+                                           "postgresql:// URL (default ./xietong.db).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """Extract organisations, people, figures and relations from text — 从新闻报告中抽取事实。"""
+    for path in files:
+        if not path.is_file():
+            raise InputError(f"{path}: no such file")
+    eco = Ecosystem(db, create=True)
+    eco.init()
+    decisions = Decisions.load(decisions_file or default_path(eco.url))
+    results = []
+    for path in files:
+        # Each file sees the graph as it stands, names added by earlier files included.
+        doc = extract_file(path, known_names(eco, excluding_uri=str(path.resolve())))
+        if review:
+            results.append(_review(eco, doc, decisions, accept_all, set(reject or ()),
+                                   set(accept or ()), as_json))
+        else:
+            summary = import_document(eco, doc, rejected=decisions.rejected())
+            results.append(_result(doc, decisions, summary))
+            if not as_json:
+                _show_summary(doc, summary)
+    decisions.save()
+    if as_json:
+        sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def _proposed(doc: Document) -> list[Any]:
+    return [item for item in doc.items if item_records(item)]
+
+
+def _review(eco: Ecosystem, doc: Document, decisions: Decisions, accept_all: bool,
+            reject: set[str], accept: set[str], as_json: bool) -> dict[str, Any]:
+    items = _proposed(doc)
+    ids = {item.id for item in items}
+    unknown = (reject | accept) - ids - set(decisions.entries)
+    if unknown:
+        raise InputError(f"{doc.path.name}: no extracted item with id {', '.join(sorted(unknown))}")
+    preview = import_document(eco, doc, rejected=decisions.rejected(), dry_run=True)
+    if not as_json:
+        _show_items(doc, items, decisions)
+        _show_summary(doc, preview)
+    interactive = not (accept_all or reject or accept or as_json) and sys.stdin.isatty()
+    for item in items:
+        decision = REJECT if item.id in reject else ACCEPT if item.id in accept else None
+        if decision is None and decisions.get(item.id) is None:
+            if accept_all:
+                decision = ACCEPT
+            elif interactive:
+                decision = _ask(item)
+        if decision is not None:
+            decisions.decide(item.id, decision, item.label, doc.path.name)
+    accepted = {i.id for i in items if decisions.get(i.id) == ACCEPT}
+    summary = import_document(eco, doc, only=accepted, rejected=decisions.rejected())
+    if not as_json:
+        pending = sum(1 for i in items if decisions.get(i.id) is None)
+        out.print(f"已接受 {len(accepted)} 项，拒绝 {len(items) - len(accepted) - pending} 项，"
+                  f"待定 {pending} 项（待定的不导入）")
+        _show_summary(doc, summary)
+    return _result(doc, decisions, summary, preview)
+
+
+def _ask(item: Any) -> str:
+    answer = typer.prompt(f"[{item.id}] {item.label} — 接受? (y/n)", default="y")
+    return ACCEPT if answer.strip().lower() in ("y", "yes", "是", "") else REJECT
+
+
+def _show_items(doc: Document, items: list[Any], decisions: Decisions) -> None:
+    table = Table(title=f"{doc.path.name}: {len(items)} 项待导入", show_lines=False)
+    for column in ("id", "类型", "内容", "置信度", "位置", "决定"):
+        table.add_column(column)
+    for item in items:
+        table.add_row(item.id, item.kind, item.label, f"{item.confidence:.2f}",
+                      f"{item.start}-{item.end}", decisions.get(item.id) or "")
+    out.print(table)
+
+
+def _show_summary(doc: Document, summary: Any) -> None:
+    added = ", ".join(f"{k} +{v}" for k, v in summary.added.items() if v) or "无变化 (nothing new)"
+    prefix = "将会" if summary.dry_run else ""
+    out.print(f"{doc.path.name}: {prefix}新增 {added}；合并 {summary.merged}，"
+              f"待审核 {summary.queued_for_review}")
+
+
+def _result(doc: Document, decisions: Decisions, summary: Any, preview: Any = None
+            ) -> dict[str, Any]:
+    def counts(s: Any) -> dict[str, Any]:
+        return {"added": s.added, "merged": s.merged, "queued_for_review": s.queued_for_review,
+                "dry_run": s.dry_run, "unchanged": s.unchanged}
+
+    result: dict[str, Any] = {
+        "file": str(doc.path), "sha256": doc.sha256,
+        "items": [{"id": i.id, "kind": i.kind, "label": i.label, "span": [i.start, i.end],
+                   "sentence": i.sentence, "article": i.article, "confidence": i.confidence,
+                   "decision": decisions.get(i.id), "data": i.data} for i in doc.items],
+        "import": counts(summary),
+    }
+    if preview is not None:
+        result["preview"] = counts(preview)
+    return result

@@ -1,0 +1,41 @@
+"""Extraction from Chinese news and reports into the graph, offline.
+
+    >>> from xietong.extract import extract_file, import_document
+    >>> doc = extract_file(Path("report.txt"), known_names(eco))
+    >>> doc.of_kind("person")[0].label          # '夏立雪（首席执行官 @ 上海无问芯穹…）'
+    >>> import_document(eco, doc, dry_run=True)  # what would be added
+
+Every item carries its character span in the ORIGINAL file, its sentence and a confidence;
+records reach the graph through entity resolution like any other import.
+"""
+
+from __future__ import annotations
+
+from xietong.api import Ecosystem
+from xietong.extract.decisions import Decisions
+from xietong.extract.entities import KnownNames
+from xietong.extract.graph import known_names
+from xietong.extract.pipeline import Document, Item, extract_file, extract_text
+from xietong.extract.records import document_records, item_records
+from xietong.store.writer import ImportSummary, SourceSpec
+
+
+def source_spec(doc: Document) -> SourceSpec:
+    """One source per file content: the same file twice is the same source."""
+    return SourceSpec(kind="text", name=doc.path.name, uri=str(doc.path.resolve()),
+                      sha256=doc.sha256)
+
+
+def import_document(eco: Ecosystem, doc: Document, *, only: set[str] | None = None,
+                    rejected: set[str] = frozenset(),  # type: ignore[assignment]
+                    dry_run: bool = False) -> ImportSummary:
+    """Import a document's records, leaving out ``rejected`` items (and, with ``only``,
+    everything not in it), in one transaction."""
+    skip = set(rejected)
+    if only is not None:
+        skip |= {i.id for i in doc.items if i.id not in only}
+    return eco.import_records(source_spec(doc), document_records(doc, skip), dry_run=dry_run)
+
+
+__all__ = ["Decisions", "Document", "Item", "KnownNames", "extract_file", "extract_text",
+           "import_document", "item_records", "known_names", "source_spec"]

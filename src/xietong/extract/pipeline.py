@@ -1,0 +1,176 @@
+"""One document from file to extractions: normalise, split, find mentions, figures and
+relations, and map every span back to the original file."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xietong.extract import text as textmod
+from xietong.extract.entities import KnownNames, Mention, mentions
+from xietong.extract.figures import Figure, figures
+from xietong.extract.relations import relations
+from xietong.extract.segment import Sentence, sentences
+
+# Attribute mapping for figures: (unit, words in what is counted) → registry attribute.
+_COUNT_WORDS = ("企业", "公司", "机构", "家")
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One extraction, ready to show, review and turn into records."""
+
+    id: str  # stable across runs: a hash of file content, kind and span
+    kind: str  # organisation, person, region, figure, relation
+    label: str  # what a reviewer reads
+    start: int  # span in the ORIGINAL file
+    end: int
+    sentence: str  # the sentence as it reads in the original file
+    article: int
+    confidence: float
+    data: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Document:
+    path: Path
+    sha256: str
+    text: textmod.Text
+    sentences: list[Sentence]
+    items: list[Item]
+
+    def of_kind(self, kind: str) -> list[Item]:
+        return [i for i in self.items if i.kind == kind]
+
+
+def _item_id(sha: str, kind: str, start: int, end: int, key: str) -> str:
+    return hashlib.sha1(f"{sha}|{kind}|{start}|{end}|{key}".encode()).hexdigest()[:10]
+
+
+def extract_text(original: str, path: Path, sha256: str, known: KnownNames | None = None
+                 ) -> Document:
+    norm = textmod.normalize(original)
+    sents = sentences(norm.text)
+    items: list[Item] = []
+    last_park: dict[int, Mention] = {}  # per article: what "园区"/"该区域" refers back to
+    for sentence in sents:
+        orig_start, orig_end = norm.span(sentence.start, sentence.end)
+        quote = original[orig_start:orig_end]
+        found = mentions(sentence.text, known)
+
+        def add(kind: str, label: str, a: int, b: int, confidence: float,
+                data: dict[str, object], key: str, sentence: Sentence = sentence,
+                quote: str = quote) -> None:
+            start, end = norm.span(sentence.start + a, sentence.start + b)
+            items.append(Item(_item_id(sha256, kind, start, end, key), kind, label, start, end,
+                              quote, sentence.article, confidence, data))
+
+        for m in found:
+            if m.kind == "person":
+                if not m.title:
+                    continue  # bare names are too often wrong and carry no fact for the graph
+                label = f"{m.text}（{m.title}{' @ ' + m.organisation if m.organisation else ''}）"
+                add("person", label, m.start, m.end, m.confidence,
+                    {"name": m.text, "title": m.title, "organisation": m.organisation}, m.text)
+            elif m.kind == "region":
+                assert m.region is not None
+                add("region", f"区域 {m.region.name}", m.start, m.end, m.confidence,
+                    {"name": m.region.name, "surface": m.text, "code": m.region.code,
+                     "level": m.region.level}, m.region.code)
+            else:
+                add("organisation", f"{m.kind} {m.text}", m.start, m.end, m.confidence,
+                    {"name": m.text, "type": m.kind, "via": m.via}, m.text)
+        for fig in figures(sentence.text):
+            subject = _figure_subject(found, fig, sentence.text, last_park.get(sentence.article))
+            data = _figure_data(fig, subject, sentence.text)
+            add("figure", _figure_label(fig, subject), fig.start, fig.end,
+                _figure_confidence(fig, subject), data, f"{fig.value}{fig.unit}")
+        parks = [m for m in found if m.kind == "park"]
+        if parks:
+            last_park[sentence.article] = parks[-1]
+        for rel in relations(sentence.text, found):
+            add("relation", f"{rel.subject.text} —{rel.predicate}→ {rel.object.text}",
+                rel.start, rel.end, rel.confidence,
+                {"subject": rel.subject.text, "subject_type": rel.subject.kind,
+                 "predicate": rel.predicate, "object": rel.object.text,
+                 "object_type": rel.object.kind, "trigger": rel.trigger}, rel.predicate)
+        for m in found:
+            if m.kind == "person" and m.title and m.organisation:
+                org = next(o for o in found if o.text == m.organisation)
+                add("relation", f"{m.text} —works_for→ {m.organisation}",
+                    min(org.start, m.start), m.end, 0.8,
+                    {"subject": m.text, "subject_type": "person", "predicate": "works_for",
+                     "object": org.text, "object_type": org.kind, "trigger": m.title},
+                    "works_for")
+    return Document(path, sha256, norm, sents, _dedupe(items))
+
+
+def _dedupe(items: list[Item]) -> list[Item]:
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        if item.id not in seen:
+            seen.add(item.id)
+            out.append(item)
+    return out
+
+
+_ANAPHOR = re.compile(r"园区|该区域|该园区|这里|岛上|社区内|园内")
+
+
+def _figure_subject(found: list[Mention], fig: Figure, sentence: str,
+                    last_park: Mention | None) -> Mention | None:
+    """The organisation, park or region the figure is about: the nearest named before it,
+    unless "园区"/"该区域" after that name points back to the article's last park
+    ("截至 2025 年 4 月，该区域集聚了 255 家大模型领域企业")."""
+    before = [m for m in found if m.end <= fig.start and m.kind != "person"]
+    since = before[-1].end if before else 0
+    if last_park is not None and _ANAPHOR.search(sentence, since, fig.start):
+        return last_park
+    return before[-1] if before else None
+
+
+def _figure_confidence(fig: Figure, subject: Mention | None) -> float:
+    """Counts and amounts of a named subject are usually read right; shares and growth
+    rates ("占全国 32%") and figures whose counted thing is unclear much less often
+    (hand-checked sample in tests/extract/data)."""
+    if not fig.counted or subject is None:
+        return 0.4
+    if fig.unit in ("%", "倍"):
+        return 0.5
+    return 0.7
+
+
+def _figure_data(fig: Figure, subject: Mention | None, sentence: str) -> dict[str, object]:
+    key, value, unit = "metric", fig.value, f"{fig.counted}({fig.unit})" if fig.counted else fig.unit
+    if fig.unit == "家" and any(w in fig.counted for w in _COUNT_WORDS):
+        key, unit = "enterprise_count", "家"
+    elif fig.unit == "个" and "模型" in fig.counted and "备案" in sentence:
+        key, unit = "registered_model_count", "个"
+    elif fig.unit in ("亿元", "万元", "万亿元") and any(w in fig.counted for w in ("规模", "产值")):
+        key, unit = "industry_scale", "亿元"
+        value = fig.value * {"亿元": 1, "万元": 1e-4, "万亿元": 1e4}[fig.unit]
+    elif fig.unit in ("亿元", "万元", "万亿元") and "基金" in fig.counted:
+        key, unit = "fund_size", "亿元"
+        value = fig.value * {"亿元": 1, "万元": 1e-4, "万亿元": 1e4}[fig.unit]
+    if key in ("enterprise_count", "registered_model_count"):
+        value = int(value)
+    return {"key": key, "value": value, "unit": unit, "raw_unit": fig.unit,
+            "counted": fig.counted, "approximate": fig.approximate, "as_of": fig.date,
+            "subject": (subject.region.name if subject.region else subject.text) if subject
+            else None,
+            "subject_type": subject.kind if subject else None}
+
+
+def _figure_label(fig: Figure, subject: Mention | None) -> str:
+    about = subject.text if subject else "?"
+    approx = "约" if fig.approximate else ""
+    when = f" @{fig.date}" if fig.date else ""
+    return f"{about}: {fig.counted} {approx}{fig.value:g}{fig.unit}{when}"
+
+
+def extract_file(path: Path, known: KnownNames | None = None) -> Document:
+    raw = path.read_bytes()
+    return extract_text(textmod.read(path), path, hashlib.sha256(raw).hexdigest(), known)

@@ -1,0 +1,149 @@
+"""Relations between the mentions of one sentence, found by trigger words and word order.
+
+Each rule names the trigger it fired on, so a reviewer sees why; confidences are the
+rule's measured precision band (see docs/decisions/extraction.md), not probabilities.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from xietong.extract.entities import Mention
+
+ORG = ("enterprise", "investor", "institute", "government", "park")
+COMPANY = ("enterprise", "investor")
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    subject: Mention
+    predicate: str  # registry relation key
+    object: Mention
+    trigger: str
+    start: int  # sentence span covering both mentions
+    end: int
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    predicate: str
+    triggers: re.Pattern[str]
+    subjects: tuple[str, ...]
+    objects: tuple[str, ...]
+    passive: re.Pattern[str] | None  # "被收购", "获…投资": the object comes first
+    confidence: float
+    symmetric: bool = False
+
+
+def _words(*words: str) -> re.Pattern[str]:
+    return re.compile("|".join(sorted(words, key=len, reverse=True)))
+
+
+RULES = (
+    _Rule("acquires", _words("收购", "并购", "购入", "买下", "吸收合并"), ORG, COMPANY,
+          _words("被收购", "被并购", "被购入"), 0.75),
+    _Rule("controls", _words("控股", "持股", "持有", "旗下", "全资子公司", "控股子公司", "子公司",
+                             "实际控制", "控制"), COMPANY + ("government",), COMPANY,
+          _words("被持股", "控股股东", "母公司", "大股东", "第一大股东"), 0.7),
+    _Rule("invests", _words("投资", "领投", "跟投", "参投", "注资", "入股", "增资", "战略投资",
+                            "增持"), ("investor", "enterprise", "government"), COMPANY,
+          _words("获得", "获", "完成", "融资", "被注资", "被入股"), 0.7),
+    _Rule("joint_venture", _words("合资", "共同出资", "联合出资", "合资成立", "合资公司", "联合成立",
+                                  "共同成立", "共同组建", "联合组建"),
+          COMPANY, COMPANY, None, 0.75, symmetric=True),
+    _Rule("supplies", _words("供应", "供货", "供给", "提供", "交付", "订单", "中标", "配套"),
+          ("enterprise",), ("enterprise",), _words("采购", "购买"), 0.6),
+    _Rule("cooperates", _words("战略合作", "合作", "携手", "签约", "签署", "联手", "共建", "联合"),
+          ORG, ORG, None, 0.7, symmetric=True),
+    _Rule("competes", _words("竞争", "竞争对手", "对手", "抗衡", "争夺", "叫板", "领先优势", "赶超",
+                             "紧随其后", "角逐"), COMPANY, COMPANY, None, 0.6,
+          symmetric=True),
+    _Rule("leads", _words("牵头", "领衔", "主导"), ORG, ORG + ("event",), None, 0.7),
+    _Rule("located_in_park", _words("入驻", "落户", "进驻", "落地", "位于", "坐落", "扎根", "岛上的"),
+          ("enterprise", "investor", "institute"), ("park",), None, 0.7),
+)
+_PRODUCT_TRIGGER = _words("发布", "推出", "上线", "亮相", "首发", "开源", "研发出")
+_PRODUCT = re.compile(r"“([^”]{2,20})”|《([^》]{2,20})》|([A-Za-z][A-Za-z0-9.\-]{1,20}(?:\s?[0-9A-Za-z.\-]+)?)")
+
+
+def _between(sentence: str, a: Mention, b: Mention) -> str:
+    first, second = (a, b) if a.start < b.start else (b, a)
+    return sentence[first.end:second.start]
+
+
+def classify(sentence: str, first: Mention, second: Mention) -> Relation | None:
+    """The relation between two mentions (``first`` before ``second``), or None.
+
+    Triggers between the two mentions count most; a trigger right after the second
+    ("A与B合作", "A对B进行收购") counts too.
+    """
+    gap = _between(sentence, first, second)
+    tail = sentence[second.end:second.end + 12]
+    if len(gap) > 40:
+        return None
+    # "A与B合作", "A、B竞争": a conjunction between them lets a trigger after B count.
+    linked = bool(re.match(r"(?:与|和|同|及|、|跟|对|向|将|就)", gap.strip())) or len(gap.strip()) <= 1
+    for rule in RULES:
+        hit = rule.triggers.search(gap) or (rule.triggers.search(tail) if linked else None)
+        if hit is None:
+            continue
+        subject, obj = first, second
+        if (rule.passive is not None and rule.passive.search(gap)) \
+                or (not rule.symmetric and gap.strip().startswith(("被", "由"))):  # "A被B收购"
+            subject, obj = second, first
+        if rule.predicate == "located_in_park" and first.kind == "park":
+            subject, obj = second, first
+        if subject.kind not in rule.subjects or obj.kind not in rule.objects:
+            continue
+        if subject.text == obj.text:
+            continue
+        return Relation(subject, rule.predicate, obj, hit.group(0), first.start, second.end,
+                        rule.confidence)
+    return None
+
+
+def relations(sentence: str, found: list[Mention]) -> list[Relation]:
+    """Relations among a sentence's organisation mentions, and products they launch
+    (works_for comes from the people themselves, in the pipeline)."""
+    orgs = [m for m in found if m.kind in ORG]
+    out: list[Relation] = []
+    for i, first in enumerate(orgs):
+        for second in orgs[i + 1:i + 4]:  # near neighbours only: long lists are enumerations
+            relation = classify(sentence, first, second)
+            if relation is not None:
+                out.append(relation)
+    out.extend(_list_into_park(sentence, orgs, out))
+    out.extend(_launches(sentence, orgs))
+    return out
+
+
+def _list_into_park(sentence: str, orgs: list[Mention], seen: list[Relation]) -> list[Relation]:
+    """"模力社区首批入驻企业极豆科技", "园区吸引了A、B、C等名企入驻": one park, many tenants."""
+    parks = [m for m in orgs if m.kind == "park"]
+    trigger = re.search("入驻|落户|进驻", sentence)
+    if len(parks) != 1 or trigger is None:
+        return []
+    park = parks[0]
+    done = {(r.subject.text, r.object.text) for r in seen}
+    return [Relation(m, "located_in_park", park, trigger.group(0), min(m.start, park.start),
+                     max(m.end, park.end), 0.6)
+            for m in orgs if m.kind in ("enterprise", "investor", "institute")
+            and (m.text, park.text) not in done]
+
+
+def _launches(sentence: str, orgs: list[Mention]) -> list[Relation]:
+    out = []
+    for trigger in _PRODUCT_TRIGGER.finditer(sentence):
+        owner = next((m for m in reversed(orgs) if m.end <= trigger.start()
+                      and m.kind in ("enterprise", "institute", "investor")), None)
+        product = _PRODUCT.search(sentence, trigger.end(), trigger.end() + 25)
+        if owner is None or product is None or trigger.start() - owner.end > 20:
+            continue
+        name = next(g for g in product.groups() if g)
+        a = product.start() + (1 if product.group(0)[0] in "“《" else 0)
+        mention = Mention(a, a + len(name), name, "product", 0.6, "pattern")
+        out.append(Relation(owner, "launches", mention, trigger.group(0), owner.start,
+                            product.end(), 0.6))
+    return out

@@ -1,0 +1,65 @@
+"""Splitting normalised text into articles and sentences (spans into ``Text.text``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from xietong.extract.text import CLOSERS, SENTENCE_END
+
+# A byline or source line opens a new article in files that bundle several
+# (newspaper pages, bulletins): "证券时报记者 陈雨康", "来源：解放日报", "本报讯".
+_ARTICLE_START = re.compile(r"^(?:[^\n]{0,12}记者[^\n]{0,12}|来源[:：][^\n]*|本报讯[^\n]*|"
+                            r"[^\n]{0,10}(?:日报|时报|晚报|新闻网)[^\n]{0,10}讯)$")
+_MAX_SENTENCE = 300  # long runs without a full stop (tables, lists) are cut at commas
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    article: int  # 0-based article number within the file
+    text: str
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for match in re.finditer("\n", text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if b > a]
+
+
+def _sentences_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out, i, begin = [], start, start
+    while i < end:
+        char = text[i]
+        if char in SENTENCE_END:
+            j = i + 1
+            while j < end and (text[j] in CLOSERS or text[j] in SENTENCE_END):
+                j += 1
+            out.append((begin, j))
+            begin = i = j
+            continue
+        if i - begin >= _MAX_SENTENCE and char in ",，、":
+            out.append((begin, i + 1))
+            begin = i + 1
+        i += 1
+    if begin < end:
+        out.append((begin, end))
+    return out
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Sentences of ``text``; a line break always ends one (paragraphs and headings)."""
+    result: list[Sentence] = []
+    article = 0
+    for line_start, line_end in _line_spans(text):
+        line = text[line_start:line_end]
+        if result and _ARTICLE_START.match(line):
+            article += 1
+        for a, b in _sentences_in(text, line_start, line_end):
+            if text[a:b].strip():
+                result.append(Sentence(a, b, article, text[a:b]))
+    return result

@@ -1,0 +1,113 @@
+"""Normalising PDF-to-text and keeping every character's offset in the original file.
+
+Seeds come from PDFs: every line is followed by a blank line, lines are wrapped in the
+middle of words and numbers ("2024\\n年"), spaces pad numbers ("255 家"), headings stand
+alone on short lines. We join wrapped lines, keep paragraph and heading breaks as a single
+newline, and drop spaces next to Chinese characters. ``Text.offsets[i]`` is the position
+in the original file of normalised character ``i``, so any span maps back exactly.
+"""
+
+from __future__ import annotations
+
+import statistics
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+SENTENCE_END = "。！？；!?…"
+CLOSERS = "”’」』）)\"'"
+_WRAPPED_MAX_MEDIAN = 45  # files whose typical line is longer hold one paragraph a line
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    original: str
+    text: str
+    offsets: tuple[int, ...]  # original offset of each character of ``text``
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original-file span of normalised ``[start, end)``."""
+        if end <= start:
+            return self.offsets[start], self.offsets[start]
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def read(path: Path) -> str:
+    """A text file in UTF-8 (with or without BOM) or GB18030."""
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValueError(f"{path}: neither UTF-8 nor GB18030 text")
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef"
+
+
+def _fold(char: str) -> str:
+    """Full-width digits and Latin letters to ASCII; Chinese punctuation stays as the
+    tagger's training text has it."""
+    if "\uff10" <= char <= "\uff19" or "\uff21" <= char <= "\uff3a" or "\uff41" <= char <= "\uff5a":
+        return unicodedata.normalize("NFKC", char)
+    return char
+
+
+def _width(lines: list[str]) -> float:
+    lengths = [len(line) for line in lines if len(line) >= 8]
+    return statistics.median(lengths) if lengths else 0.0
+
+
+def _joins(line: str, following: str, width: float) -> bool:
+    """Whether ``line`` was wrapped, i.e. continues on the next line."""
+    if not following or width == 0 or width > _WRAPPED_MAX_MEDIAN:
+        return False
+    stripped = line.rstrip()
+    if stripped[-1:] in SENTENCE_END or (stripped[-1:] in CLOSERS and stripped[-2:-1] in SENTENCE_END):
+        return False
+    return len(stripped) >= 0.8 * width  # a short line is a heading or a paragraph's end
+
+
+def normalize(original: str) -> Text:
+    chars: list[str] = []
+    offsets: list[int] = []
+    # Lines with their starting offsets; blank lines only separate.
+    lines: list[tuple[int, str]] = []
+    position = 0
+    for raw in original.split("\n"):
+        if raw.strip():
+            lines.append((position, raw))
+        position += len(raw) + 1
+    width = _width([line.strip() for _, line in lines])
+    for index, (start, line) in enumerate(lines):
+        for i, char in enumerate(line):
+            if char in " \t\u3000\r\xa0":
+                continue
+            chars.append(_fold(char))
+            offsets.append(start + i)
+        following = lines[index + 1][1].strip() if index + 1 < len(lines) else ""
+        if not _joins(line, following, width) and index + 1 < len(lines):
+            chars.append("\n")
+            offsets.append(start + len(line))
+    _restore_latin_spaces(original, chars, offsets)
+    return Text(original, "".join(chars), tuple(offsets))
+
+
+def _restore_latin_spaces(original: str, chars: list[str], offsets: list[int]) -> None:
+    """Put back a space dropped between two Latin letters or digits ("Apple Vision")."""
+    i = 1
+    while i < len(chars):
+        a, b = chars[i - 1], chars[i]
+        gap = original[offsets[i - 1] + 1:offsets[i]]
+        if gap and not gap.strip(" \t\xa0") and a.isascii() and b.isascii() and a.isalpha() \
+                and b.isalpha():
+            chars.insert(i, " ")
+            offsets.insert(i, offsets[i - 1] + 1)
+            i += 1
+        i += 1
+
+
+def load(path: Path) -> Text:
+    return normalize(read(path))

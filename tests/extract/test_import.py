@@ -1,0 +1,101 @@
+"""Extractions into the graph through entity resolution, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from typer.testing import CliRunner
+
+from tests.conftest import SEEDS
+from xietong.api import Ecosystem
+from xietong.cli.extract import extract_command
+from xietong.extract import extract_file, import_document, known_names
+
+SEED = SEEDS / "003_9d88f236065679d1.txt"
+
+
+def _extract(eco: Ecosystem, path: Path):  # type: ignore[no-untyped-def]
+    return extract_file(path, known_names(eco, excluding_uri=str(path.resolve())))
+
+
+def test_running_twice_on_the_same_file_adds_nothing(eco: Ecosystem) -> None:
+    first = import_document(eco, _extract(eco, SEED))
+    assert first.added["entities"] > 10 and first.added["facts"] > 10
+    again = import_document(eco, _extract(eco, SEED))
+    assert again.unchanged, again.added
+
+
+def test_names_the_graph_knows_resolve_to_its_entities(eco: Ecosystem) -> None:
+    eco.import_demo()
+    before = eco.entity("模速空间").id
+    import_document(eco, _extract(eco, SEED))
+    import_document(eco, _extract(eco, SEEDS / "001_981ad3a6421107d4.txt"))
+    park = eco.entity("模速空间")  # still one entity, now also cited by the texts
+    assert park.id == before
+    profile = eco.profile("上海无问芯穹智能科技有限公司")
+    text = json.dumps(profile, default=lambda o: getattr(o, "__dict__", str(o)),
+                      ensure_ascii=False)
+    assert "003_9d88f236065679d1.txt" in text
+    person = eco.profile("夏立雪")
+    assert "首席执行官" in json.dumps(person, default=lambda o: getattr(o, "__dict__", str(o)),
+                                    ensure_ascii=False)
+
+
+def _app() -> typer.Typer:
+    app = typer.Typer()
+    app.command("extract")(extract_command)
+    app.command("noop")(lambda: None)  # two commands: typer keeps "extract" as a sub-command
+    return app
+
+
+def test_review_accepts_rejects_and_remembers(eco: Ecosystem, tmp_path: Path) -> None:
+    runner = CliRunner()
+    decisions = tmp_path / "decisions.json"
+    base = ["extract", str(SEED), "--review", "--json", "--db", eco.url,
+            "--decisions", str(decisions)]
+
+    shown = runner.invoke(_app(), base)  # no decisions given: a preview, nothing written
+    assert shown.exit_code == 0, shown.output
+    (preview,) = json.loads(shown.stdout)
+    assert preview["preview"]["added"]["entities"] > 0
+    assert preview["import"]["unchanged"]
+    people = [i for i in preview["items"] if i["kind"] == "person"]
+    rejected = people[0]["id"]
+
+    done = runner.invoke(_app(), [*base, "--reject", rejected, "--accept-all"])
+    assert done.exit_code == 0, done.output
+    (result,) = json.loads(done.stdout)
+    assert not result["import"]["unchanged"]
+    stored = json.loads(decisions.read_text(encoding="utf-8"))["decisions"]
+    assert stored[rejected]["decision"] == "reject"
+    assert not eco.search(people[0]["data"]["name"], entity_type="person") or \
+        all(h.name != people[0]["data"]["name"] for h in eco.search(people[0]["data"]["name"],
+                                                                    entity_type="person"))
+
+    again = runner.invoke(_app(), [*base, "--accept-all"])  # remembered: still rejected
+    (result,) = json.loads(again.stdout)
+    assert result["import"]["unchanged"]
+    assert next(i for i in result["items"] if i["id"] == rejected)["decision"] == "reject"
+
+
+def test_unknown_review_ids_are_one_clear_error(eco: Ecosystem, tmp_path: Path) -> None:
+    result = CliRunner().invoke(_app(), ["extract", str(SEED), "--review", "--reject", "nope",
+                                         "--db", eco.url, "--decisions",
+                                         str(tmp_path / "d.json")])
+    assert result.exit_code != 0
+    assert "no extracted item with id nope" in str(result.exception)
+
+
+def test_a_damaged_decisions_file_is_one_clear_error(tmp_path: Path) -> None:
+    from xietong.extract.decisions import Decisions
+
+    broken = tmp_path / "d.json"
+    broken.write_text("{not json", encoding="utf-8")
+    try:
+        Decisions.load(broken)
+    except ValueError as exc:
+        assert str(broken) in str(exc) and "line 1" in str(exc)
+    else:
+        raise AssertionError("a broken decisions file was accepted")

@@ -1,0 +1,57 @@
+"""Our tagger against the real CLUENER validation cut, and the peer (LAC) on the same cut."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from xietong.extract import cluener, lac, tagger
+
+# Measured by benchmarks/extraction.py on this cut (see docs/benchmarks.md); floors sit a
+# little below so that a change that costs accuracy fails here.
+FLOOR_F1 = {"company": 0.72, "government": 0.74, "organization": 0.76}
+FLOOR_POOLED_F1 = 0.79
+
+
+@cache
+def _cut(data_dir: Path) -> tuple[list[cluener.Sentence], list[cluener.Sentence]]:
+    return cluener.split(cluener.load(data_dir / "cluener" / "train.jsonl"))
+
+
+def _f1(tp: int, fp: int, fn: int) -> float:
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def test_the_validation_cut_is_fixed_and_disjoint(data_dir: Path) -> None:
+    train, validation = _cut(data_dir)
+    assert len(validation) == 1074 and len(train) == 9674
+    assert not {s.text for s in validation} & {s.text for s in train} - {""} or \
+        len({s.text for s in validation} & {s.text for s in train}) < 5  # CLUENER has a few repeats
+
+
+def test_organisation_f1_per_type_and_against_the_peer(data_dir: Path) -> None:
+    _, validation = _cut(data_dir)
+    counts = {k: [0, 0, 0] for k in (*cluener.ORG_TYPES, "pooled", "peer")}
+    for sentence in validation:
+        gold = {s for s in sentence.spans if s[2] in cluener.ORG_TYPES}
+        pred = {s for s in tagger.tag(sentence.text) if s[2] in cluener.ORG_TYPES}
+        for kind in cluener.ORG_TYPES:
+            g, p = {s for s in gold if s[2] == kind}, {s for s in pred if s[2] == kind}
+            counts[kind][0] += len(g & p); counts[kind][1] += len(p - g); counts[kind][2] += len(g - p)
+        g2, p2 = {s[:2] for s in gold}, {s[:2] for s in pred}
+        peer = {(a, b) for a, b, tag in lac.analyse(sentence.text) if tag == "ORG"}
+        for key, p in (("pooled", p2), ("peer", peer)):
+            counts[key][0] += len(g2 & p); counts[key][1] += len(p - g2); counts[key][2] += len(g2 - p)
+    f1 = {k: _f1(*v) for k, v in counts.items()}
+    for kind, floor in FLOOR_F1.items():
+        assert f1[kind] >= floor, (kind, f1)
+    assert f1["pooled"] >= FLOOR_POOLED_F1, f1
+    assert f1["pooled"] >= f1["peer"] + 0.10, f1
+
+
+def test_tagger_spans_on_seed_like_text() -> None:
+    text = "上海无问芯穹智能科技有限公司首席执行官夏立雪在徐汇区人民政府的支持下"
+    spans = {(text[a:b], kind) for a, b, kind in tagger.tag(text)}
+    assert ("上海无问芯穹智能科技有限公司", "company") in spans
+    assert ("夏立雪", "name") in spans
+    assert ("徐汇区人民政府", "government") in spans
