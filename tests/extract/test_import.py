@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from tests.conftest import SEEDS
 from xietong.api import Ecosystem
 from xietong.cli.extract import extract_command
-from xietong.extract import extract_file, import_document, known_names
+from xietong.extract import Decisions, extract_file, import_document, known_names
 
 SEED = SEEDS / "003_9d88f236065679d1.txt"
 
@@ -52,9 +52,7 @@ def _app() -> typer.Typer:
 
 def test_review_accepts_rejects_and_remembers(eco: Ecosystem, tmp_path: Path) -> None:
     runner = CliRunner()
-    decisions = tmp_path / "decisions.json"
-    base = ["extract", str(SEED), "--review", "--json", "--db", eco.url,
-            "--decisions", str(decisions)]
+    base = ["extract", str(SEED), "--review", "--json", "--db", eco.url]
 
     shown = runner.invoke(_app(), base)  # no decisions given: a preview, nothing written
     assert shown.exit_code == 0, shown.output
@@ -68,8 +66,7 @@ def test_review_accepts_rejects_and_remembers(eco: Ecosystem, tmp_path: Path) ->
     assert done.exit_code == 0, done.output
     (result,) = json.loads(done.stdout)
     assert not result["import"]["unchanged"]
-    stored = json.loads(decisions.read_text(encoding="utf-8"))["decisions"]
-    assert stored[rejected]["decision"] == "reject"
+    assert Decisions.load(eco.engine).get(rejected) == "reject"  # kept in the store
     assert not eco.search(people[0]["data"]["name"], entity_type="person") or \
         all(h.name != people[0]["data"]["name"] for h in eco.search(people[0]["data"]["name"],
                                                                     entity_type="person"))
@@ -82,20 +79,7 @@ def test_review_accepts_rejects_and_remembers(eco: Ecosystem, tmp_path: Path) ->
 
 def test_unknown_review_ids_are_one_clear_error(eco: Ecosystem, tmp_path: Path) -> None:
     result = CliRunner().invoke(_app(), ["extract", str(SEED), "--review", "--reject", "nope",
-                                         "--db", eco.url, "--decisions",
-                                         str(tmp_path / "d.json")])
+                                         "--db", eco.url])
     assert result.exit_code != 0
     assert "no extracted item with id nope" in str(result.exception)
 
-
-def test_a_damaged_decisions_file_is_one_clear_error(tmp_path: Path) -> None:
-    from xietong.extract.decisions import Decisions
-
-    broken = tmp_path / "d.json"
-    broken.write_text("{not json", encoding="utf-8")
-    try:
-        Decisions.load(broken)
-    except ValueError as exc:
-        assert str(broken) in str(exc) and "line 1" in str(exc)
-    else:
-        raise AssertionError("a broken decisions file was accepted")

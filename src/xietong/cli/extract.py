@@ -16,7 +16,7 @@ from rich.table import Table
 
 from xietong.api import Ecosystem
 from xietong.extract import Decisions, Document, extract_file, import_document, item_records
-from xietong.extract.decisions import ACCEPT, REJECT, default_path
+from xietong.extract.decisions import ACCEPT, REJECT
 from xietong.extract.graph import known_names
 from xietong.ingest.errors import InputError
 
@@ -33,8 +33,6 @@ def extract_command(
                                                      "reject this item id (repeatable).")] = None,
     accept: Annotated[list[str] | None, typer.Option("--accept", help="With --review: "
                                                      "accept this item id (repeatable).")] = None,
-    decisions_file: Annotated[Path | None, typer.Option("--decisions", help="Where review "
-                              "decisions are kept (default: beside the SQLite store).")] = None,
     db: Annotated[str | None, typer.Option("--db", envvar="XIETONG_DB", help="SQLite file or "
                                            "postgresql:// URL (default ./xietong.db).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
@@ -45,7 +43,7 @@ def extract_command(
             raise InputError(f"{path}: no such file")
     eco = Ecosystem(db, create=True)
     eco.init()
-    decisions = Decisions.load(decisions_file or default_path(eco.url))
+    decisions = Decisions.load(eco.engine)
     results = []
     for path in files:
         # Each file sees the graph as it stands, names added by earlier files included.

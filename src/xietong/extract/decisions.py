@@ -1,43 +1,33 @@
 """Reviewers' accept/reject decisions on extractions, remembered between runs.
 
-Kept in a JSON file beside a SQLite store (``park.db`` → ``park.db.extract-decisions.json``)
-or, for PostgreSQL, in the working directory: a table would need a schema migration that
-store/schema.py also declares (see docs/decisions/extraction.md). Keys are item ids,
-which are stable for the same file content.
+They live in the store (table ``extraction_decisions``), so they travel with the data on
+SQLite and PostgreSQL alike. Keys are item ids, which are stable for the same file content.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
+
+from sqlalchemy import Engine, delete, insert, select
+
+from xietong.store.schema import extraction_decisions as table
 
 ACCEPT, REJECT = "accept", "reject"
 
 
-def default_path(store_url: str) -> Path:
-    if store_url.startswith("sqlite:///"):
-        return Path(store_url.removeprefix("sqlite:///") + ".extract-decisions.json")
-    return Path("xietong-extract-decisions.json")
-
-
 @dataclass(slots=True)
 class Decisions:
-    path: Path
+    engine: Engine
     entries: dict[str, dict[str, str]] = field(default_factory=dict)
+    _changed: set[str] = field(default_factory=set)
 
     @classmethod
-    def load(cls, path: Path) -> Decisions:
-        if not path.exists():
-            return cls(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}: not a decisions file ({exc.msg} at line {exc.lineno})") \
-                from None
-        return cls(path, dict(data.get("decisions", {})))
+    def load(cls, engine: Engine) -> Decisions:
+        with engine.connect() as conn:
+            rows = conn.execute(select(table)).mappings().all()
+        return cls(engine, {row["item_id"]: {"decision": row["decision"], "label": row["label"],
+                                             "file": row["file"]} for row in rows})
 
     def get(self, item_id: str) -> str | None:
         entry = self.entries.get(item_id)
@@ -47,12 +37,16 @@ class Decisions:
         return {k for k, v in self.entries.items() if v["decision"] == REJECT}
 
     def decide(self, item_id: str, decision: str, label: str, file: str) -> None:
-        self.entries[item_id] = {"decision": decision, "label": label, "file": file,
-                                 "decided_at": datetime.now(UTC).isoformat(timespec="seconds")}
+        self.entries[item_id] = {"decision": decision, "label": label, "file": file}
+        self._changed.add(item_id)
 
     def save(self) -> None:
-        """Write atomically: a crash leaves the old file or the new one, never half."""
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_text(json.dumps({"decisions": self.entries}, ensure_ascii=False, indent=1),
-                       encoding="utf-8")
-        os.replace(tmp, self.path)
+        """Write the decisions made since loading, in one transaction."""
+        if not self._changed:
+            return
+        now = datetime.now(UTC)
+        with self.engine.begin() as conn:
+            conn.execute(delete(table).where(table.c.item_id.in_(self._changed)))
+            conn.execute(insert(table), [{"item_id": i, **self.entries[i], "decided_at": now}
+                                         for i in sorted(self._changed)])
+        self._changed.clear()

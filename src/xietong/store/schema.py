@@ -154,3 +154,15 @@ decisions = Table(
     Column("same", Boolean, nullable=False),
     Column("decided_at", DateTime(timezone=True), nullable=False),
 )
+
+extraction_decisions = Table(
+    "extraction_decisions",
+    metadata,
+    # A reviewer's accept/reject of one extracted item (xietong extract --review). Item ids
+    # are stable for the same file content, so later runs on the file respect the verdict.
+    Column("item_id", String(64), primary_key=True),
+    Column("decision", String(8), nullable=False),  # accept, reject
+    Column("label", Text, nullable=False),
+    Column("file", Text, nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+)
