@@ -248,12 +248,17 @@ def name_keys(name: str) -> set[str]:
 
     Keys carry a prefix (n:, t:, p:, l:) so a trade name never collides with a full name.
     """
-    parsed = parse_org_name(name)
+    return keys_of(parse_org_name(name))
+
+
+def keys_of(parsed: OrgName, trade_pinyin: str | None = None) -> set[str]:
+    """``name_keys`` of a parsed name; ``trade_pinyin`` (char_pinyin of the 字号) if known."""
     keys = {"n:" + parsed.normalized} if parsed.normalized else set()
     if len(parsed.trade) >= 2:
         keys.add("t:" + parsed.trade)
         if _has_han(parsed.trade):
-            keys.add("p:" + char_pinyin(parsed.trade))
+            keys.add("p:" + (trade_pinyin if trade_pinyin is not None
+                             else char_pinyin(parsed.trade)))
     if parsed.latin and len(parsed.latin) >= 3:
         keys.add("l:" + parsed.latin.replace(" ", ""))
     return keys
