@@ -1,8 +1,13 @@
 #!/usr/bin/env python
-"""Train the extraction tagger (src/xietong/extract/ner.crfsuite) on the CLUENER train part.
+"""Train the extraction models shipped in src/xietong/extract/.
 
-The validation cut (xietong.extract.cluener.split) is left out, so benchmarks/extraction.py
-measures on sentences the model never saw.  Usage: python scripts/train_ner.py [--out PATH]
+- the tagger (ner.crfsuite) on the CLUENER train part; the validation cut
+  (xietong.extract.cluener.split) is left out, so benchmarks/extraction.py measures on
+  sentences the model never saw;
+- with ``--relations``, the relation classifier (relations.npz) on FinRE train.txt
+  (benchmarks measure it on valid.txt).
+
+Usage: python scripts/train_ner.py [--out PATH] | --relations [--out PATH]
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from pathlib import Path
 
 import pycrfsuite
 
-from xietong.extract import cluener, lac
+from xietong.extract import cluener, finre, lac, relation_model
 from xietong.extract.features import sentence_features
 from xietong.extract.lexicon import company_names
 
@@ -24,11 +29,21 @@ DATA = ROOT.parent / "shared" / "data"
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", type=Path, default=ROOT / "src/xietong/extract/ner.crfsuite")
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--relations", action="store_true", help="train the relation classifier")
     parser.add_argument("--dictionary", action="store_true",
                         help="add company-names dictionary features (needs ../shared at run time)")
     parser.add_argument("--iterations", type=int, default=120)
     args = parser.parse_args()
+    if args.relations:
+        started = time.perf_counter()
+        out = args.out or ROOT / "src/xietong/extract" / relation_model.MODEL_NAME
+        pairs, labels = finre.training_pairs(DATA / "finre" / "train.txt")
+        relation_model.train(pairs, labels).save(out)
+        print(f"trained {out} on {len(pairs)} pairs ({out.stat().st_size / 1e6:.1f} MB) in "
+              f"{time.perf_counter() - started:.0f}s", file=sys.stderr)
+        return
+    args.out = args.out or ROOT / "src/xietong/extract/ner.crfsuite"
     train, _ = cluener.split(cluener.load(DATA / "cluener" / "train.jsonl"))
     lexicon = company_names(DATA / "company-names" / "company_short_names.txt") \
         if args.dictionary else None

@@ -64,6 +64,9 @@ RULES = (
     _Rule("located_in_park", _words("入驻", "落户", "进驻", "落地", "位于", "坐落", "扎根", "岛上的"),
           ("enterprise", "investor", "institute"), ("park",), None, 0.7),
 )
+# Relations FinRE labels: the classifier decides them, rules only the rest.
+_LEARNED = frozenset(("acquires", "controls", "invests", "joint_venture", "supplies", "cooperates",
+                      "competes"))
 _PRODUCT_TRIGGER = _words("发布", "推出", "上线", "亮相", "首发", "开源", "研发出")
 _PRODUCT = re.compile(r"“([^”]{2,20})”|《([^》]{2,20})》|([A-Za-z][A-Za-z0-9.\-]{1,20}(?:\s?[0-9A-Za-z.\-]+)?)")
 
@@ -74,7 +77,26 @@ def _between(sentence: str, a: Mention, b: Mention) -> str:
 
 
 def classify(sentence: str, first: Mention, second: Mention) -> Relation | None:
-    """The relation between two mentions (``first`` before ``second``), or None.
+    """The relation between two mentions (``first`` before ``second``), or None: the
+    classifier trained on FinRE for the relations FinRE labels (its probability is the
+    confidence), the trigger rules for the others (parks, 牵头)."""
+    from xietong.extract import relation_model
+
+    label, probability, why = relation_model.shipped().predict(
+        relation_model.Pair(sentence, (first.start, first.end), (second.start, second.end)))
+    if label != relation_model.NONE:
+        predicate = label.rstrip("<")
+        subject, obj = (second, first) if label.endswith("<") else (first, second)
+        rule = next(r for r in RULES if r.predicate == predicate)
+        if subject.kind in rule.subjects and obj.kind in rule.objects and subject.text != obj.text:
+            return Relation(subject, predicate, obj, why, first.start, second.end,
+                            round(probability, 3))
+    return rule_classify(sentence, first, second, skip=_LEARNED)
+
+
+def rule_classify(sentence: str, first: Mention, second: Mention,
+                  skip: frozenset[str] = frozenset()) -> Relation | None:
+    """The relation the trigger rules give two mentions (``first`` before ``second``).
 
     Triggers between the two mentions count most; a trigger right after the second
     ("A与B合作", "A对B进行收购") counts too.
@@ -86,6 +108,8 @@ def classify(sentence: str, first: Mention, second: Mention) -> Relation | None:
     # "A与B合作", "A、B竞争": a conjunction between them lets a trigger after B count.
     linked = bool(re.match(r"(?:与|和|同|及|、|跟|对|向|将|就)", gap.strip())) or len(gap.strip()) <= 1
     for rule in RULES:
+        if rule.predicate in skip:
+            continue
         hit = rule.triggers.search(gap) or (rule.triggers.search(tail) if linked else None)
         if hit is None:
             continue

@@ -9,9 +9,11 @@ adds nothing.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -119,6 +121,20 @@ def import_records(
         if dry_run:
             trans.rollback()
     return summary
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """An import allocates millions of short-lived rows and keeps a large index alive; the
+    cycle collector would rescan that index again and again (13% of the CPU time measured on
+    ICKG + ChainKG) for cycles the import does not make. Reference counting still frees."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _counts(conn: Connection) -> dict[str, int]:
