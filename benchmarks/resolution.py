@@ -1,6 +1,7 @@
 """Entity-resolution benchmark: merge-band precision/recall on real names, and resolve() speed.
 
-Run: python benchmarks/resolution.py [--half tune|test] [--out docs/benchmarks/resolution.md]
+Run: python benchmarks/resolution.py [--half tune|test] [--out FILE]
+(the test-half report is written into docs/benchmarks.md)
      python benchmarks/resolution.py --train   # refit src/xietong/resolve/weights.py
 
 The labelled set (see build_cases) is split by a fixed seed into a tuning half and a test
@@ -381,7 +382,7 @@ def _row(family: str, c: Counter[str]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--half", choices=("tune", "test"), default="test")
-    parser.add_argument("--out", type=Path, default=Path("docs/benchmarks/resolution.md"))
+    parser.add_argument("--out", type=Path, help="also write the report to this file")
     parser.add_argument("--no-speed", action="store_true", help="skip speed and import replay")
     parser.add_argument("--samples", type=Path, help="write 50 ickg merges and reviews here")
     parser.add_argument("--train", action="store_true",
@@ -449,9 +450,13 @@ def main() -> None:
     lines.append(f"Whole benchmark: {time.perf_counter() - t0:.0f} s.")
     text = "\n".join(lines) + "\n"
     print(text)
-    if args.half == "test":
-        args.out.parent.mkdir(parents=True, exist_ok=True)
+    if args.out:
         args.out.write_text(text, encoding="utf-8")
+    if args.half == "test":
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from _report import write_section
+
+        write_section("resolution", text)
 
 
 if __name__ == "__main__":
