@@ -5,9 +5,10 @@
   (xietong.extract.cluener.split) is left out, so benchmarks/extraction.py measures on
   sentences the model never saw;
 - with ``--relations``, the relation classifier (relations.npz) on FinRE train.txt
-  (benchmarks measure it on valid.txt).
+  (benchmarks measure it on valid.txt);
+- with ``--sectors``, the sector word list (sectors.txt) from chainkg and ICKG industries.
 
-Usage: python scripts/train_ner.py [--out PATH] | --relations [--out PATH]
+Usage: python scripts/train_ner.py [--out PATH] | --relations [--out PATH] | --sectors
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import pycrfsuite
 
-from xietong.extract import cluener, finre, lac, relation_model
+from xietong.extract import cluener, finre, lac, relation_model, sectors
 from xietong.extract.features import sentence_features
 from xietong.extract.lexicon import company_names
 
@@ -34,7 +35,15 @@ def main() -> None:
     parser.add_argument("--dictionary", action="store_true",
                         help="add company-names dictionary features (needs ../shared at run time)")
     parser.add_argument("--iterations", type=int, default=120)
+    parser.add_argument("--sectors", action="store_true", help="build the sector word list")
     args = parser.parse_args()
+    if args.sectors:
+        out = args.out or ROOT / "src/xietong/extract" / sectors.FILE_NAME
+        n = sectors.build(DATA / "chainkg" / "industry.jsonl",
+                          [DATA / "ickg25" / "entity2id.txt", DATA / "ickg-subset" / "entity2id.txt"],
+                          out)
+        print(f"wrote {n} sector words to {out}", file=sys.stderr)
+        return
     if args.relations:
         started = time.perf_counter()
         out = args.out or ROOT / "src/xietong/extract" / relation_model.MODEL_NAME

@@ -55,3 +55,25 @@ def test_tagger_spans_on_seed_like_text() -> None:
     assert ("上海无问芯穹智能科技有限公司", "company") in spans
     assert ("夏立雪", "name") in spans
     assert ("徐汇区人民政府", "government") in spans
+
+
+def test_sector_words_and_generic_bodies_are_not_names() -> None:
+    from xietong.extract.sectors import sector_or_generic
+
+    for name, kind in (("金融科技", "enterprise"), ("新能源汽车", "enterprise"),
+                       ("船运公司", "enterprise"), ("国家实验室", "institute"),
+                       ("临空经济示范区", "park"), ("管委会", "government")):
+        assert sector_or_generic(name, kind), name
+    for name, kind in (("信医科技", "enterprise"), ("江苏银行", "enterprise"),
+                       ("上海汽车集团", "enterprise"), ("杭州临空经济示范区", "park"),
+                       ("国家外汇管理局", "government"), ("生物医药国家实验室", "institute")):
+        assert sector_or_generic(name, kind) is None, name
+
+
+def test_titles_after_a_name() -> None:
+    from xietong.extract.entities import mentions
+
+    people = {m.text: (m.title, m.organisation) for m in
+              mentions("（作者：何建华，上海社会科学院原副院长，江苏决策咨询研究基地首席专家）")
+              if m.kind == "person"}
+    assert people["何建华"] == ("原副院长", "上海社会科学院")

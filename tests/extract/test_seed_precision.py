@@ -2,7 +2,9 @@
 
 tests/extract/data/seed_labels.jsonl holds a sample of what the extractor produced on
 ../shared/seeds, each judged by hand (file, kind, span in the original file, correct?):
-every 8th organisation of two passes, every person with a title, every 6th figure.
+every 8th organisation of two passes, every person with a title, every 6th figure (round 1);
+and every 7th organisation proposed after round 2's sector filters and not yet labelled
+("sample": "round2"), drawn after those filters were written, so not tuned on.
 An organisation is correct when the span is a whole, specific organisation or park name
 of the right type; a person when name and title are right (and the organisation, if
 given); a figure when it is a statistic whose value, unit and counted thing are right.
@@ -21,8 +23,10 @@ from xietong.extract import extract_file, item_records
 
 LABELS = Path(__file__).parent / "data" / "seed_labels.jsonl"
 # Measured on this sample (docs/decisions/extraction.md); the floors sit just below.
-PROPOSED_PRECISION_FLOOR = {"organisation": 0.70, "person": 0.85, "figure": 0.75}
-COVERAGE_FLOOR = 0.85  # share of labelled items still extracted: the sample still applies
+PROPOSED_PRECISION_FLOOR = {"organisation": 0.85, "person": 0.85, "figure": 0.75}
+# Share of the items judged correct that are still extracted: filters must drop wrong
+# items, not right ones, and the sample still describes the extractor.
+COVERAGE_FLOOR = 0.9
 
 
 @cache
@@ -48,8 +52,9 @@ def _key(label: dict[str, object]) -> tuple[str, str, int, int]:
 def test_the_labelled_sample_still_describes_the_extractor() -> None:
     labels = _labels()
     assert len(labels) >= 200
-    present = [label for label in labels if _key(label) in _items()]
-    assert len(present) / len(labels) >= COVERAGE_FLOOR
+    correct = [label for label in labels if label["correct"]]
+    present = [label for label in correct if _key(label) in _items()]
+    assert len(present) / len(correct) >= COVERAGE_FLOOR
 
 
 @pytest.mark.parametrize("kind", sorted(PROPOSED_PRECISION_FLOOR))

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEEDS
+from xietong.extract.pipeline import extract_file
 from xietong.extract.segment import sentences
 from xietong.extract.text import load, normalize
 
@@ -78,3 +79,53 @@ def test_gb18030_files_are_read(tmp_path: Path) -> None:
     path = tmp_path / "gbk.txt"
     path.write_bytes("模速空间揭牌当天，上海无问芯穹智能科技有限公司入驻。".encode("gb18030"))
     assert load(path).text.startswith("模速空间揭牌当天")
+
+
+def test_docx_reads_like_the_txt(tmp_path: Path) -> None:
+    docx = pytest.importorskip("docx")
+    source = SEEDS / "003_9d88f236065679d1.txt"
+    document = docx.Document()
+    for line in source.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            document.add_paragraph(line)
+    path = tmp_path / "seed.docx"
+    document.save(str(path))
+    from_docx = {i.label for i in extract_file(path).of_kind("person")}
+    assert from_docx and from_docx == {i.label for i in extract_file(source).of_kind("person")}
+
+
+def test_pdf_with_chinese_text(tmp_path: Path) -> None:
+    pytest.importorskip("pypdf")
+    pytest.importorskip("reportlab")  # only to write the PDF under test
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "seed.pdf"
+    page = canvas.Canvas(str(path))
+    page.setFont("STSong-Light", 10)
+    page.drawString(40, 800, "模速空间揭牌当天，上海无问芯穹智能科技有限公司首席执行官夏立雪带着6名成员入驻。")
+    page.save()
+    doc = extract_file(path)
+    people = {(i.data["name"], i.data["title"]) for i in doc.of_kind("person")}
+    assert ("夏立雪", "首席执行官") in people
+    start, end = doc.of_kind("person")[0].start, doc.of_kind("person")[0].end
+    assert doc.text.original[start:end] == "夏立雪"
+
+
+def test_unreadable_documents_name_the_file(tmp_path: Path) -> None:
+    pytest.importorskip("docx")
+    bad = tmp_path / "broken.docx"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(ValueError, match="broken.docx"):
+        extract_file(bad)
+
+
+def test_articles_split_after_author_lines() -> None:
+    text = load(SEEDS / "001_981ad3a6421107d4.txt")
+    found = sentences(text.text)
+    assert found[-1].article >= 10  # a bulletin of many signed articles, with no bylines
+    signed = [s for s in found if "（作者：何建华" in s.text]
+    following = next(s for s in found if s.start > signed[0].end)
+    assert following.article == signed[0].article + 1

@@ -24,7 +24,7 @@ out = Console()
 
 
 def extract_command(
-    files: Annotated[list[Path], typer.Argument(help="TXT files (UTF-8 or GB18030).")],
+    files: Annotated[list[Path], typer.Argument(help="TXT (UTF-8 or GB18030), DOCX or PDF files.")],
     review: Annotated[bool, typer.Option("--review", help="Show what would be added and "
                                          "accept or reject it item by item.")] = False,
     accept_all: Annotated[bool, typer.Option("--accept-all", help="With --review: accept "

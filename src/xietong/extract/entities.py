@@ -23,6 +23,7 @@ from xietong.extract.lexicon import (
     Lexicon,
 )
 from xietong.extract.regions import RegionName, find_regions
+from xietong.extract.sectors import STRONG_SUFFIXES, sector_or_generic
 
 _ALL_SUFFIXES = (COMPANY_SUFFIXES + GOVERNMENT_SUFFIXES + INSTITUTE_SUFFIXES + INVESTOR_SUFFIXES
                  + ORGANIZATION_SUFFIXES)
@@ -36,7 +37,14 @@ _QUOTED_PARK = re.compile(r"“([\u4e00-\u9fffA-Za-z0-9]{2,10}(?:空间|社区|�
 _GENERIC = re.compile(r"^(?:国家|全国|各|该|本|多地|所有|这个|这些|多个|其他|首批|上述|相关)")
 # LAC tags that can start a park's name; others (verbs, numbers, pronouns…) are trimmed off.
 _NAME_TAGS = {"LOC", "ORG", "PER", "nz", "n", "nw", "s", "j"}
-_TITLE_RE = re.compile("(?:" + "|".join(sorted(map(re.escape, TITLES), key=len, reverse=True)) + ")$")
+_TITLE_WORDS = "|".join(sorted(map(re.escape, TITLES), key=len, reverse=True))
+_TITLE_RE = re.compile(f"(?:{_TITLE_WORDS})$")
+# A title closing the clause after a name: "何建华，上海社会科学院原副院长", "夏立雪（首席执行官）".
+_TITLE_AT_END = re.compile(f"(?:原|前|现任)?(?:常务|执行|助理|高级|特聘)?副?(?:{_TITLE_WORDS})$")
+# Titles listed before the one next to the name: "大宁集团党委书记、董事长毛立鹏".
+_TITLE_CHAIN = re.compile(f"(?:党委|党组)?副?(?:{_TITLE_WORDS})[、兼]$")
+_AFTER_NAME = re.compile(r"[，,（(]")
+_CLAUSE_END = re.compile(r"[，,。；;、）)\n：:]")
 
 
 # Words the tagger sometimes takes for names: generic bodies (监管部门, 区政府), lists of
@@ -97,6 +105,27 @@ def _looks_named(name: str, start: int, end: int, words: list[tuple[int, int, st
     return any(tag in ("ORG", "LOC", "PER", "nz") for a, b, tag in words if a < end and b > start)
 
 
+# Verbs that make a span a clause, not a name: "江汽成立安徽航瑞…公司", "民建静安区委赴区民政局".
+_CLAUSE_VERBS = frozenset(("成立", "赴", "收购", "签约", "签署", "发布", "宣布", "设立", "举办",
+                           "召开", "联合", "携手", "入驻", "落户"))
+# Under this CRF confidence a span needs a strong organisation suffix (公司, 大学, 局 …):
+# bare words the tagger is unsure of are mostly sectors and fragments on the seeds.
+_SURE = 0.7
+
+
+def is_organisation_name(name: str, kind: str, confidence: float, start: int, end: int,
+                         words: list[tuple[int, int, str]]) -> bool:
+    """Whether a tagger span is a specific organisation's name (see sectors.py)."""
+    if _NOT_A_NAME.match(name) or not _looks_named(name, start, end, words):
+        return False
+    if any(tag == "v" and start <= a and b <= end and name[a - start:b - start] in _CLAUSE_VERBS
+           for a, b, tag in words):
+        return False
+    if confidence < _SURE and not name.endswith(STRONG_SUFFIXES):
+        return False
+    return sector_or_generic(name, kind) is None
+
+
 def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(a[0] < e and s < a[1] for s, e in spans)
 
@@ -119,7 +148,8 @@ def mentions(sentence: str, known: KnownNames | None = None) -> list[Mention]:
             if pattern is _PARK:
                 a = _trim_park(sentence, a, b)
             name = sentence[a:b]
-            if len(name) >= 4 and not _overlaps((a, b), taken):
+            if len(name) >= 4 and not _overlaps((a, b), taken) \
+                    and sector_or_generic(name, "park") is None:
                 keep(Mention(a, b, name, "park", 0.8, "pattern"))
     scored = tagger.tag_scored(sentence)
     names = [s[:3] for s in scored if s[2] == "name"]
@@ -129,9 +159,10 @@ def mentions(sentence: str, known: KnownNames | None = None) -> list[Mention]:
     for a, b, crf_type, probability in scored:
         if crf_type in _CRF_ORG and not _overlaps((a, b), taken):
             name = sentence[a:b]
-            if _NOT_A_NAME.match(name) or not _looks_named(name, a, b, words):
+            kind = org_kind(name, crf_type)
+            if not is_organisation_name(name, kind, probability, a, b, words):
                 continue
-            mention = Mention(a, b, name, org_kind(name, crf_type), round(probability, 3), "crf")
+            mention = Mention(a, b, name, kind, round(probability, 3), "crf")
             keep(mention)
             orgs.append(mention)
     bounds = {w[0] for w in lac.analyse(sentence)} | {len(sentence)}
@@ -146,9 +177,13 @@ def mentions(sentence: str, known: KnownNames | None = None) -> list[Mention]:
         title, title_start = _title_before(sentence, a, positions)
         organisation = None
         if title:
+            chain = _TITLE_CHAIN.search(sentence, max(0, title_start - 10), title_start)
+            org_end = chain.start() if chain else title_start
             organisation = next((m.text for m in found if m.kind != "region"
-                                 and m.kind != "person" and title_start - 1 <= m.end <= title_start),
+                                 and m.kind != "person" and org_end - 1 <= m.end <= org_end),
                                 None)
+        else:
+            title, organisation = _title_after(sentence, b, found)
         probability = name_probability[(a, b)]
         keep(Mention(a, b, sentence[a:b], "person", round(probability if title else probability / 2, 3), "crf",
                      title=title, organisation=organisation))
@@ -170,6 +205,25 @@ def _trim_park(sentence: str, start: int, end: int) -> int:
             begin = w_start + (generic.end() if generic else 0)
             return begin if _PARK.fullmatch(sentence[begin:end]) else end
     return end
+
+
+def _title_after(sentence: str, name_end: int, found: list[Mention]
+                 ) -> tuple[str | None, str | None]:
+    """A title (and the organisation before it) in the clause right after a name, set off by
+    a comma or a bracket: "李湛，上海社会科学院创新创业经济研究中心主任、研究员"."""
+    if not _AFTER_NAME.match(sentence, name_end):
+        return None, None
+    start = name_end + 1
+    end_match = _CLAUSE_END.search(sentence, start)
+    end = end_match.start() if end_match else len(sentence)
+    if not 2 <= end - start <= 30:
+        return None, None
+    title = _TITLE_AT_END.search(sentence, start, end)
+    if title is None:
+        return None, None
+    organisation = next((m.text for m in found if m.kind not in ("region", "person")
+                         and start <= m.start and m.end <= title.start()), None)
+    return title.group(0), organisation
 
 
 def _title_before(sentence: str, name_start: int, positions: list[tuple[int, int, str]]

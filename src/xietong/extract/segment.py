@@ -11,6 +11,10 @@ from xietong.extract.text import CLOSERS, SENTENCE_END
 # (newspaper pages, bulletins): "证券时报记者 陈雨康", "来源：解放日报", "本报讯".
 _ARTICLE_START = re.compile(r"^(?:[^\n]{0,12}记者[^\n]{0,12}|来源[:：][^\n]*|本报讯[^\n]*|"
                             r"[^\n]{0,10}(?:日报|时报|晚报|新闻网)[^\n]{0,10}讯)$")
+# A line that closes an article ("（作者：顾洁，…）", "本版编辑周颖"): the next line is the
+# title of the next one (reports that bundle articles have no bylines).
+_ARTICLE_END = re.compile(r"[（(](?:作者|责任编辑|编辑|来源)[:：][^（()\n]{1,80}[）)]$|"
+                          r"^(?:本版)?编辑[:：]?[^\n]{1,30}$")
 _MAX_SENTENCE = 300  # long runs without a full stop (tables, lists) are cut at commas
 
 
@@ -55,10 +59,12 @@ def sentences(text: str) -> list[Sentence]:
     """Sentences of ``text``; a line break always ends one (paragraphs and headings)."""
     result: list[Sentence] = []
     article = 0
+    after_end = False
     for line_start, line_end in _line_spans(text):
         line = text[line_start:line_end]
-        if result and _ARTICLE_START.match(line):
+        if result and (after_end or _ARTICLE_START.match(line)):
             article += 1
+        after_end = bool(_ARTICLE_END.search(line)) and not _ARTICLE_START.match(line)
         for a, b in _sentences_in(text, line_start, line_end):
             if text[a:b].strip():
                 result.append(Sentence(a, b, article, text[a:b]))

@@ -33,7 +33,15 @@ class Text:
 
 
 def read(path: Path) -> str:
-    """A text file in UTF-8 (with or without BOM) or GB18030."""
+    """The text of a TXT (UTF-8, with or without BOM, or GB18030), DOCX or PDF file.
+
+    For DOCX and PDF the text the library reads is "the original" that spans refer to:
+    paragraphs (DOCX) and pages (PDF) end with a line break."""
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        return _read_docx(path)
+    if suffix == ".pdf":
+        return _read_pdf(path)
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -41,6 +49,31 @@ def read(path: Path) -> str:
         except UnicodeDecodeError:
             continue
     raise ValueError(f"{path}: neither UTF-8 nor GB18030 text")
+
+
+def _read_docx(path: Path) -> str:
+    import docx  # python-docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError) as error:
+        raise ValueError(f"{path}: not a readable DOCX file ({error})") from error
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:  # tables after the body text, one row a line
+        lines += ["\t".join(cell.text for cell in row.cells) for row in table.rows]
+    return "\n".join(lines)
+
+
+def _read_pdf(path: Path) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        pages = PdfReader(str(path)).pages
+        return "\n".join(page.extract_text() or "" for page in pages)
+    except (PdfReadError, ValueError) as error:
+        raise ValueError(f"{path}: not a readable PDF file ({error})") from error
 
 
 def _is_cjk(char: str) -> bool:
