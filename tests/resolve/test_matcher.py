@@ -144,6 +144,25 @@ def test_remove_forgets_the_entity(resolver: Resolver) -> None:
     assert len(resolver) == 6
 
 
+def test_remove_from_short_and_long_postings() -> None:
+    # a key's posting is a tuple while short and an array once long: both shrink on remove
+    r = Resolver()
+    cities = ["北京", "上海", "广州", "深圳", "杭州", "南京", "苏州", "成都", "武汉", "西安",
+              "天津", "重庆", "长沙", "郑州", "青岛", "宁波", "合肥", "福州", "厦门", "济南"]
+    for i, city in enumerate(cities):
+        r.add(i, [f"{city}华联瓷业有限公司"])
+    r.add(100, ["无问芯穹"])
+    assert len(r._index["t:华联瓷业"]) == len(cities)
+    for i in range(len(cities) - 1):
+        r.remove(i)
+    r.remove(100)
+    assert list(r._index["t:华联瓷业"]) == [len(cities) - 1]
+    assert "t:无问芯穹" not in r._index
+    match = r.resolve([f"{cities[-1]}华联瓷业股份有限公司"])
+    assert (match.band, match.entity_id) == ("merge", len(cities) - 1)
+    assert r.resolve(["无问芯穹"]).band == "new"
+
+
 def test_features_explain_the_score(resolver: Resolver) -> None:
     # a learned decision's features are its log-odds contributions, bias included
     match = resolver.resolve(["华瓷股份"])

@@ -19,7 +19,7 @@ import heapq
 import math
 import re
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -28,7 +28,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
 from xietong.model.credit_code import is_valid_credit_code
-from xietong.resolve.names import OrgName, char_pinyin, keys_of, parse_org_name
+from xietong.resolve.names import OrgName, char_pinyin, compact, keys_of, parse_org_name
 from xietong.resolve.regions import Region, region_index, regions_conflict
 from xietong.resolve.scorer import load_model
 
@@ -42,6 +42,7 @@ _SKIP_HEAD = 8  # skip-pairs come from the first characters, where abbreviations
 _SKIP_GAP = 3
 _CANDIDATES = 8  # candidates scored per query after blocking
 _POSTING_BUDGET = 400  # postings scanned per query; rare keys first
+_TUPLE_POSTING = 16  # postings up to this long are tuples (see Resolver.__init__)
 _EXACT_CAP = 24  # an exact key shared by more entities (a common 字号) is weighed, not taken
 _AMBIGUITY_MARGIN = 0.15  # a rival would-be merge this close makes the name ambiguous
 _LEGAL_FORM = re.compile(r"公司|合伙")  # a registered (legal) name, not a short name
@@ -86,9 +87,10 @@ class Match:
     features: dict[str, float] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class _Name:
-    """A parsed name with everything scoring needs, computed once per distinct name."""
+    """A parsed name with everything scoring needs, computed once per distinct name and
+    never changed (not frozen only because a frozen __init__ is several times slower)."""
 
     parsed: OrgName
     text: str  # the name less listing marks and generic forms (see _query_text)
@@ -96,8 +98,21 @@ class _Name:
     trade_pinyin: str
     legal: bool  # a registered name (…有限公司), not a short or brand name
     subsidiary: bool  # a branch or an X(上海)有限公司-style subsidiary
-    skip_pairs: frozenset[str]
-    keys: frozenset[str]  # exact blocking keys (names.name_keys)
+    # keys are tuples of distinct strings, not frozensets: the garbage collector stops
+    # tracking such tuples, and every tracked object kept makes its full passes (which the
+    # store's imports pay for, inside resolve() and add()) more frequent
+    skip_pairs: tuple[str, ...]
+    keys: tuple[str, ...]  # exact blocking keys (names.name_keys)
+    # copies and derivations of ``parsed`` that pair scoring reads for every candidate
+    normalized: str
+    core: str
+    industry_set: frozenset[str]  # shared by names with the same industry words
+    industry_chars: frozenset[str]  # the characters of the industry words (shared too)
+    form_family: str | None
+    holding: bool  # 控股 in the form
+    joint_stock: bool  # a registered joint-stock name (股份有限公司)
+    numerals: tuple[str, ...]  # numbers in the core (_unit_features)
+    latin_only: bool  # the whole name is Latin: AMD, ABB
 
 
 @dataclass(slots=True)
@@ -105,34 +120,66 @@ class _Entity:
     names: list[_Name]
     credit_code: str | None
     region: Region | None
-    keys: set[str]
+    keys: tuple[str, ...]  # every key it is posted under (a tuple: see _Name.keys)
 
 
-_GENERIC_FORMS = re.compile(r"(股份有限公司|有限责任公司|股份公司|有限公司|股份|公司)$")
+# longest first: the regular expression (…)$ they replace removed the longest one
+_GENERIC_FORMS = ("股份有限公司", "有限责任公司", "股份公司", "有限公司", "股份", "公司")
+_LISTING_MARKS = frozenset("abhuw退")
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _strip_listing(text: str) -> str:
+    """``text`` less a stock-listing prefix and suffix (_LISTING_PREFIX, _LISTING_SUFFIX),
+    by string tests: this runs for every new name."""
+    m = _LISTING_PREFIX.match(text)
+    if m is not None:
+        text = text[m.end():]
+    if text.endswith("b股") and len(text) >= 3 and _is_han(text[-3]):
+        return text[:-2]
+    if len(text) >= 2 and text[-1] in _LISTING_MARKS and _is_han(text[-2]):
+        return text[:-1]
+    return text
 
 
 def _query_stem(name: OrgName) -> str:
     """The name as a short name: without form, branch and stock-listing marks."""
-    stem = _LISTING_PREFIX.sub("", name.stem)
-    return _LISTING_SUFFIX.sub("", stem) or name.stem
+    return _strip_listing(name.stem) or name.stem
 
 
 def _query_text(name: OrgName) -> str:
     """The name as written, less stock-listing marks and forms any company may have; words
     like 集团 or 银行 stay, as they must then be found in the candidate's name."""
-    text = _LISTING_SUFFIX.sub("", _LISTING_PREFIX.sub("", name.normalized)) or name.normalized
+    text = _strip_listing(name.normalized) or name.normalized
     if name.branch:
         return text
-    return _GENERIC_FORMS.sub("", text) or text
+    for form in _GENERIC_FORMS:
+        if text.endswith(form):
+            return text[:-len(form)] or text
+    return text
 
 
 _PAIR_POSITIONS = [[(i, j) for i in range(n) for j in range(i + 1, min(i + 1 + _SKIP_GAP, n))]
                    for n in range(_SKIP_HEAD + 1)]
 
 
-def _skip_pairs(text: str) -> frozenset[str]:
+def _skip_pairs(text: str) -> tuple[str, ...]:
     head = text[:_SKIP_HEAD]
-    return frozenset({"s:" + head[i] + head[j] for i, j in _PAIR_POSITIONS[len(head)]})
+    return tuple({"s:" + head[i] + head[j] for i, j in _PAIR_POSITIONS[len(head)]})
+
+
+_INDUSTRY_SETS: dict[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def _industry_sets(industry: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """The industry words and their characters as sets, one pair per distinct tuple."""
+    found = _INDUSTRY_SETS.get(industry)
+    if found is None:
+        found = _INDUSTRY_SETS[industry] = (frozenset(industry), frozenset("".join(industry)))
+    return found
 
 
 @lru_cache(maxsize=262144)
@@ -140,17 +187,30 @@ def _prepare(raw: str) -> _Name:
     parsed = parse_org_name(raw)
     stem = _query_stem(parsed)
     trade_pinyin = char_pinyin(parsed.trade)
+    form = parsed.form or ""
+    legal = bool(form and _LEGAL_FORM.search(form))
+    industry = parsed.industry
+    core = parsed.core
+    industry_set, industry_chars = _industry_sets(industry)
     return _Name(
         parsed=parsed,
         text=_query_text(parsed),
         stem=stem,
         trade_pinyin=trade_pinyin,
-        legal=bool(parsed.form and _LEGAL_FORM.search(parsed.form)),
+        legal=legal,
         # X(上海)有限公司 is typically a subsidiary; X(上海)股份有限公司 often the listed parent
-        subsidiary=bool(parsed.branch or (parsed.region_infix and "股份" not in
-                                          (parsed.form or ""))),
+        subsidiary=bool(parsed.branch or (parsed.region_infix and "股份" not in form)),
         skip_pairs=_skip_pairs(stem),
-        keys=frozenset(keys_of(parsed, trade_pinyin)),
+        keys=tuple(keys_of(parsed, trade_pinyin)),
+        normalized=parsed.normalized,
+        core=core,
+        industry_set=industry_set,
+        industry_chars=industry_chars,
+        form_family=parsed.form_family,
+        holding="控股" in form,
+        joint_stock=legal and "股份" in form,
+        numerals=tuple(_NUMERALS.findall(core)),
+        latin_only=bool(_LATIN_ONLY.fullmatch(parsed.normalized)),
     )
 
 
@@ -165,57 +225,92 @@ def _region_of(text: str | None) -> Region | None:
     return found
 
 
+_REGION_CONFLICTS: dict[tuple[str, str], bool] = {}
+
+
+def _regions_conflict(a: Region, b: Region) -> bool:
+    """``regions_conflict`` memoised by the two codes: there are few regions, many pairs."""
+    key = (a.code, b.code)
+    found = _REGION_CONFLICTS.get(key)
+    if found is None:
+        found = _REGION_CONFLICTS[key] = regions_conflict(a, b)
+    return found
+
+
 def _pair_features(qn: _Name, en: _Name, q_region: Region | None,
-                   e_region: Region | None) -> dict[str, float]:
+                   e_region: Region | None) -> tuple[dict[str, float], float]:
+    """The pair's features and their hand-weighted pre-score (``WEIGHTS``), built together:
+    this runs for every candidate of every query, so it reads precomputed ``_Name`` fields
+    and adds the weighted terms in the features' order (the sum is the same float)."""
+    e_normalized = en.normalized
+    if qn.normalized == e_normalized:
+        return {"exact_name": 1.0}, 1.5
     q, e = qn.parsed, en.parsed
-    if q.normalized == e.normalized:
-        return {"exact_name": 1.0}
     stem, text = qn.stem, qn.text
-    f: dict[str, float] = {}
+    q_trade, e_trade, e_stem = q.trade, e.trade, e.stem
+    w = WEIGHTS
     # every character of the written query, in order, in the candidate's full name
-    f["abbreviation"] = LCSseq.similarity(text, e.normalized) / max(len(text), 1)
-    f["trade_cover"] = LCSseq.similarity(e.trade, stem) / max(len(e.trade), 1)
-    f["trade_similarity"] = max(fuzz.ratio(q.trade, e.trade),
-                                fuzz.ratio(qn.trade_pinyin, en.trade_pinyin)) / 100
+    abbreviation = LCSseq.similarity(text, e_normalized) / (len(text) or 1)
+    trade_cover = LCSseq.similarity(e_trade, stem) / (len(e_trade) or 1)
+    if q_trade and q_trade == e_trade:
+        trade_similarity = 1.0  # fuzz.ratio of equal strings is 100, the pinyin's no more
+    else:
+        trade_similarity = max(fuzz.ratio(q_trade, e_trade),
+                               fuzz.ratio(qn.trade_pinyin, en.trade_pinyin)) / 100
     # the query starts where the candidate's name or 字号 starts, not inside its 字号
     # (宝通电子 is not 金宝通电子), which is how abbreviations are formed
-    head = e.stem.find(stem[:2]) if stem else -1
-    f["same_head"] = float(bool(stem) and (stem[0] == e.stem[:1] or stem[0] == e.trade[:1]
-                                           or 0 <= head <= len(e.stem) - len(e.core)))
-    if len(q.trade) >= 2 and q.trade == e.trade:
-        f["trade_equal"] = 1.0
-    elif len(q.trade) >= 2 and e.trade.find(q.trade) > 0:
-        f["trade_inside"] = 1.0
+    same_head = float(bool(stem) and (stem[0] == e_stem[:1] or stem[0] == e_trade[:1]
+                                      or 0 <= e_stem.find(stem[:2])
+                                      <= len(e_stem) - len(en.core)))
+    f = {"abbreviation": abbreviation, "trade_cover": trade_cover,
+         "trade_similarity": trade_similarity, "same_head": same_head}
+    terms = [w["abbreviation"] * abbreviation, w["trade_cover"] * trade_cover,
+             w["trade_similarity"] * trade_similarity, w["same_head"] * same_head]
+    if len(q_trade) >= 2:
+        if q_trade == e_trade:
+            f["trade_equal"] = 1.0
+            terms.append(w["trade_equal"])
+        elif e_trade.find(q_trade) > 0:
+            f["trade_inside"] = 1.0
+            terms.append(w["trade_inside"])
+    q_legal, e_legal = qn.legal, en.legal
     if q_region is not None and e_region is not None:
-        if regions_conflict(q_region, e_region):
+        if _regions_conflict(q_region, e_region):
             f["region_conflict"] = 1.0
+            terms.append(w["region_conflict"])
         else:
             f["region_agree"] = 1.0
+            terms.append(w["region_agree"])
             if q_region.code != e_region.code:
                 f["region_nested"] = 1.0  # 广州 within 广东: compatible, not the same
-    elif (q_region is None) != (e_region is None) and qn.legal and en.legal:
+    elif (q_region is None) != (e_region is None) and q_legal and e_legal:
         f["region_one_side"] = 1.0
-    if q.industry and e.industry:
-        if set(q.industry) & set(e.industry):
+    q_industry = q.industry
+    if q_industry and e.industry:
+        if not qn.industry_set.isdisjoint(en.industry_set):
             f["industry_agree"] = 1.0
-        elif not set("".join(q.industry)) & set("".join(e.industry)):
+            terms.append(w["industry_agree"])
+        elif qn.industry_chars.isdisjoint(en.industry_chars):
             f["industry_conflict"] = 1.0
-    elif q.industry and not qn.legal and not any(w in e.normalized for w in q.industry):
+            terms.append(w["industry_conflict"])
+    elif q_industry and not q_legal and not any(x in e_normalized for x in q_industry):
         # a short name's industry word missing from the full name: 恒大电器 vs 恒大高新
         f["industry_conflict"] = 1.0
-    if _forms_conflict(q, e):
+        terms.append(w["industry_conflict"])
+    if _forms_conflict(qn, en):
         f["form_conflict"] = 1.0
-    if qn.legal and en.legal:
+        terms.append(w["form_conflict"])
+    if q_legal and e_legal:
         f["both_legal"] = 1.0
-        if q.core == e.core:
+        if qn.core == en.core:
             f["same_core"] = 1.0
-            if ("控股" in (q.form or "")) != ("控股" in (e.form or "")):
+            if qn.holding != en.holding:
                 f["holding_form"] = 1.0  # 库客音乐控股 (a holding) / 北京库客音乐股份
     if en.subsidiary and not qn.subsidiary:
         f["candidate_subsidiary"] = 1.0
-    if len(q.normalized) <= 2:
+    if len(qn.normalized) <= 2:
         f["short_name"] = 1.0  # 2-character names are too often common words to merge on
-    return f
+    return f, round(sum(terms), 4)
 
 
 def _unit_features(qn: _Name, en: _Name) -> dict[str, float]:
@@ -224,11 +319,13 @@ def _unit_features(qn: _Name, en: _Name) -> dict[str, float]:
     中国铁建 / 中国铁建重工集团, 物产中大 / 物产中大期货, 中铁八局 / 中铁十八局."""
     s, l = (qn, en) if len(qn.parsed.normalized) <= len(en.parsed.normalized) else (en, qn)
     f: dict[str, float] = {}
-    s_trade = _LISTING_PREFIX.sub("", s.parsed.trade) or s.parsed.trade
+    m = _LISTING_PREFIX.match(s.parsed.trade)
+    s_trade = s.parsed.trade[m.end():] if m is not None else s.parsed.trade
+    s_trade = s_trade or s.parsed.trade
     l_trade, l_form = l.parsed.trade, l.parsed.form or ""
     # numbers outside the region prefix (四川 is no number): 八局 is not 十八局
-    l_numbers = _NUMERALS.findall(l.parsed.core)
-    if any(n not in l_numbers for n in _NUMERALS.findall(s.parsed.core)):
+    l_numbers = l.numerals
+    if any(n not in l_numbers for n in s.numerals):
         f["numeral_conflict"] = 1.0
     # a joint-stock registered name is the parent more often than not (listed companies are)
     listed = l.legal and "股份" in l_form
@@ -236,12 +333,12 @@ def _unit_features(qn: _Name, en: _Name) -> dict[str, float]:
     s_words = set(s.parsed.industry)
     added = [w for w in l.parsed.industry if not any(w in x or x in w for x in s_words)]
     group_head = s.stem.startswith(_GROUP_HEAD) or "集团" in s_form
-    if _LATIN_ONLY.fullmatch(s.parsed.normalized) and _LATIN_ONLY.fullmatch(l.parsed.normalized):
+    if s.latin_only and l.latin_only:
         # Latin names are compared whole: AMD is not Abiomed; Arm / Arm Holdings is for a person
         f["latin_differs"] = 1.0
         if l.parsed.normalized.startswith(s.parsed.normalized):
             f["latin_prefix"] = 1.0
-    elif _LATIN_ONLY.fullmatch(s.parsed.normalized) and not (
+    elif s.latin_only and not (
             l.parsed.latin and s.parsed.normalized in l.parsed.latin.split()):
         f["latin_differs"] = 1.0  # IDG is not Solid Gold素力高: a Latin name is a word
     if len(s_trade) >= 2 and l_trade != s_trade and l_trade.startswith(s_trade):
@@ -294,21 +391,15 @@ def _unit_features(qn: _Name, en: _Name) -> dict[str, float]:
     return f
 
 
-def _forms_conflict(q: OrgName, e: OrgName) -> bool:
+def _forms_conflict(qn: _Name, en: _Name) -> bool:
     """Branch vs head office, partnership vs company, X(上海)子公司 vs X集团."""
-    if (q.branch is None) != (e.branch is None) or q.branch != e.branch:
+    q, e = qn.parsed, en.parsed
+    if q.branch != e.branch:
         return True  # 信息通信分公司 is not 超高压分公司
-    qf, ef = q.form_family, e.form_family
+    qf, ef = qn.form_family, en.form_family
     if qf and ef and qf != ef:
         return True
     return bool(q.form and e.form and q.region_infix != e.region_infix)
-
-
-def _score(features: dict[str, float]) -> float:
-    """Weighted sum of the features; not clamped, so candidates above 1 still rank."""
-    if "exact_name" in features:
-        return 1.5
-    return round(sum(WEIGHTS[k] * v for k, v in features.items() if k in WEIGHTS), 4)
 
 
 class Resolver:
@@ -326,9 +417,12 @@ class Resolver:
         self.merge_threshold = merge_threshold
         self.review_threshold = review_threshold
         self._entities: dict[int, _Entity] = {}
-        # postings are arrays, not lists: millions of small lists make every garbage
-        # collection pass slower (add() 10 → 26 µs at 150K entities, measured)
-        self._index: dict[str, array[int]] = {}
+        # postings are tuples while short (most keys belong to one entity), arrays when
+        # longer, never lists: the collector stops tracking tuples of ints, but tracks every
+        # list and array, and each tracked object kept makes its full passes slower and more
+        # frequent (add() 10 → 26 µs at 150K entities with lists; see docs/decisions/
+        # resolution.md, "Speed", for tuples)
+        self._index: dict[str, tuple[int, ...] | array[int]] = {}
         self._by_code: dict[str, set[int]] = {}
         self._same: dict[int, set[int]] = {}
         self._different: dict[int, set[int]] = {}
@@ -342,7 +436,7 @@ class Resolver:
         """Add an entity, or more names (aliases), a code or a region for a known one."""
         entity = self._entities.get(entity_id)
         if entity is None:
-            entity = self._entities[entity_id] = _Entity([], None, None, set())
+            entity = self._entities[entity_id] = _Entity([], None, None, ())
         for name in names:
             prepared = _prepare(name)
             parsed = prepared.parsed
@@ -352,7 +446,7 @@ class Resolver:
             entity.names.append(prepared)
             if entity.region is None and parsed.region is not None and not parsed.branch:
                 entity.region = parsed.region
-            self._index_keys(entity_id, entity, prepared.keys | prepared.skip_pairs)
+            self._index_keys(entity_id, entity, prepared.keys + prepared.skip_pairs)
         if region:
             entity.region = _region_of(region) or entity.region
         if credit_code and is_valid_credit_code(credit_code):
@@ -362,35 +456,40 @@ class Resolver:
             entity.credit_code = code
             self._by_code.setdefault(code, set()).add(entity_id)
 
-    def _index_keys(self, entity_id: int, entity: _Entity, keys: Iterable[str]) -> None:
+    def _index_keys(self, entity_id: int, entity: _Entity, keys: tuple[str, ...]) -> None:
+        """Post the entity under ``keys`` (distinct strings) it is not yet posted under."""
         index, own = self._index, entity.keys
-        if not own:  # a new entity: every key is new to it
-            entity.keys = set(keys)
-            for key in keys:
-                posting = index.get(key)
-                if posting is None:
-                    index[key] = array("l", (entity_id,))
-                else:
-                    posting.append(entity_id)
-            return
+        if own:  # an alias: only its new keys (rare, so the tuple is rebuilt)
+            held = set(own)
+            keys = tuple(key for key in keys if key not in held)
+            entity.keys = own + keys
+        else:  # a new entity: every key is new to it
+            entity.keys = keys
         for key in keys:
-            if key not in own:
-                own.add(key)
-                posting = index.get(key)
-                if posting is None:
-                    index[key] = array("l", (entity_id,))
-                else:
-                    posting.append(entity_id)
+            posting = index.get(key)
+            if posting is None:
+                index[key] = (entity_id,)
+            elif type(posting) is tuple:
+                posting += (entity_id,)
+                index[key] = posting if len(posting) <= _TUPLE_POSTING else array("l", posting)
+            else:
+                posting.append(entity_id)
 
     def remove(self, entity_id: int) -> None:
         entity = self._entities.pop(entity_id, None)
         if entity is None:
             return
+        index = self._index
         for key in entity.keys:
-            posting = self._index[key]
-            posting.remove(entity_id)
+            posting = index[key]
+            if type(posting) is tuple:
+                posting = tuple(e for e in posting if e != entity_id)
+                if posting:
+                    index[key] = posting
+            else:
+                posting.remove(entity_id)
             if not posting:
-                del self._index[key]
+                del index[key]
         if entity.credit_code:
             self._by_code[entity.credit_code].discard(entity_id)
         for table in (self._same, self._different):
@@ -488,9 +587,13 @@ class Resolver:
         """The lowest-id entity with the same normalised name, unless its credit code
         conflicts: it would win anyway, so blocking and scoring are skipped."""
         for name in names:
-            normalized = _prepare(name).parsed.normalized
-            holders = [eid for eid in self._index.get("n:" + normalized, ())
-                       if eid not in banned and any(n.parsed.normalized == normalized
+            # the exact key alone, not the whole parse: most names reaching here are known
+            normalized = compact(name)
+            posting = self._index.get("n:" + normalized)
+            if posting is None:
+                continue
+            holders = [eid for eid in posting
+                       if eid not in banned and any(n.normalized == normalized
                                                     for n in self._entities[eid].names)]
             if code:
                 holders = [eid for eid in holders if self._entities[eid].credit_code
@@ -543,33 +646,39 @@ class Resolver:
              if p.parsed.region is not None and not p.parsed.branch), None)
         ruled: list[Match] = []
         judged: list[_Judged] = []
-        for entity_id in self._candidates(prepared) - banned:
-            entity = self._entities[entity_id]
-            best: tuple[float, bool, dict[str, float]] = (-1.0, False, {})
+        entities = self._entities
+        candidates = self._candidates(prepared)
+        for entity_id in candidates - banned if banned else candidates:
+            entity = entities[entity_id]
+            e_region = entity.region
+            # the best pair by (pre-score, exact name); the first of equals wins
+            best_score, best_exact = -1.0, False
+            features: dict[str, float] = {}
             pair: tuple[_Name, _Name] | None = None
             for q in prepared:
+                q_legal = q.legal
                 for e in entity.names:
-                    if q.legal and not e.legal:  # judge the short name against the full one
-                        features = _pair_features(e, q, entity.region, q_region)
-                        features["reversed"] = 1.0
+                    if q_legal and not e.legal:  # judge the short name against the full one
+                        f, score = _pair_features(e, q, e_region, q_region)
+                        f["reversed"] = 1.0
                         order = (e, q)
                     else:
-                        features = _pair_features(q, e, q_region, entity.region)
+                        f, score = _pair_features(q, e, q_region, e_region)
                         order = (q, e)
-                    rank = (_score(features), "exact_name" in features)
-                    if rank > best[:2]:
-                        best, pair = (*rank, features), order
-            features = best[2]
+                    if score > best_score or (score == best_score and not best_exact
+                                              and "exact_name" in f):
+                        best_score, best_exact, features, pair = \
+                            score, "exact_name" in f, f, order
             if pair is None:
                 continue
-            if "exact_name" in features:
+            if best_exact:
                 ruled.append(Match("merge", entity_id, 1.0, "exact_name", features))
             elif "both_legal" in features:
-                ruled.append(_legal_band(best[0], entity_id, features))
+                ruled.append(_legal_band(best_score, entity_id, features))
             elif veto := _veto(features):
-                ruled.append(Match("new", entity_id, _clamp(best[0]), veto, features))
+                ruled.append(Match("new", entity_id, _clamp(best_score), veto, features))
             else:
-                judged.append(_Judged(entity_id, best[0], features, pair))
+                judged.append(_Judged(entity_id, best_score, features, pair))
         judged.sort(key=lambda c: (-c.score, c.entity_id))
         del judged[self._model.top_candidates:]
         for i, c in enumerate(judged):
@@ -610,7 +719,7 @@ class Resolver:
                 f["trade_late"] = min(abs(pos - start) / 4, 1.0)
         index = self._index
         f["trade_shared"] = math.log1p(len(index.get("t:" + en.parsed.trade, ())))
-        joint_stock = en.legal and "股份" in (en.parsed.form or "")
+        joint_stock = en.joint_stock
         if joint_stock:
             f["candidate_joint_stock"] = 1.0
         if "股份" in (qn.parsed.form or "") or qn.stem != qn.parsed.stem:
@@ -621,7 +730,7 @@ class Resolver:
                 f["listed_brand"] = 1.0  # 德尔股份 / 德尔玛: a listed company is registered
         # the query is the candidate's name less region and form: 金冠电气 / 金冠电气股份
         # 有限公司, 上海电力 / 上海电力股份有限公司
-        if qn.stem in (en.parsed.core, en.parsed.stem) or qn.parsed.core == en.parsed.core:
+        if qn.stem in (en.core, en.parsed.stem) or qn.core == en.core:
             f["core_equal"] = 1.0
         if "trade_equal" in f and "industry_bridge" in f:
             f["trade_and_industry"] = 1.0
@@ -634,8 +743,7 @@ class Resolver:
             f["added_business"] = 1.0
 
     def _joint_stock(self, entity_id: int) -> bool:
-        return any(n.legal and "股份" in (n.parsed.form or "")
-                   for n in self._entities[entity_id].names)
+        return any(n.joint_stock for n in self._entities[entity_id].names)
 
     def _candidates(self, prepared: list[_Name]) -> set[int]:
         """Entities sharing a rare exact key, plus the best few by weighted shared keys.
@@ -655,7 +763,7 @@ class Resolver:
                     keys.add(key)
             if p.parsed.latin:
                 exact.update(index.get("p:" + p.parsed.latin.replace(" ", ""), ())[:_EXACT_CAP])
-            keys |= p.skip_pairs
+            keys.update(p.skip_pairs)
         # rarest first; ties broken by key, not by set order (string hashes change from
         # process to process, and with them which postings fit the budget)
         found = sorted((len(posting), key, posting) for key in keys
@@ -665,11 +773,17 @@ class Resolver:
         budget = _POSTING_BUDGET
         log_n = math.log(len(self._entities) + 1)
         get = weights.get
+        logs = _LOGS
         for posting in postings:
-            if len(posting) > budget:
+            size = len(posting)
+            if size > budget:
                 break
-            budget -= len(posting)
-            w = log_n - math.log(len(posting))
+            budget -= size
+            w = log_n - logs[size]
+            if size == 1:  # most rare keys: no loop
+                entity_id = posting[0]
+                weights[entity_id] = get(entity_id, 0.0) + w
+                continue
             for entity_id in posting:
                 weights[entity_id] = get(entity_id, 0.0) + w
         if len(weights) > _CANDIDATES:
@@ -686,6 +800,7 @@ class Resolver:
 
 
 _BAND_RANK = {"merge": 2, "review": 1, "new": 0}
+_LOGS = [0.0] + [math.log(n) for n in range(1, _POSTING_BUDGET + 1)]  # of posting sizes
 _REVERSED_GUARD = frozenset({"unit_word", "group_unit", "form_mismatch", "regional_unit",
                              "scattered_head", "added_business", "partial"})
 _MODEL_RULES = frozenset({"", "abbreviation", "scored", "unit_of_group"})
@@ -714,7 +829,10 @@ _VETOES = (
 
 
 def _veto(features: dict[str, float]) -> str | None:
-    return next((rule for feature, rule in _VETOES if feature in features), None)
+    for feature, rule in _VETOES:
+        if feature in features:
+            return rule
+    return None
 
 
 def _clamp(score: float) -> float:

@@ -97,6 +97,7 @@ class OrgName:
         return form_family(self.form)
 
 
+@lru_cache(maxsize=4096)
 def form_family(form: str | None) -> str | None:
     """Forms that can name the same organisation share a family (有限公司 ~ 股份有限公司 ~ 集团)."""
     if not form:
@@ -107,18 +108,33 @@ def form_family(form: str | None) -> str | None:
     return "company"
 
 
+@lru_cache(maxsize=8)
+def _suffix_table(words: tuple[str, ...]) -> tuple[dict[str, int], tuple[int, ...]]:
+    """Each word's place in ``words`` (the first wins) and the words' lengths, ascending."""
+    rank: dict[str, int] = {}
+    for i, word in enumerate(words):
+        rank.setdefault(word, i)
+    return rank, tuple(sorted({len(w) for w in words}))
+
+
 def _strip_suffix(text: str, words: tuple[str, ...]) -> tuple[str, str]:
-    """Peel every trailing word of ``words`` off ``text``; returns (rest, peeled)."""
+    """Peel every trailing word of ``words`` off ``text``; returns (rest, peeled). Each
+    round peels the first word of ``words`` that ends ``text`` (found by looking up the
+    text's endings, which is cheaper than trying every word)."""
+    rank, lengths = _suffix_table(words)
     peeled = ""
-    changed = True
-    while changed:
-        changed = False
-        for word in words:
-            if text.endswith(word) and len(text) > len(word):
-                text, peeled = text[: -len(word)], word + peeled
-                changed = True
+    while True:
+        best, cut = len(words), 0
+        n = len(text)
+        for size in lengths:
+            if size >= n:
                 break
-    return text, peeled
+            found = rank.get(text[-size:])
+            if found is not None and found < best:
+                best, cut = found, size
+        if not cut:
+            return text, peeled
+        text, peeled = text[:-cut], text[-cut:] + peeled
 
 
 def _split_branch(name: str) -> tuple[str, str | None]:
@@ -153,6 +169,7 @@ def parse_org_name(name: str) -> OrgName:
     left after the region and the industry words.
     """
     text = normalize(name)
+    normalized = text.replace("(", "").replace(")", "")  # compact(name)
     latin_match = _LATIN.findall(text)
     latin = " ".join(latin_match) if latin_match else None
     text, branch = _split_branch(text)
@@ -189,7 +206,7 @@ def parse_org_name(name: str) -> OrgName:
         region = found[0] if found else None
     return OrgName(
         raw=name,
-        normalized=compact(name),
+        normalized=normalized,
         region=region,
         region_infix=infix,
         trade=rest,
@@ -230,6 +247,10 @@ def char_pinyin(text: str) -> str:
     """Pinyin read character by character, each character's reading cached: about 20 times
     cheaper than ``pinyin`` on new text, and consistent on both sides of a comparison, which
     is all blocking and similarity need."""
+    try:  # the common case, every character seen before: no Python-level loop body
+        return "".join([_CHAR_PINYIN[ch] for ch in text])
+    except KeyError:
+        pass
     out = []
     for ch in text:
         syllable = _CHAR_PINYIN.get(ch)
