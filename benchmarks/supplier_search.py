@@ -21,13 +21,13 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import SHARED_DATA, machine, write_section  # noqa: E402
+from _report import SHARED_DATA, machine, write_section
 
-from xietong.ingest.chainkg import chainkg_records  # noqa: E402
-from xietong.match.engine import Matcher  # noqa: E402
-from xietong.match.profiles import name_terms  # noqa: E402
-from xietong.match.records_graph import snapshot_from_records  # noqa: E402
-from xietong.match.tokens import content_words  # noqa: E402
+from xietong.ingest.chainkg import chainkg_records
+from xietong.match.engine import Matcher
+from xietong.match.profiles import name_terms
+from xietong.match.records_graph import snapshot_from_records
+from xietong.match.tokens import content_words
 
 
 def ndcg(found: list[int], gold: set[int], k: int = 10) -> float:

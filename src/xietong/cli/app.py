@@ -21,6 +21,7 @@ from xietong.api import Ambiguous, Ecosystem, ImportRejected, ImportResult, NotF
 from xietong.cli import render
 from xietong.cli.chain import chain_app
 from xietong.cli.extract import extract_command
+from xietong.cli.match import match_command, recommend_command
 from xietong.ingest.errors import InputError
 from xietong.store.engine import StoreError
 from xietong.store.writer import RecordError
@@ -34,6 +35,8 @@ app = typer.Typer(
 )
 app.add_typer(chain_app, name="chain", help="Industry-chain maps — 产业链图谱: 覆盖、缺链、链主、风险、断链模拟。")
 app.command("extract")(extract_command)
+app.command("match")(match_command)
+app.command("recommend")(recommend_command)
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
 

@@ -37,6 +37,8 @@ def match_command(
                                                        ROLE_LABELS.items()))] = None,
     region: RegionOption = None,
     park: ParkOption = None,
+    industry: Annotated[str | None, typer.Option(
+        "--industry", help="Only entities in this industry or chain segment.")] = None,
     exclude_competitors_of: Annotated[list[str] | None, typer.Option(
         "--exclude-competitors-of", help="Leave out this entity's competitors.")] = None,
     top: TopOption = 20,
@@ -47,7 +49,8 @@ def match_command(
     eco = Ecosystem(db, create=False)
     matcher = open_matcher(eco)
     matches = matcher.match(text, role=relation, region=region, park=park,
-                            exclude_competitors_of=exclude_competitors_of, top=top)
+                            exclude_competitors_of=exclude_competitors_of,
+                            industry=industry, top=top)
     cite_matches(eco, matches)
     _show(matches, f"需求: {text}", as_json)
 

@@ -1,0 +1,1 @@
+"""Matchmaking (供需对接): candidates, features, a learned ranker and reasons."""

@@ -1,0 +1,93 @@
+"""Parsing a free-text demand: what is sought, what it is about, where, and whom to exclude.
+
+    寻找人形机器人谐波减速器供应商，长三角优先  -> supplier; 人形 机器人 谐波 减速器; prefer 长三角
+    为具身智能初创企业寻找天使轮投资方          -> investor; 具身 智能 初创
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from xietong.match.tokens import content_words
+
+MAX_QUERY_CHARS = 200
+
+# The role sought -> (relation key, which end of it the answer is)
+ROLES: dict[str, tuple[tuple[str, str], ...]] = {
+    "supplier": (("supplies", "head"), ("main_product", "head"), ("launches", "head")),
+    "customer": (("supplies", "tail"),),
+    "partner": (("cooperates", "tail"), ("joint_venture", "tail")),
+    "investor": (("invests", "head"),),
+    "acquirer": (("acquires", "head"),),
+}
+ROLE_LABELS = {"supplier": "供应商", "customer": "客户", "partner": "合作伙伴",
+               "investor": "投资方", "acquirer": "收购方"}
+_ROLE_WORDS: tuple[tuple[str, str], ...] = (
+    ("investor", r"投资方|投资人|投资机构|融资|天使轮|种子轮|[A-D]\+?轮|Pre-?A"),
+    ("acquirer", r"收购方|并购方|买方|被收购|出售"),
+    ("customer", r"客户|买家|采购方|销售渠道|应用场景方"),
+    ("supplier", r"供应商|供货|采购|方案|提供商|服务商|厂商|厂家"),
+    ("partner", r"合作伙伴|合作|联合|伙伴|共建"),
+)
+# 长三角 and the like: a soft preference for these regions, not a filter
+AREAS: dict[str, tuple[str, ...]] = {
+    "长三角": ("上海", "江苏", "浙江", "安徽"),
+    "珠三角": ("广东", "广州", "深圳", "东莞", "佛山"),
+    "京津冀": ("北京", "天津", "河北"),
+}
+_EXCLUDE = re.compile(r"(?:排除|不含|不要|剔除)([^，,。；;\s]+?)的?(?:竞争对手|竞品|竞争者)")
+
+
+@dataclass(slots=True)
+class Demand:
+    text: str
+    role: str | None  # a key of ROLES
+    terms: list[str]
+    prefer_regions: list[str] = field(default_factory=list)
+    exclude_competitors_of: list[str] = field(default_factory=list)
+
+
+class DemandError(ValueError):
+    pass
+
+
+def check_text(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise DemandError("the demand is empty; write what is sought, e.g. "
+                          "寻找人形机器人谐波减速器供应商")
+    if len(text) > MAX_QUERY_CHARS:
+        raise DemandError(f"the demand has {len(text)} characters; the limit is "
+                          f"{MAX_QUERY_CHARS}")
+    return text
+
+
+def parse_role(label: str) -> str:
+    """A role by key or Chinese label (supplier / 供应商 …); lists the valid ones."""
+    wanted = label.strip().lower()
+    for key, chinese in ROLE_LABELS.items():
+        if wanted in (key, chinese):
+            return key
+    valid = ", ".join(f"{k}({v})" for k, v in ROLE_LABELS.items())
+    raise DemandError(f"unknown relation sought {label!r}; valid: {valid}")
+
+
+def parse(text: str, role: str | None = None) -> Demand:
+    text = check_text(text)
+    found_role = role
+    if found_role is None:
+        for key, pattern in _ROLE_WORDS:
+            if re.search(pattern, text):
+                found_role = key
+                break
+    excluded = [m.group(1) for m in _EXCLUDE.finditer(text)]
+    body = _EXCLUDE.sub(" ", text)
+    prefer: list[str] = []
+    for area, regions in AREAS.items():
+        if area in body:
+            prefer.extend(regions)
+            body = body.replace(area, " ")
+    body = re.sub("|".join(p for _, p in _ROLE_WORDS), " ", body)
+    return Demand(text=text, role=found_role, terms=content_words(body),
+                  prefer_regions=prefer, exclude_competitors_of=excluded)

@@ -1,0 +1,236 @@
+"""The matcher: recommend partners for an entity, or rank answers to a free-text demand.
+
+    >>> m = Matcher.build(eco.snapshot())
+    >>> m.recommend(node, "cooperates")             # given (head, 合作) rank tails
+    >>> m.match("寻找人形机器人谐波减速器供应商", region="上海")
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from xietong.match import demand as demands
+from xietong.match.encoder import TextEncoder
+from xietong.match.features import QueryBatch
+from xietong.match.graph import row
+from xietong.match.index import MatchIndex
+from xietong.match.places import Places
+from xietong.match.ranker import Ranker, RankerConfig, heuristic_score
+from xietong.match.reasons import Explainer, Reasons
+from xietong.model.registry import REGISTRY
+from xietong.store.snapshot import GraphSnapshot
+
+ORGANISATIONS = ("enterprise", "investor", "institute", "government", "park")
+_ANCHOR_TYPES = ("product", "industry", "chain_segment", "patent")
+_CHAIN = ("upstream_material", "sub_product", "downstream_product", "upstream_of", "contains")
+
+
+@dataclass(slots=True)
+class Match:
+    node: int
+    entity_id: int
+    name: str
+    type: str
+    score: float
+    seen: bool  # the entity takes part in some relation (else ranked from text alone)
+    reasons: Reasons = field(default_factory=Reasons)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"entity_id": self.entity_id, "name": self.name, "type": self.type,
+                "score": round(self.score, 4), "seen": self.seen,
+                "reasons": self.reasons.to_dict()}
+
+
+class Matcher:
+    def __init__(self, index: MatchIndex, ranker: Ranker | None) -> None:
+        self.index, self.ranker = index, ranker
+        self.explainer = Explainer(index)
+        self.places = Places(index)
+        self._by_name: dict[str, list[int]] | None = None
+
+    @classmethod
+    def build(cls, snap: GraphSnapshot, *, ranker: Ranker | None = None, train: bool = True,
+              config: RankerConfig | None = None, encoder: TextEncoder | None = None
+              ) -> Matcher:
+        """Index ``snap``; train the ranker on it (held-out edges) unless one is given.
+        A graph too small to learn from is ranked by a fixed feature combination."""
+        options = {"encoder": encoder} if encoder else {}
+        if ranker is None and train:
+            ranker = Ranker.try_fit(snap, config or RankerConfig(), options)
+        return cls(MatchIndex.build(snap, **options), ranker)
+
+    # -- helpers ----------------------------------------------------------------------
+    def node_named(self, name: str) -> int | None:
+        if self._by_name is None or len(self._by_name) == 0:
+            self._by_name = {}
+            snap = self.index.snapshot
+            for i, n in enumerate(snap.names):
+                for alias in (n, *snap.aliases[i]):
+                    self._by_name.setdefault(alias, []).append(i)
+        found = self._by_name.get(name.strip())
+        return found[0] if found else None
+
+    def _result(self, node: int, score: float) -> Match:
+        snap, g = self.index.snapshot, self.index.graph
+        return Match(node, int(snap.ids[node]), snap.names[node], snap.types[node], float(score),
+                     bool(g.degree[node] > 0))
+
+    def _score(self, batch: QueryBatch) -> tuple[np.ndarray, np.ndarray]:
+        cands = self.index.features.build(batch)
+        scores = self.ranker.score(cands) if self.ranker else heuristic_score(cands)
+        return cands.node, scores
+
+    def _filters(self, nodes: np.ndarray, region: str | None, park: str | None,
+                 exclude_competitors_of: list[int], industry: str | None = None) -> np.ndarray:
+        keep = np.ones(len(nodes), dtype=bool)
+        if industry:
+            segments = self.places.segments(industry)
+            keep &= np.array([self.places.in_segments(int(n), segments) for n in nodes],
+                             dtype=bool)
+        if region:
+            wanted = self.places.region(region)
+            keep &= np.array([self.places.in_region(int(n), wanted) for n in nodes], dtype=bool)
+        if park:
+            park_node = self.places.park(park)
+            keep &= np.array([park_node in self.places.parks(int(n)) for n in nodes], dtype=bool)
+        g = self.index.graph
+        if exclude_competitors_of and "competes" in g.relations:
+            rivals = g.answers(g.relations.index("competes"), "tail")
+            banned = {int(c) for x in exclude_competitors_of for c in row(rivals, x)}
+            banned |= set(exclude_competitors_of)
+            keep &= ~np.isin(nodes, list(banned))
+        return keep
+
+    # -- (entity, relation) -------------------------------------------------------------
+    def recommend(self, node: int, relation: str, direction: str = "tail", top: int = 20,
+                  *, region: str | None = None, park: str | None = None,
+                  include_known: bool = False) -> list[Match]:
+        """Rank answers of (node, relation, ?) for direction "tail", of (?, relation, node)
+        for "head". Known answers are left out unless ``include_known``."""
+        if direction not in ("head", "tail"):
+            raise ValueError(f"unknown direction {direction!r}; valid: head, tail")
+        key = REGISTRY.relation(relation).key
+        g = self.index.graph
+        code = g.relations.index(key)
+        nodes, scores = self._score(QueryBatch(np.array([node]), code, direction))
+        keep = self._filters(nodes, region, park, [])
+        if not include_known:
+            keep &= ~np.isin(nodes, row(g.answers(code, direction), node))
+        nodes, scores = nodes[keep], scores[keep]
+        order = np.argsort(-scores, kind="stable")[:top]
+        wanted_products = self._products(node)
+        out = []
+        for i in order:
+            match = self._result(int(nodes[i]), scores[i])
+            match.reasons = self.explainer.explain(
+                match.node, query_terms=self.index.features.profile_terms[node],
+                path_sources=[node], place_of=[node], products=wanted_products)
+            out.append(match)
+        return out
+
+    def _products(self, node: int) -> list[int]:
+        g = self.index.graph
+        found: list[int] = []
+        for key in ("main_product", "launches", "supplies"):
+            if key in g.relations:
+                found += row(g.by_relation[g.relations.index(key)], node).tolist()
+        return found
+
+    # -- free-text demands ------------------------------------------------------------
+    def match(self, text: str, *, role: str | None = None, region: str | None = None,
+              park: str | None = None, exclude_competitors_of: list[str] | None = None,
+              industry: str | None = None, top: int = 20) -> list[Match]:
+        """Rank organisations for a demand; see docs/matching.md for how."""
+        if role is not None:
+            role = demands.parse_role(role)
+        parsed = demands.parse(text, role)
+        if region:
+            self.places.region(region)  # fail early on an unknown region
+        if park:
+            self.places.park(park)
+        if industry:
+            self.places.segments(industry)
+        excluded = []
+        for name in [*(exclude_competitors_of or []), *parsed.exclude_competitors_of]:
+            found = self.node_named(name)
+            if found is None:
+                raise demands.DemandError(f"unknown entity {name!r} to exclude competitors of")
+            excluded.append(found)
+        # a demand that only names a role ("寻找合作伙伴") is about its industry filter
+        terms = parsed.terms or demands.content_words(industry or "") or \
+            list(demands.content_words(parsed.text))
+        nodes, scores, anchors = self._demand_scores(terms, parsed.role)
+        if len(nodes) == 0:
+            return []
+        keep = self._filters(nodes, region, park, excluded, industry)
+        nodes, scores = nodes[keep], scores[keep]
+        if parsed.prefer_regions:
+            preferred = [self.places.region(r) for r in parsed.prefer_regions]
+            bonus = np.array([any(self.places.in_region(int(n), p) for p in preferred)
+                              for n in nodes], dtype=np.float32)
+            scores = scores + 0.3 * bonus
+        order = np.argsort(-scores, kind="stable")[:top]
+        out = []
+        for i in order:
+            match = self._result(int(nodes[i]), scores[i])
+            match.reasons = self.explainer.explain(match.node, query_terms=terms,
+                                                   path_sources=anchors[:20], products=anchors)
+            out.append(match)
+        return out
+
+    def _demand_scores(self, terms: list[str], role: str | None
+                       ) -> tuple[np.ndarray, np.ndarray, list[int]]:
+        """BM25 of the demand against organisation profiles, plus paths from the products
+        and industries it names to organisations in the role sought (and one chain step
+        up or down), plus how often a candidate has played that role."""
+        idx, g = self.index, self.index.graph
+        from xietong.match.profiles import name_terms
+
+        hit, bm25 = idx.text.search(terms, "profile", 300, types=ORGANISATIONS)
+        score: dict[int, float] = {}
+        top = float(bm25.max()) if len(bm25) else 1.0
+        for n, s in zip(hit.tolist(), bm25.tolist()):
+            score[n] = s / top
+        anchor_nodes, anchor_scores = idx.text.search(name_terms(["".join(terms)]) + terms, "name",
+                                                      20, types=_ANCHOR_TYPES)
+        anchors = anchor_nodes.tolist()
+        if len(anchor_scores):
+            weights = anchor_scores / anchor_scores.max()
+            pairs = demands.ROLES.get(role or "", ()) or demands.ROLES["supplier"]
+            chain_codes = [g.relations.index(k) for k in _CHAIN if k in g.relations]
+            for a, w in zip(anchors, weights.tolist()):
+                near = {a: w}
+                for c in chain_codes:
+                    for b in row(g.answers(c, "tail"), a).tolist() + \
+                            row(g.answers(c, "head"), a).tolist():
+                        near.setdefault(b, 0.4 * w)
+                for key, direction in pairs:
+                    if key not in g.relations:
+                        continue
+                    m = g.answers(g.relations.index(key), direction)
+                    for b, wb in near.items():
+                        for n in row(m, b).tolist():
+                            score[n] = score.get(n, 0.0) + 1.5 * wb
+        if role:
+            for key, direction in demands.ROLES[role]:
+                if key in g.relations:
+                    pop, _ = g.popularity(g.relations.index(key), direction)
+                    for n in list(score):
+                        score[n] += 0.1 * float(np.log1p(pop[n]))
+        types = idx.snapshot.types
+        nodes = np.array([n for n in score if types[n] in ORGANISATIONS], dtype=np.int64)
+        return nodes, np.array([score[n] for n in nodes.tolist()], dtype=np.float32), anchors
+
+    # -- incremental updates ------------------------------------------------------------
+    def add_entity(self, name: str, entity_type: str, entity_id: int | None = None,
+                   aliases: list[str] | None = None) -> int:
+        node = self.index.add_entity(name, entity_type, entity_id, aliases)
+        self._by_name = None
+        return node
+
+    def add_relation(self, source: int, target: int, relation: str, fact: int = -1,
+                     weight: float = float("nan")) -> None:
+        self.index.add_relation(source, target, REGISTRY.relation(relation).key, fact, weight)

@@ -1,0 +1,102 @@
+"""Where an entity is: region codes from located_in_region facts, the region attribute and
+the region prefix of its name; parks from located_in_park facts. Used for the --region and
+--park filters and the "shared park/region" reason."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from xietong.match.graph import row
+from xietong.match.index import MatchIndex
+from xietong.resolve.names import parse_org_name
+from xietong.resolve.regions import Region, region_index
+
+
+class PlaceError(ValueError):
+    pass
+
+
+_SEGMENT_LINKS = ("operates_in", "in_industry", "belongs_to_industry", "member_of_segment")
+
+
+@lru_cache(maxsize=500_000)
+def _name_region(name: str) -> str | None:
+    region = parse_org_name(name).region
+    return region.code if region else None
+
+
+class Places:
+    def __init__(self, index: MatchIndex) -> None:
+        self.index = index
+
+    def _linked(self, node: int, relation: str) -> list[int]:
+        g = self.index.graph
+        if relation not in g.relations:
+            return []
+        m = g.by_relation[g.relations.index(relation)]
+        return row(m, node).tolist()
+
+    def region_codes(self, node: int) -> set[str]:
+        snap = self.index.snapshot
+        codes: set[str] = set()
+        for region in self._linked(node, "located_in_region"):
+            attrs = snap.attributes[region] if snap.attributes else {}
+            code = attrs.get("admin_code")
+            found = region_index().lookup(snap.names[region])
+            codes |= {c for c in (code, found.code if found else None) if c}
+        attrs = snap.attributes[node] if snap.attributes else {}
+        if isinstance(attrs.get("region"), str):
+            found = region_index().lookup(attrs["region"])
+            if found:
+                codes.add(found.code)
+        if snap.types[node] in ("enterprise", "investor", "institute", "government"):
+            code = _name_region(snap.names[node])
+            if code:
+                codes.add(code)
+        return codes
+
+    def in_region(self, node: int, region: Region) -> bool:
+        return any(code.startswith(region.code) for code in self.region_codes(node))
+
+    def parks(self, node: int) -> set[int]:
+        return set(self._linked(node, "located_in_park"))
+
+    def region(self, text: str) -> Region:
+        found = region_index().lookup(text.strip())
+        if found is None:
+            snap = self.index.snapshot
+            known = sorted({snap.names[i] for i, t in enumerate(snap.types) if t == "region"})
+            listed = "、".join(known[:30]) or "none in this graph"
+            raise PlaceError(f"unknown region {text!r}; give a province, city or district "
+                             f"such as 上海 or 浦东新区 (regions in the graph: {listed})")
+        return found
+
+    def segments(self, text: str) -> set[int]:
+        """Industry and chain-segment nodes named ``text`` (or containing it)."""
+        snap = self.index.snapshot
+        wanted = text.strip()
+        kinds = ("industry", "chain_segment")
+        exact = {i for i, t in enumerate(snap.types) if t in kinds and snap.names[i] == wanted}
+        found = exact or {i for i, t in enumerate(snap.types)
+                          if t in kinds and wanted and wanted in snap.names[i]}
+        if not found:
+            known = sorted(snap.names[i] for i, t in enumerate(snap.types) if t in kinds)
+            raise PlaceError(f"unknown industry or chain segment {text!r}; e.g. "
+                             f"{'、'.join(known[:30]) or 'none in this graph'}")
+        return found
+
+    def in_segments(self, node: int, segments: set[int]) -> bool:
+        linked: set[int] = set()
+        for key in _SEGMENT_LINKS:
+            linked.update(self._linked(node, key))
+        return bool(linked & segments)
+
+    def park(self, text: str) -> int:
+        snap = self.index.snapshot
+        wanted = text.strip()
+        parks = [i for i, t in enumerate(snap.types) if t == "park"]
+        for i in parks:
+            if wanted == snap.names[i] or wanted in snap.aliases[i]:
+                return i
+        listed = "、".join(sorted(snap.names[i] for i in parks)) or "none in this graph"
+        raise PlaceError(f"unknown park {text!r}; valid: {listed}")

@@ -1,0 +1,37 @@
+"""Parsing free-text demands: role sought, subject words, soft regions, exclusions, limits."""
+
+import pytest
+
+from xietong.match.demand import MAX_QUERY_CHARS, DemandError, parse, parse_role
+
+
+def test_supplier_demand_with_a_preferred_area() -> None:
+    d = parse("寻找人形机器人谐波减速器供应商，长三角优先")
+    assert d.role == "supplier"
+    assert {"人形", "机器人", "谐波", "减速器"} <= set(d.terms)
+    assert "供应商" not in d.terms and "长三角" not in d.terms
+    assert d.prefer_regions == ["上海", "江苏", "浙江", "安徽"]
+
+
+def test_investor_and_solution_demands() -> None:
+    assert parse("为具身智能初创企业寻找天使轮投资方").role == "investor"
+    d = parse("三甲医院影像科寻求AI辅助诊断方案")
+    assert d.role == "supplier"
+    assert "诊断" in d.terms
+
+
+def test_an_explicit_role_wins_and_competitors_are_excluded() -> None:
+    d = parse("寻找激光雷达合作伙伴，排除禾赛的竞争对手", role="partner")
+    assert d.role == "partner"
+    assert d.exclude_competitors_of == ["禾赛"]
+    assert "禾赛" not in d.terms
+
+
+def test_bad_demands_say_what_is_wrong() -> None:
+    with pytest.raises(DemandError, match="empty"):
+        parse("   ")
+    with pytest.raises(DemandError, match=f"limit is {MAX_QUERY_CHARS}"):
+        parse("寻" * (MAX_QUERY_CHARS + 1))
+    with pytest.raises(DemandError, match="valid: supplier"):
+        parse_role("vendor")
+    assert parse_role("投资方") == "investor"
