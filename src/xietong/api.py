@@ -247,6 +247,32 @@ class Ecosystem:
         with self.engine.connect() as conn:
             return load_snapshot(conn)
 
+    # -- matchmaking (供需对接) -----------------------------------------------------------
+    def match(self, text: str, *, role: str | None = None, region: str | None = None,
+              park: str | None = None, industry: str | None = None,
+              exclude_competitors_of: list[str] | None = None, top: int = 20) -> list[Any]:
+        """Organisations for a free-text demand, each with its reasons and their sources."""
+        from xietong.match.service import cite_matches, open_matcher
+
+        matches = open_matcher(self).match(
+            text, role=role, region=region, park=park, industry=industry,
+            exclude_competitors_of=exclude_competitors_of, top=top)
+        cite_matches(self, matches)
+        return matches
+
+    def recommend(self, name: str, relation: str, *, direction: str = "tail", top: int = 20,
+                  region: str | None = None, park: str | None = None) -> list[Any]:
+        """Rank the other end of (``name``, ``relation``, ?) — or of (?, ``relation``,
+        ``name``) with ``direction="head"`` — with reasons and their sources."""
+        from xietong.match.service import cite_matches, open_matcher
+
+        hit = self.entity(name)
+        matcher = open_matcher(self)
+        matches = matcher.recommend(matcher.index.snapshot.node_of[hit.id], relation, direction, top,
+                                    region=region, park=park)
+        cite_matches(self, matches)
+        return matches
+
     # -- curation ----------------------------------------------------------------------
     def merge(self, name: str, into: str) -> int:
         a, b = self.entity(name), self.entity(into)
