@@ -35,6 +35,20 @@ def data_dir() -> Path:
     return DATA
 
 
+@pytest.fixture
+def chainkg_slice(data_dir: Path, tmp_path: Path) -> Path:
+    """Real ChainKG rows, fewer of them: every company, the first rows of the big files."""
+    dst = tmp_path / "chainkg"
+    dst.mkdir()
+    limits = {"product.jsonl": 2000, "company_product.jsonl": 3000,
+              "product_product.jsonl": 3000, "industry_up.jsonl": 40}
+    for path in (data_dir / "chainkg").glob("*.jsonl"):
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        (dst / path.name).write_text("".join(lines[: limits.get(path.name, len(lines))]),
+                                     encoding="utf-8")
+    return dst
+
+
 def _pg_bin() -> Path | None:
     for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
         if (candidate / "initdb").exists():

@@ -17,11 +17,12 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Connection, Engine, inspect, select
 
 from xietong.ingest.errors import InputError, ValidationReport
 from xietong.model.records import Record
-from xietong.store import curation, queries
+from xietong.resolve.names import normalize
+from xietong.store import curation, queries, schema
 from xietong.store.engine import (
     StoreError,
     current_revision,
@@ -308,12 +309,7 @@ class Ecosystem:
             return export(conn, Path(path), fmt)
 
 
-def _member_id(conn: Any, text: str) -> int:
-    from sqlalchemy import select
-
-    from xietong.resolve.names import normalize
-    from xietong.store import schema
-
+def _member_id(conn: Connection, text: str) -> int:
     if text.isdigit():
         return int(text)
     ids = set(conn.execute(

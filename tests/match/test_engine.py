@@ -77,23 +77,11 @@ def test_incremental_update_adds_one_enterprise_and_one_relation(demo: Ecosystem
     assert found[0].reasons.places == ["模速空间"]
 
 
-def _chainkg_slice(src: Path, dst: Path) -> Path:
-    dst.mkdir()
-    limits = {"product.jsonl": 2000, "company_product.jsonl": 3000,
-              "product_product.jsonl": 3000, "industry_up.jsonl": 40}
-    for path in src.glob("*.jsonl"):
-        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-        (dst / path.name).write_text("".join(lines[: limits.get(path.name, len(lines))]),
-                                     encoding="utf-8")
-    return dst
-
-
-def test_supplier_search_on_chainkg_main_products(eco: Ecosystem, data_dir: Path,
+def test_supplier_search_on_chainkg_main_products(eco: Ecosystem, chainkg_slice: Path,
                                                   tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XIETONG_CACHE", str(tmp_path / "cache"))
-    folder = _chainkg_slice(data_dir / "chainkg", tmp_path / "chainkg")
-    eco.import_chainkg(folder)
+    eco.import_chainkg(chainkg_slice)
     snap = eco.snapshot()
     main = snap.relation_code("main_product")
     edge = next(i for i in range(snap.edge_count)

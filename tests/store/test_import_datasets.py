@@ -55,23 +55,6 @@ def test_ickg_relation_keeps_source_line_and_date(eco: Ecosystem, data_dir: Path
                for s in sources)
 
 
-def _chainkg_slice(src: Path, dst: Path) -> Path:
-    """Real ChainKG rows, fewer of them: every company, the first rows of the big files."""
-    dst.mkdir()
-    limits = {"product.jsonl": 2000, "company_product.jsonl": 3000,
-              "product_product.jsonl": 3000, "industry_up.jsonl": 40}
-    for path in src.glob("*.jsonl"):
-        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-        (dst / path.name).write_text("".join(lines[: limits.get(path.name, len(lines))]),
-                                     encoding="utf-8")
-    return dst
-
-
-@pytest.fixture
-def chainkg_slice(data_dir: Path, tmp_path: Path) -> Path:
-    return _chainkg_slice(data_dir / "chainkg", tmp_path / "chainkg")
-
-
 def test_chainkg_companies_products_and_weights(eco: Ecosystem, chainkg_slice: Path) -> None:
     result = eco.import_chainkg(chainkg_slice)
     assert result.summary.records > 10_000
