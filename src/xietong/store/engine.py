@@ -24,7 +24,7 @@ def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
     """``--db`` wins, then $XIETONG_DB, then ./xietong.db. Paths become SQLite URLs."""
     target = str(db) if db is not None else os.environ.get(DB_ENV) or DEFAULT_DB
     if "://" in target:
-        if target.startswith("postgresql://") or target.startswith("postgres://"):
+        if target.startswith(("postgresql://", "postgres://")):
             # psycopg 3 is our PostgreSQL driver; plain postgresql:// would ask for psycopg2
             target = "postgresql+psycopg://" + target.split("://", 1)[1]
         return target

