@@ -72,3 +72,15 @@ def test_real_data_report_has_leaders_hhi_and_shortlists(real_snapshot: GraphSna
             assert candidate["reasons"]
     national = analyst.report("integrated_circuit")
     assert national["summary"]["local_enterprises"] == national["summary"]["enterprises_on_chain"]
+
+
+def test_shortlists_are_ranked_by_the_matcher_and_exclude_local_firms(demo: ChainAnalyst) -> None:
+    report = demo.report("llm", region="上海")
+    assert report["shortlist_ranker"].startswith("撮合引擎")
+    data = next(s for s in report["segments"] if s["key"] == "data")
+    local = {m["name"] for m in data["members"]}
+    top = data["shortlist"][0]
+    # 库帕思 has no location in the demo, so it is outside 上海; 属于链环节 大模型数据
+    assert top["name"] == "库帕思" and top["name"] not in local and top["matched"]
+    assert top["reasons"][0].startswith("撮合需求「寻找数据/语料供应商")
+    assert any("属于链环节「大模型数据」" in r for r in top["reasons"])

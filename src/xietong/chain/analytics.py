@@ -13,7 +13,9 @@ from xietong.chain.placement import Placement
 from xietong.chain.scope import Scope, local_mask
 
 SIZE_ATTRIBUTES = (("revenue", "营收(万元)"), ("headcount", "员工人数"))
-LEADER_WEIGHTS = {"centrality": 0.5, "size": 0.35, "span": 0.15}
+# prominence (facts about the firm in the whole graph) mostly breaks ties where the chain
+# has few supply/cooperation links and sizes are unknown, as in most public data
+LEADER_WEIGHTS = {"centrality": 0.45, "size": 0.3, "span": 0.1, "prominence": 0.15}
 
 
 @dataclass
@@ -160,8 +162,9 @@ def _dependencies(m: ChainMetrics) -> None:
 
 def leaders(m: ChainMetrics, top: int = 5) -> list[dict[str, object]]:
     """链主 candidates among local firms: centrality on supply + cooperation links within the
-    chain (PageRank, undirected), size and how many segments a firm spans; each part is a
-    percentile among local firms so that no unit dominates."""
+    chain (PageRank, undirected), size, how many segments a firm spans and how many facts the
+    graph holds about it; each part is a percentile among local firms so that no unit
+    dominates."""
     views, p = m.placement.views, m.placement
     placed = p.placed
     if placed.size == 0 or not m.local.any():
@@ -182,9 +185,21 @@ def leaders(m: ChainMetrics, top: int = 5) -> list[dict[str, object]]:
         mean_rank = np.bincount(ties, weights=order) / np.bincount(ties)
         return mean_rank[ties] / max(len(values) - 1, 1)
 
+    snap = views.snapshot
+    facts = (np.bincount(snap.edge_source, minlength=views.n)
+             + np.bincount(snap.edge_target, minlength=views.n))
     r, sz, sp_ = rank[local_idx], m.size[placed][local_idx], span[local_idx].astype(float)
-    score = (LEADER_WEIGHTS["centrality"] * pct(r) + LEADER_WEIGHTS["size"] * pct(sz)
-             + LEADER_WEIGHTS["span"] * pct(sp_))
+    known = facts[placed][local_idx].astype(float)
+    # size counts in proportion to how many local firms have one: a single known size among
+    # unknowns must not make its firm the leader; the rest of its weight goes to centrality
+    sized = m.size_known[placed][local_idx]
+    size_pct = np.full(local_idx.size, 0.5)
+    if sized.any():
+        size_pct[sized] = pct(sz[sized]) if sized.sum() > 1 else 0.5
+    size_w = LEADER_WEIGHTS["size"] * float(sized.mean())
+    score = ((LEADER_WEIGHTS["centrality"] + LEADER_WEIGHTS["size"] - size_w) * pct(r)
+             + size_w * size_pct + LEADER_WEIGHTS["span"] * pct(sp_)
+             + LEADER_WEIGHTS["prominence"] * pct(known))
     out = []
     s = views.snapshot
     for k in np.argsort(-score, kind="stable")[:top]:
@@ -194,7 +209,8 @@ def leaders(m: ChainMetrics, top: int = 5) -> list[dict[str, object]]:
         suppliers = int(m.supply[:, node].sum())
         size_text = (f"规模 {m.size[node]:,.0f}" if m.size_known[node] else "规模未知")
         why = (f"链内关联 {int(degree[local_idx[k]])} 家 (供给 {customers} 家、采购自 {suppliers} 家，"
-               f"PageRank 本地前 {max(1.0, 100 * (1 - pct(r)[k])):.0f}%)；{size_text}；覆盖环节: {'、'.join(segs)}")
+               f"PageRank 本地前 {max(1.0, 100 * (1 - pct(r)[k])):.0f}%)；{size_text}；覆盖环节: {'、'.join(segs)}；"
+               f"图谱中相关事实 {int(known[k])} 条")
         out.append({"node": node, "name": s.names[node], "score": round(float(score[k]), 3),
                     "pagerank": float(r[k]), "links": int(degree[local_idx[k]]),
                     "segments": segs, "explanation": why})

@@ -29,6 +29,7 @@ class GraphViews:
     exclude: frozenset[str] = frozenset()  # relations held out (for evaluation)
     _cache: dict[tuple[str, ...], sp.csr_matrix] = field(default_factory=dict)
     _types: dict[str, np.ndarray] = field(default_factory=dict)
+    _type_codes: tuple[list[str], np.ndarray] | None = None
 
     @property
     def n(self) -> int:
@@ -37,9 +38,12 @@ class GraphViews:
     def of_type(self, entity_type: str) -> np.ndarray:
         """Boolean mask of the nodes of one entity type."""
         if entity_type not in self._types:
-            types = self.snapshot.types
-            self._types[entity_type] = np.fromiter((t == entity_type for t in types),
-                                                   dtype=bool, count=len(types))
+            if self._type_codes is None:  # one pass over the Python list, then numpy
+                names, codes = np.unique(np.asarray(self.snapshot.types), return_inverse=True)
+                self._type_codes = (list(names), codes)
+            names, codes = self._type_codes
+            code = names.index(entity_type) if entity_type in names else -1
+            self._types[entity_type] = codes == code
         return self._types[entity_type]
 
     def edges(self, relations: Iterable[str]) -> np.ndarray:

@@ -29,6 +29,9 @@ from xietong.model.registry import REGISTRY
 WEIGHTS = {"member": 3.0, "industry": 1.0, "product": 1.2, "text": 0.6, "relation": 0.4}
 MIN_CONFIDENCE = 0.3
 SECONDARY_RATIO = 0.6  # a second segment is kept when its confidence is ≥ 60% of the best
+NON_PRODUCER_WORDS = ("私募基金", "基金管理", "投资基金", "产业投资", "股权投资", "创业投资",
+                      "投资管理", "资产管理", "经济发展有限公司", "开发区", "置业", "房地产",
+                      "物业管理")
 UNWEIGHTED_PRODUCT = 0.5  # a product link without a revenue share counts half
 RELATION_VOTES_FOR_FULL = 2  # supply links to placed firms needed for the full relation signal
 
@@ -200,7 +203,6 @@ def _binary(m: sp.csr_matrix) -> sp.csr_matrix:
 
 def place(views: GraphViews, chain: ChainTemplate, *, min_confidence: float = MIN_CONFIDENCE
           ) -> Placement:
-    n_seg = len(chain.segments)
     enterprise = views.of_type("enterprise")
     industries = np.flatnonzero(views.of_type("industry"))
     products = np.flatnonzero(views.of_type("product"))
@@ -222,8 +224,13 @@ def place(views: GraphViews, chain: ChainTemplate, *, min_confidence: float = MI
     base = (WEIGHTS["member"] * _clip(member) + WEIGHTS["industry"] * _clip(industry)
             + WEIGHTS["product"] * _clip(product) + WEIGHTS["text"] * text)
     relation = _relation_signal(views, chain, base, min_confidence)
+    # supply links only strengthen a firm that something else already puts on the chain:
+    # alone they placed foundries and telecoms on 数据采集与训练场 (a customer's upstream)
+    has_content = (np.diff(sp.csr_matrix(base).indptr) > 0).astype(np.float64)
+    relation = sp.csr_matrix(relation.multiply(has_content[:, None]))
+    producer = enterprise & ~non_producers(views)
     raw = (base + WEIGHTS["relation"] * relation).tocsr()
-    raw = raw.multiply(enterprise[:, None].astype(np.float64)).tocsr()
+    raw = raw.multiply(producer[:, None].astype(np.float64)).tocsr()
 
     conf = raw.copy()
     conf.data = 1.0 - np.exp(-conf.data)
@@ -243,6 +250,18 @@ def place(views: GraphViews, chain: ChainTemplate, *, min_confidence: float = MI
                         "industry_node": industry_node.tocsr(),
                         "product_node": product_node.tocsr()},
     )
+
+
+def non_producers(views: GraphViews) -> np.ndarray:
+    """Enterprises whose registered name says they invest in or develop for an industry
+    rather than make anything in it (私募基金管理, 经济发展有限公司, 置业…): they are never
+    placed on a chain, so never 链主 or recruitment candidates."""
+    s = views.snapshot
+    enterprises = np.flatnonzero(views.of_type("enterprise"))
+    rows, _ = match_keywords([s.names[int(i)] for i in enterprises], NON_PRODUCER_WORDS)
+    out = np.zeros(views.n, dtype=bool)
+    out[enterprises[rows]] = True
+    return out
 
 
 def _no_row(exact: sp.csr_matrix) -> np.ndarray:

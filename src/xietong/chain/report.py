@@ -12,9 +12,10 @@ from xietong.chain.graph import GraphViews
 from xietong.chain.placement import Placement, place
 from xietong.chain.risk import GRADE_LABELS, RiskRules, load_rules
 from xietong.chain.scope import resolve_scope
-from xietong.chain.shortlist import Ranker, default_ranker, shortlist
+from xietong.chain.shortlist import MatchRanker, shortlist
 from xietong.chain.simulate import AFFECTED, path, removal_targets, simulate
 from xietong.chain.template import ChainTemplate, TemplateSet
+from xietong.match.engine import Matcher
 from xietong.store.snapshot import GraphSnapshot
 
 MEMBERS_SHOWN = 20
@@ -22,12 +23,15 @@ MEMBERS_SHOWN = 20
 
 @dataclass
 class ChainAnalyst:
-    """One graph snapshot, its views and placements, reused across chains and scopes."""
+    """One graph snapshot, its views and placements, reused across chains and scopes.
+
+    Shortlists are ranked by ``matcher``; give one from xietong.match.service.open_matcher
+    (ranker cached per store), else one is built from the snapshot on first use."""
 
     snapshot: GraphSnapshot
     templates: TemplateSet = field(default_factory=TemplateSet)
     rules: RiskRules = field(default_factory=load_rules)
-    ranker: Ranker = field(default_factory=default_ranker)
+    matcher: Matcher | None = None
     _views: GraphViews | None = None
     _placements: dict[str, Placement] = field(default_factory=dict)
     _size: tuple[np.ndarray, np.ndarray] | None = None
@@ -37,6 +41,12 @@ class ChainAnalyst:
         if self._views is None:
             self._views = GraphViews(self.snapshot)
         return self._views
+
+    @property
+    def ranker(self) -> MatchRanker:
+        if self.matcher is None:
+            self.matcher = Matcher.build(self.snapshot)
+        return MatchRanker(self.matcher)
 
     def placement(self, chain: ChainTemplate) -> Placement:
         if chain.key not in self._placements:
@@ -70,7 +80,7 @@ def _member(m: ChainMetrics, node: int, segment: int) -> dict[str, object]:
             "evidence": [e.to_dict() for e in p.evidence(node, segment, limit=3)]}
 
 
-def build_report(m: ChainMetrics, rules: RiskRules, ranker: Ranker | None = None,
+def build_report(m: ChainMetrics, rules: RiskRules, ranker: MatchRanker,
                  shortlist_size: int = 5) -> dict[str, object]:
     p, chain = m.placement, m.placement.chain
     s = p.views.snapshot
@@ -136,7 +146,7 @@ def build_report(m: ChainMetrics, rules: RiskRules, ranker: Ranker | None = None
              "supplier_local": d["supplier_local"]} for d in m.single_sources[:100]],
         "enterprise_risks": enterprises[:100],
         "rules": rules.source,
-        "shortlist_ranker": (ranker or default_ranker()).name,
+        "shortlist_ranker": ranker.name,
     }
 
 

@@ -86,10 +86,14 @@ def removal_targets(m: ChainMetrics, names: list[str]) -> list[int]:
     views = m.placement.views
     s = views.snapshot
     placed = m.placement.placed
+    wanted = {name.strip() for name in names}
     index: dict[str, list[int]] = {}
-    for i in range(views.n):
-        for name in (s.names[i], *s.aliases[i]):
-            index.setdefault(name, []).append(i)
+    for i, (own, others) in enumerate(zip(s.names, s.aliases)):
+        if own in wanted:
+            index.setdefault(own, []).append(i)
+        for alias in others:
+            if alias in wanted:
+                index.setdefault(alias, []).append(i)
     out: list[int] = []
     for name in names:
         hits = index.get(name.strip(), [])

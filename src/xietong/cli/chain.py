@@ -20,6 +20,7 @@ from xietong.api import Ecosystem
 from xietong.chain.report import ChainAnalyst
 from xietong.chain.risk import load_rules
 from xietong.chain.template import TemplateSet, as_dict
+from xietong.match.service import open_matcher
 
 chain_app = typer.Typer(help="产业链图谱: 模板、企业落位、补链强链、风险与断链模拟。",
                         no_args_is_help=True, add_completion=False)
@@ -39,15 +40,19 @@ def _print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-def _analyst(db: str | None, templates: list[Path] | None, rules: Path | None = None) -> ChainAnalyst:
+def _analyst(db: str | None, templates: list[Path] | None, rules: Path | None = None,
+             *, shortlists: bool = False) -> ChainAnalyst:
+    """The analyst over the store; with ``shortlists`` also the store's matcher (its
+    trained ranker is cached between runs by xietong.match.service)."""
     templates_set = TemplateSet(templates or [])
     risk_rules = load_rules(rules)
     eco = Ecosystem(db, create=False)
     try:
-        snapshot = eco.snapshot()
+        matcher = open_matcher(eco) if shortlists else None
+        snapshot = matcher.index.snapshot if matcher else eco.snapshot()
     finally:
         eco.close()
-    return ChainAnalyst(snapshot, templates_set, risk_rules)
+    return ChainAnalyst(snapshot, templates_set, risk_rules, matcher)
 
 
 @chain_app.command("list")
@@ -90,7 +95,8 @@ def report(
     db: DbOption = None, as_json: JsonOption = False,
 ) -> None:
     """Chain report for a region or park — 产业链报告 (补链/强链、链主、风险)。"""
-    result = _analyst(db, templates, rules).report(chain, region=region, park=park)
+    result = _analyst(db, templates, rules, shortlists=True).report(chain, region=region,
+                                                                   park=park)
     if html is not None:
         from xietong.chain.html import write_html
 
