@@ -11,6 +11,9 @@ from xietong.extract import cluener, lac, tagger
 # little below so that a change that costs accuracy fails here.
 FLOOR_F1 = {"company": 0.72, "government": 0.74, "organization": 0.76}
 FLOOR_POOLED_F1 = 0.79
+# The same after the pipeline's name filters (0.772 measured): they may cost news recall,
+# but not where they needn't (docs/decisions/extraction.md, round 3).
+FLOOR_KEPT_F1 = 0.76
 
 
 @cache
@@ -31,22 +34,30 @@ def test_the_validation_cut_is_fixed_and_disjoint(data_dir: Path) -> None:
 
 def test_organisation_f1_per_type_and_against_the_peer(data_dir: Path) -> None:
     _, validation = _cut(data_dir)
-    counts = {k: [0, 0, 0] for k in (*cluener.ORG_TYPES, "pooled", "peer")}
+    from xietong.extract.entities import is_organisation_name, org_kind
+
+    counts = {k: [0, 0, 0] for k in (*cluener.ORG_TYPES, "pooled", "peer", "kept")}
     for sentence in validation:
         gold = {s for s in sentence.spans if s[2] in cluener.ORG_TYPES}
-        pred = {s for s in tagger.tag(sentence.text) if s[2] in cluener.ORG_TYPES}
+        scored = [s for s in tagger.tag_scored(sentence.text) if s[2] in cluener.ORG_TYPES]
+        pred = {s[:3] for s in scored}
+        words = lac.analyse(sentence.text)
+        kept = {(a, b) for a, b, kind, p in scored
+                if is_organisation_name(sentence.text[a:b], org_kind(sentence.text[a:b], kind),
+                                        p, a, b, words)}
         for kind in cluener.ORG_TYPES:
             g, p = {s for s in gold if s[2] == kind}, {s for s in pred if s[2] == kind}
             counts[kind][0] += len(g & p); counts[kind][1] += len(p - g); counts[kind][2] += len(g - p)
         g2, p2 = {s[:2] for s in gold}, {s[:2] for s in pred}
         peer = {(a, b) for a, b, tag in lac.analyse(sentence.text) if tag == "ORG"}
-        for key, p in (("pooled", p2), ("peer", peer)):
+        for key, p in (("pooled", p2), ("peer", peer), ("kept", kept)):
             counts[key][0] += len(g2 & p); counts[key][1] += len(p - g2); counts[key][2] += len(g2 - p)
     f1 = {k: _f1(*v) for k, v in counts.items()}
     for kind, floor in FLOOR_F1.items():
         assert f1[kind] >= floor, (kind, f1)
     assert f1["pooled"] >= FLOOR_POOLED_F1, f1
     assert f1["pooled"] >= f1["peer"] + 0.10, f1
+    assert f1["kept"] >= FLOOR_KEPT_F1, f1
 
 
 def test_tagger_spans_on_seed_like_text() -> None:
@@ -62,12 +73,24 @@ def test_sector_words_and_generic_bodies_are_not_names() -> None:
 
     for name, kind in (("金融科技", "enterprise"), ("新能源汽车", "enterprise"),
                        ("船运公司", "enterprise"), ("国家实验室", "institute"),
-                       ("临空经济示范区", "park"), ("管委会", "government")):
+                       ("临空经济示范区", "park"), ("管委会", "government"),
+                       ("商业银行", "enterprise")):
         assert sector_or_generic(name, kind), name
     for name, kind in (("信医科技", "enterprise"), ("江苏银行", "enterprise"),
                        ("上海汽车集团", "enterprise"), ("杭州临空经济示范区", "park"),
-                       ("国家外汇管理局", "government"), ("生物医药国家实验室", "institute")):
+                       ("国家外汇管理局", "government"), ("生物医药国家实验室", "institute"),
+                       ("交通银行", "enterprise"), ("中国民生银行", "enterprise")):
         assert sector_or_generic(name, kind) is None, name
+
+
+def test_names_without_suffix_need_a_sure_tagger() -> None:
+    """A bare word with no suffix and no LAC proper noun passes only at high confidence."""
+    from xietong.extract.entities import is_organisation_name
+
+    text = "美军"  # LAC: a common noun
+    words = lac.analyse(text)
+    assert is_organisation_name(text, "enterprise", 0.95, 0, 2, words)
+    assert not is_organisation_name(text, "enterprise", 0.8, 0, 2, words)
 
 
 def test_titles_after_a_name() -> None:

@@ -26,6 +26,7 @@ def test_finre_floors(data_dir: Path) -> None:
             _, _, gold, predicted, precision, recall = rows[predicate]
             assert gold > 10 and predicted > 10, rows[predicate]
             assert precision >= p_floor and recall >= r_floor, rows[predicate]
+    assert model["supplies"][3] > 0, model["supplies"]  # rare (78 training pairs), still predicted
     # the classifier finds more of what FinRE labels than the trigger rules did
     assert sum(r[5] * r[2] for r in model.values()) > 1.3 * sum(r[5] * r[2] for r in rules.values())
 

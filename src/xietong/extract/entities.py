@@ -97,10 +97,12 @@ def org_kind(name: str, crf_type: str) -> str:
     return "enterprise"
 
 
-def _looks_named(name: str, start: int, end: int, words: list[tuple[int, int, str]]) -> bool:
+def _looks_named(name: str, start: int, end: int, words: list[tuple[int, int, str]],
+                 confidence: float) -> bool:
     """A name has an organisation suffix or LAC sees a proper noun in it; "工业软件" and
-    "海关" as the tagger's "companies" have neither."""
-    if any(name.endswith(s) for s in _ALL_SUFFIXES):
+    "海关" as the tagger's "companies" have neither. Spans the tagger is near certain of
+    need neither: clubs, leagues, armies and brands (美军, 意甲, 苹果) carry no suffix."""
+    if confidence >= _CERTAIN or any(name.endswith(s) for s in _ALL_SUFFIXES):
         return True
     return any(tag in ("ORG", "LOC", "PER", "nz") for a, b, tag in words if a < end and b > start)
 
@@ -111,12 +113,16 @@ _CLAUSE_VERBS = frozenset(("成立", "赴", "收购", "签约", "签署", "发�
 # Under this CRF confidence a span needs a strong organisation suffix (公司, 大学, 局 …):
 # bare words the tagger is unsure of are mostly sectors and fragments on the seeds.
 _SURE = 0.7
+# From this confidence on, a span needs no suffix nor LAC proper noun (_looks_named): on
+# CLUENER's tune part such spans are mostly right (美军, 意甲); on the seeds the only ones
+# are sectors that sector_or_generic rejects anyway (交通, 新兴产业).
+_CERTAIN = 0.9
 
 
 def is_organisation_name(name: str, kind: str, confidence: float, start: int, end: int,
                          words: list[tuple[int, int, str]]) -> bool:
     """Whether a tagger span is a specific organisation's name (see sectors.py)."""
-    if _NOT_A_NAME.match(name) or not _looks_named(name, start, end, words):
+    if _NOT_A_NAME.match(name) or not _looks_named(name, start, end, words, confidence):
         return False
     if any(tag == "v" and start <= a and b <= end and name[a - start:b - start] in _CLAUSE_VERBS
            for a, b, tag in words):

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -68,7 +69,7 @@ def features(pair: Pair) -> list[str]:
     after = _words(s, b2, min(len(s), b2 + 16))
     feats = ["bias", f"dist:{_bucket(len(gap))}", f"nwords:{_bucket(len(between))}"]
     feats += [f"b:{w}" for w in between]
-    feats += [f"bb:{x}_{y}" for x, y in zip(between, between[1:])]
+    feats += [f"bb:{x}_{y}" for x, y in pairwise(between)]
     feats += [f"cb:{gap[i:i + 2]}" for i in range(len(gap) - 1)]  # robust to LAC's cuts
     if between:
         feats += [f"b0:{between[0]}", f"bl:{between[-1]}"]
@@ -140,8 +141,11 @@ def shipped() -> Model:
 
 
 def train(pairs: Sequence[Pair], labels: Sequence[str], *, l2: float = 5.0, min_count: int = 2,
-          iterations: int = 300) -> Model:
-    """Fit the classifier; ``l2`` is the penalty on the summed (not averaged) log loss."""
+          iterations: int = 300, class_power: float = 0.0) -> Model:
+    """Fit the classifier; ``l2`` is the penalty on the summed (not averaged) log loss.
+
+    ``class_power`` > 0 weighs each example by its class's frequency to the power
+    ``-class_power`` (mean weight 1), so rare relations (订单: 78 pairs) are predicted at all."""
     rows = [features(p) for p in pairs]
     counts = Counter(f for row in rows for f in set(row))
     vocabulary = {f: i for i, f in enumerate(sorted(f for f, c in counts.items() if c >= min_count))}
@@ -150,6 +154,9 @@ def train(pairs: Sequence[Pair], labels: Sequence[str], *, l2: float = 5.0, min_
     y = np.array([classes.index(label) for label in labels])
     onehot = np.zeros((len(y), len(classes)))
     onehot[np.arange(len(y)), y] = 1.0
+    frequency = np.bincount(y, minlength=len(classes)).astype(np.float64)
+    weight = frequency[y] ** -class_power
+    weight = (weight / weight.mean())[:, None]
     shape = (len(vocabulary), len(classes))
 
     def loss(flat: np.ndarray) -> tuple[float, np.ndarray]:
@@ -158,8 +165,8 @@ def train(pairs: Sequence[Pair], labels: Sequence[str], *, l2: float = 5.0, min_
         scores -= scores.max(axis=1, keepdims=True)
         log_norm = np.log(np.exp(scores).sum(axis=1, keepdims=True))
         log_p = scores - log_norm
-        value = -(onehot * log_p).sum() + 0.5 * l2 * (w * w).sum()
-        gradient = x.T @ (np.exp(log_p) - onehot) + l2 * w
+        value = -(weight * onehot * log_p).sum() + 0.5 * l2 * (w * w).sum()
+        gradient = x.T @ (weight * (np.exp(log_p) - onehot)) + l2 * w
         return float(value), np.asarray(gradient).ravel()
 
     result = minimize(loss, np.zeros(shape).ravel(), jac=True, method="L-BFGS-B",

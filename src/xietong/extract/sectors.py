@@ -45,6 +45,8 @@ _GENERIC_BODIES = frozenset(STRONG_SUFFIXES + ("高校", "实验室", "部门", 
 _PARK_SUFFIXES = tuple(sorted(PARK_SUFFIXES + ("先行示范区", "示范区", "产业园区", "自贸区"),
                               key=len, reverse=True))
 _NUMBERED = re.compile(r"^[一二三四五六七八九十两0-9]+(?:个|大|项|类)")
+# National banks whose 字号 is a sector word: names, not "generic + suffix" (商业银行 is).
+_SECTOR_WORD_NAMES = frozenset(("农业银行", "交通银行", "民生银行", "进出口银行", "农业发展银行"))
 
 
 def build(chainkg_industries: Path, ickg_entity_files: list[Path], out: Path) -> int:
@@ -111,6 +113,6 @@ def sector_or_generic(name: str, kind: str) -> str | None:
         if _all_sector(core) or (weak and _all_sector(core[:-len(weak)])):
             return "sector"
         return None
-    if not region and _all_sector(core[:-len(strong)]):
+    if not region and _all_sector(core[:-len(strong)]) and core not in _SECTOR_WORD_NAMES:
         return "generic with suffix"  # 船运公司, 发展研究院 (but 上海汽车集团 is a name)
     return None
