@@ -35,6 +35,8 @@ def test_match_json_and_table(demo_db: str) -> None:
     table = runner.invoke(app, ["match", "寻找人形机器人整机合作伙伴", "--db", demo_db],
                           env={"COLUMNS": "200"})
     assert table.exit_code == 0 and "理由" in table.stdout and "路径" in table.stdout
+    # the demo is too small to learn a demand ranker from: the table says so
+    assert "固定特征加权" in table.stdout and rows[0]["ranking"] == "fixed"
 
 
 def test_recommend_and_its_errors(demo_db: str) -> None:

@@ -8,9 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.match.helpers import main_product_pair
 from xietong.api import Ecosystem
 from xietong.match.demand import DemandError
 from xietong.match.engine import Matcher
+from xietong.match.features import QueryBatch
 from xietong.match.places import PlaceError
 from xietong.match.service import cite_matches, open_matcher
 
@@ -44,6 +46,43 @@ def test_recommend_partners_cites_the_seed_articles(demo: Ecosystem) -> None:
     assert hops, "the demo links 阶跃星辰 to its neighbours"
     assert all(h.sources and h.sources[0]["document"].endswith(".txt") for h in hops)
     assert any(m.reasons.shared_places for m in found)  # 上下楼就是上下游
+
+
+def test_recommend_returns_only_the_relations_range_or_domain_types(demo: Ecosystem) -> None:
+    """合作 ranks organisations, never the regions, segments or industries a partner is
+    linked to; 投资 in the head direction ranks only its domain (investors, enterprises,
+    government)."""
+    from xietong.model.registry import REGISTRY
+
+    matcher = open_matcher(demo)
+    snap = matcher.index.snapshot
+    cooperates, invests = REGISTRY.relation("合作"), REGISTRY.relation("投资")
+    # the demo's graph neighbours of these include regions and chain segments
+    for name in ("阶跃星辰", "无问芯穹", "傅利叶", "模速空间"):
+        node = snap.node_of[demo.entity(name).id]
+        unfiltered = matcher.index.features.build(
+            QueryBatch(np.array([node]), snap.relation_code("cooperates"), "tail"))
+        assert any(snap.types[c] not in cooperates.range for c in unfiltered.node.tolist())
+        found = matcher.recommend(node, "合作", top=50)
+        assert found and {m.type for m in found} <= set(cooperates.range)
+        heads = matcher.recommend(node, "投资", direction="head", top=50)
+        assert {m.type for m in heads} <= set(invests.domain)
+
+
+def test_recommend_types_on_the_ickg_subset(data_dir: Path) -> None:
+    from xietong.match.ickg_graph import ickg_snapshot
+    from xietong.model.registry import REGISTRY
+
+    snap, _ = ickg_snapshot(data_dir / "ickg-subset")
+    matcher = Matcher.build(snap, train=False)
+    supplies = REGISTRY.relation("供给")
+    code = snap.relation_code("supplies")
+    heads = np.unique(snap.edge_source[snap.edge_relation == code])[:20]
+    for node in heads.tolist():
+        found = matcher.recommend(node, "供给", top=20)
+        assert {m.type for m in found} <= set(supplies.range)
+        back = matcher.recommend(node, "供给", direction="head", top=20)
+        assert {m.type for m in back} <= set(supplies.domain)
 
 
 def test_filters_and_their_errors(demo: Ecosystem) -> None:
@@ -83,10 +122,7 @@ def test_supplier_search_on_chainkg_main_products(eco: Ecosystem, chainkg_slice:
     monkeypatch.setenv("XIETONG_CACHE", str(tmp_path / "cache"))
     eco.import_chainkg(chainkg_slice)
     snap = eco.snapshot()
-    main = snap.relation_code("main_product")
-    edge = next(i for i in range(snap.edge_count)
-                if snap.edge_relation[i] == main and snap.edge_weight[i] > 0.5)
-    company, product = snap.names[snap.edge_source[edge]], snap.names[snap.edge_target[edge]]
+    company, product = main_product_pair(snap)
     matcher = Matcher.build(snap, train=False)  # the learned path is tested on ICKG
     found = matcher.match(f"寻找{product}供应商", top=10)
     names = [m.name for m in found]
@@ -107,7 +143,7 @@ class _CharCounts:
 
 
 def test_a_dense_encoder_adds_one_feature_when_configured(demo: Ecosystem) -> None:
-    from xietong.match.features import DENSE_FEATURE, FEATURES, QueryBatch
+    from xietong.match.features import DENSE_FEATURE, FEATURES
 
     snap = demo.snapshot()
     plain = Matcher.build(snap, train=False)

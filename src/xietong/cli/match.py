@@ -82,6 +82,12 @@ def recommend_command(
     _show(matches, title, as_json)
 
 
+_RANKING_CAPTION = {
+    "learned": "排序: 学习模型 (learned ranker)",
+    "fixed": "排序: 固定特征加权 (fixed combination: no learned model for this query)",
+}
+
+
 def _show(matches: list[Match], title: str, as_json: bool) -> None:
     if as_json:
         sys.stdout.write(json.dumps([m.to_dict() for m in matches], ensure_ascii=False,
@@ -90,7 +96,8 @@ def _show(matches: list[Match], title: str, as_json: bool) -> None:
     if not matches:
         out.print("没有找到匹配 (no match)")
         return
-    table = Table(title=title, title_justify="left", show_lines=True)
+    table = Table(title=title, title_justify="left", show_lines=True,
+                  caption=_RANKING_CAPTION.get(matches[0].ranking), caption_justify="left")
     for column in ("#", "名称", "类型", "得分", "理由"):
         table.add_column(column)
     for rank, m in enumerate(matches, 1):
@@ -118,5 +125,6 @@ def _why(m: Match) -> str:
 
 
 def _cite(sources: list[dict[str, Any]]) -> str:
-    parts = [f"{s.get('document') or s['source']} {s['locator'] or ''}".strip() for s in sources[:2]]
+    parts = [f"{s.get('document') or s['source']} {s['locator'] or ''}".strip()
+             for s in sources[:2]]
     return "; ".join(parts)

@@ -73,6 +73,12 @@ def parse_role(label: str) -> str:
     raise DemandError(f"unknown relation sought {label!r}; valid: {valid}")
 
 
+def search_terms(demand: Demand, industry: str | None = None) -> list[str]:
+    """The words to search for; a demand that only names a role ("寻找合作伙伴") is about
+    its industry filter, else about whatever words it has."""
+    return demand.terms or content_words(industry or "") or list(content_words(demand.text))
+
+
 def parse(text: str, role: str | None = None) -> Demand:
     text = check_text(text)
     found_role = role

@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 
 from xietong.match import demand as demands
+from xietong.match.demand_features import DemandFeatures, fixed_score
+from xietong.match.demand_ranker import DemandConfig, DemandRanker
 from xietong.match.encoder import TextEncoder
 from xietong.match.features import QueryBatch
 from xietong.match.graph import row
@@ -22,10 +24,6 @@ from xietong.match.ranker import Ranker, RankerConfig, heuristic_score
 from xietong.match.reasons import Explainer, Reasons
 from xietong.model.registry import REGISTRY
 from xietong.store.snapshot import GraphSnapshot
-
-ORGANISATIONS = ("enterprise", "investor", "institute", "government", "park")
-_ANCHOR_TYPES = ("product", "industry", "chain_segment", "patent")
-_CHAIN = ("upstream_material", "sub_product", "downstream_product", "upstream_of", "contains")
 
 
 @dataclass(slots=True)
@@ -37,30 +35,38 @@ class Match:
     score: float
     seen: bool  # the entity takes part in some relation (else ranked from text alone)
     reasons: Reasons = field(default_factory=Reasons)
+    # what ranked it: "learned" (a trained model) or "fixed" (the hand-set combination)
+    ranking: str = "fixed"
 
     def to_dict(self) -> dict[str, Any]:
         return {"entity_id": self.entity_id, "name": self.name, "type": self.type,
-                "score": round(self.score, 4), "seen": self.seen,
+                "score": round(self.score, 4), "seen": self.seen, "ranking": self.ranking,
                 "reasons": self.reasons.to_dict()}
 
 
 class Matcher:
-    def __init__(self, index: MatchIndex, ranker: Ranker | None) -> None:
-        self.index, self.ranker = index, ranker
+    def __init__(self, index: MatchIndex, ranker: Ranker | None,
+                 demand_ranker: DemandRanker | None = None) -> None:
+        self.index, self.ranker, self.demand_ranker = index, ranker, demand_ranker
+        self.demand_features = DemandFeatures(index)
         self.explainer = Explainer(index)
         self.places = Places(index)
         self._by_name: dict[str, list[int]] | None = None
 
     @classmethod
     def build(cls, snap: GraphSnapshot, *, ranker: Ranker | None = None, train: bool = True,
-              config: RankerConfig | None = None, encoder: TextEncoder | None = None
-              ) -> Matcher:
-        """Index ``snap``; train the ranker on it (held-out edges) unless one is given.
-        A graph too small to learn from is ranked by a fixed feature combination."""
+              config: RankerConfig | None = None, encoder: TextEncoder | None = None,
+              demand_ranker: DemandRanker | None = None,
+              demand_config: DemandConfig | None = None) -> Matcher:
+        """Index ``snap``; train the rankers on it (held-out edges) unless given: the
+        ``recommend`` ranker, and the supplier-demand ranker (from 主营产品 links). A graph
+        too small to learn from is ranked by a fixed feature combination."""
         options = {"encoder": encoder} if encoder else {}
         if ranker is None and train:
             ranker = Ranker.try_fit(snap, config or RankerConfig(), options)
-        return cls(MatchIndex.build(snap, **options), ranker)
+        if demand_ranker is None and train:
+            demand_ranker = DemandRanker.try_fit(snap, demand_config or DemandConfig())
+        return cls(MatchIndex.build(snap, **options), ranker, demand_ranker)
 
     # -- helpers ----------------------------------------------------------------------
     def node_named(self, name: str) -> int | None:
@@ -82,6 +88,12 @@ class Matcher:
         cands = self.index.features.build(batch)
         scores = self.ranker.score(cands) if self.ranker else heuristic_score(cands)
         return cands.node, scores
+
+    def _of_types(self, nodes: np.ndarray, allowed: tuple[str, ...]) -> np.ndarray:
+        """Which nodes have one of the ``allowed`` types (a relation's domain or range)."""
+        fb = self.index.features
+        wanted = np.isin(np.array(fb.type_names, dtype=object), list(allowed))
+        return wanted[fb.type_code[nodes]]
 
     def _filters(self, nodes: np.ndarray, region: str | None, park: str | None,
                  exclude_competitors_of: list[int], industry: str | None = None) -> np.ndarray:
@@ -109,14 +121,16 @@ class Matcher:
                   *, region: str | None = None, park: str | None = None,
                   include_known: bool = False) -> list[Match]:
         """Rank answers of (node, relation, ?) for direction "tail", of (?, relation, node)
-        for "head". Known answers are left out unless ``include_known``."""
+        for "head". Only entities of the relation's range (tail) or domain (head) types in
+        the registry are answers; known answers are left out unless ``include_known``."""
         if direction not in ("head", "tail"):
             raise ValueError(f"unknown direction {direction!r}; valid: head, tail")
-        key = REGISTRY.relation(relation).key
+        kind = REGISTRY.relation(relation)
         g = self.index.graph
-        code = g.relations.index(key)
+        code = g.relations.index(kind.key)
         nodes, scores = self._score(QueryBatch(np.array([node]), code, direction))
-        keep = self._filters(nodes, region, park, [])
+        keep = self._of_types(nodes, kind.range if direction == "tail" else kind.domain)
+        keep &= self._filters(nodes, region, park, [])
         if not include_known:
             keep &= ~np.isin(nodes, row(g.answers(code, direction), node))
         nodes, scores = nodes[keep], scores[keep]
@@ -125,6 +139,7 @@ class Matcher:
         out = []
         for i in order:
             match = self._result(int(nodes[i]), scores[i])
+            match.ranking = "learned" if self.ranker else "fixed"
             match.reasons = self.explainer.explain(
                 match.node, query_terms=self.index.features.profile_terms[node],
                 path_sources=[node], place_of=[node], products=wanted_products)
@@ -159,10 +174,8 @@ class Matcher:
             if found is None:
                 raise demands.DemandError(f"unknown entity {name!r} to exclude competitors of")
             excluded.append(found)
-        # a demand that only names a role ("寻找合作伙伴") is about its industry filter
-        terms = parsed.terms or demands.content_words(industry or "") or \
-            list(demands.content_words(parsed.text))
-        nodes, scores, anchors = self._demand_scores(terms, parsed.role)
+        terms = demands.search_terms(parsed, industry)
+        nodes, scores, anchors, ranking = self._demand_scores(terms, parsed.role)
         if len(nodes) == 0:
             return []
         keep = self._filters(nodes, region, park, excluded, industry)
@@ -176,53 +189,21 @@ class Matcher:
         out = []
         for i in order:
             match = self._result(int(nodes[i]), scores[i])
+            match.ranking = ranking
             match.reasons = self.explainer.explain(match.node, query_terms=terms,
                                                    path_sources=anchors[:20], products=anchors)
             out.append(match)
         return out
 
     def _demand_scores(self, terms: list[str], role: str | None
-                       ) -> tuple[np.ndarray, np.ndarray, list[int]]:
-        """BM25 of the demand against organisation profiles, plus paths from the products
-        and industries it names to organisations in the role sought (and one chain step
-        up or down), plus how often a candidate has played that role."""
-        idx, g = self.index, self.index.graph
-        from xietong.match.profiles import name_terms
-
-        hit, bm25 = idx.text.search(terms, "profile", 300, types=ORGANISATIONS)
-        score: dict[int, float] = {}
-        top = float(bm25.max()) if len(bm25) else 1.0
-        for n, s in zip(hit.tolist(), bm25.tolist()):
-            score[n] = s / top
-        anchor_nodes, anchor_scores = idx.text.search(name_terms(["".join(terms)]) + terms, "name",
-                                                      20, types=_ANCHOR_TYPES)
-        anchors = anchor_nodes.tolist()
-        if len(anchor_scores):
-            weights = anchor_scores / anchor_scores.max()
-            pairs = demands.ROLES.get(role or "", ()) or demands.ROLES["supplier"]
-            chain_codes = [g.relations.index(k) for k in _CHAIN if k in g.relations]
-            for a, w in zip(anchors, weights.tolist()):
-                near = {a: w}
-                for c in chain_codes:
-                    for b in row(g.answers(c, "tail"), a).tolist() + \
-                            row(g.answers(c, "head"), a).tolist():
-                        near.setdefault(b, 0.4 * w)
-                for key, direction in pairs:
-                    if key not in g.relations:
-                        continue
-                    m = g.answers(g.relations.index(key), direction)
-                    for b, wb in near.items():
-                        for n in row(m, b).tolist():
-                            score[n] = score.get(n, 0.0) + 1.5 * wb
-        if role:
-            for key, direction in demands.ROLES[role]:
-                if key in g.relations:
-                    pop, _ = g.popularity(g.relations.index(key), direction)
-                    for n in list(score):
-                        score[n] += 0.1 * float(np.log1p(pop[n]))
-        types = idx.snapshot.types
-        nodes = np.array([n for n in score if types[n] in ORGANISATIONS], dtype=np.int64)
-        return nodes, np.array([score[n] for n in nodes.tolist()], dtype=np.float32), anchors
+                       ) -> tuple[np.ndarray, np.ndarray, list[int], str]:
+        """Candidates of a demand with their scores, the anchors it names, and what ranked
+        them: the learned supplier model, or the fixed combination (roles without labels,
+        or a store with too few labelled products to learn from)."""
+        cands = self.demand_features.build(terms, role)
+        if role == "supplier" and self.demand_ranker is not None:
+            return cands.node, self.demand_ranker.score(cands), cands.anchors, "learned"
+        return cands.node, fixed_score(cands), cands.anchors, "fixed"
 
     # -- incremental updates ------------------------------------------------------------
     def add_entity(self, name: str, entity_type: str, entity_id: int | None = None,

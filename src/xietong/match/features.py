@@ -23,6 +23,7 @@ import scipy.sparse as sp
 
 from xietong.match.encoder import TextEncoder
 from xietong.match.graph import GraphIndex
+from xietong.match.termlists import TermLists
 from xietong.match.textindex import TextIndex
 from xietong.match.tokens import gram_set
 
@@ -113,7 +114,7 @@ class FeatureBuilder:
     """Feature rows for (query, candidate) pairs over one graph and its text index."""
 
     def __init__(self, graph: GraphIndex, text: TextIndex, types: list[str],
-                 name_terms: list[list[str]], profile_terms: list[list[str]],
+                 name_terms: TermLists, profile_terms: TermLists,
                  *, per_generator: int = 50,
                  hub_cap: int = 20_000, encoder: TextEncoder | None = None,
                  names: list[str] | None = None) -> None:
@@ -166,15 +167,22 @@ class FeatureBuilder:
             hit, score = self.text.search(self.name_terms[q], "name", k // 2 + 1,
                                           max_df=MAX_DF, max_terms=MAX_TERMS)
             keep = hit != q
-            rows_n.append(np.full(keep.sum(), i)); cols_n.append(hit[keep]); vals_n.append(score[keep])
+            rows_n.append(np.full(keep.sum(), i))
+            cols_n.append(hit[keep])
+            vals_n.append(score[keep])
             hit, score = self.text.search(self.profile_terms[q], "profile", k + 1,
                                           max_df=MAX_DF, max_terms=MAX_TERMS)
             keep = hit != q
-            rows_p.append(np.full(keep.sum(), i)); cols_p.append(hit[keep]); vals_p.append(score[keep])
+            rows_p.append(np.full(keep.sum(), i))
+            cols_p.append(hit[keep])
+            vals_p.append(score[keep])
         shape = (len(nodes), n)
-        build = lambda r, c, v: _sorted(sp.csr_matrix(
-            (np.concatenate(v) if v else [], (np.concatenate(r) if r else [],
-                                              np.concatenate(c) if c else [])), shape=shape))
+
+        def build(r: list[np.ndarray], c: list[np.ndarray], v: list[np.ndarray]) -> sp.csr_matrix:
+            return _sorted(sp.csr_matrix(
+                (np.concatenate(v) if v else [], (np.concatenate(r) if r else [],
+                                                  np.concatenate(c) if c else [])), shape=shape))
+
         return build(rows_n, cols_n, vals_n), build(rows_p, cols_p, vals_p)
 
     def build(self, batch: QueryBatch, extra: list[np.ndarray] | None = None) -> Candidates:

@@ -31,6 +31,18 @@ def row(m: Matrix, i: int) -> np.ndarray:
     return m.indices[m.indptr[i]:m.indptr[i + 1]]
 
 
+def gather_rows(m: Matrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The column indexes of ``m``'s ``rows``, and for each which of ``rows`` it came from."""
+    starts, ends = m.indptr[rows], m.indptr[rows + 1]
+    lens = ends - starts
+    total = int(lens.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lens)[:-1]]), lens)
+    return (m.indices[offsets + np.arange(total)].astype(np.int64),
+            np.repeat(np.arange(len(rows)), lens))
+
+
 @dataclass
 class GraphIndex:
     n: int
@@ -74,8 +86,11 @@ class GraphIndex:
     def add_node(self) -> int:
         """Grow every matrix by one row and column; returns the new node index."""
         self.n += 1
-        grow = lambda m: sp.csr_matrix((m.data, m.indices, np.append(m.indptr, m.indptr[-1])),
-                                       shape=(self.n, self.n))
+
+        def grow(m: sp.csr_matrix) -> sp.csr_matrix:
+            return sp.csr_matrix((m.data, m.indices, np.append(m.indptr, m.indptr[-1])),
+                                 shape=(self.n, self.n))
+
         self.adjacency, self.binary = grow(self.adjacency), grow(self.binary)
         self.by_relation = [grow(m) for m in self.by_relation]
         self.degree = np.append(self.degree, 0.0)
@@ -89,7 +104,10 @@ class GraphIndex:
         r = self.relations.index(relation)
         self.src, self.dst = np.append(self.src, source), np.append(self.dst, target)
         self.rel, self.fact = np.append(self.rel, r), np.append(self.fact, fact)
-        one = lambda a, b: _csr(np.array([a]), np.array([b]), self.n)
+
+        def one(a: int, b: int) -> sp.csr_matrix:
+            return _csr(np.array([a]), np.array([b]), self.n)
+
         new_pair = self.binary[source, target] == 0
         self.adjacency = self.adjacency + one(source, target) + one(target, source)
         if new_pair:
@@ -125,4 +143,5 @@ class GraphIndex:
 
     def edges_between(self, a: int, b: int) -> np.ndarray:
         """Indexes of the edges joining a and b (either way)."""
-        return np.flatnonzero(((self.src == a) & (self.dst == b)) | ((self.src == b) & (self.dst == a)))
+        forward = (self.src == a) & (self.dst == b)
+        return np.flatnonzero(forward | ((self.src == b) & (self.dst == a)))

@@ -71,14 +71,22 @@ def render_path(hops: Sequence[Hop]) -> str:
 
 
 class Explainer:
+    """Reasons for a few results at a time. Neighbourhoods are numpy arrays (a hub has
+    hundreds of thousands of edges at 1M profiles: no Python loop over them), cached per
+    node until the graph changes."""
+
     def __init__(self, index: MatchIndex) -> None:
         self.index = index
         self._edges: np.ndarray | None = None  # edge indexes sorted by end node
         self._bounds: np.ndarray | None = None
         self._indexed = 0  # edges covered by the sorted arrays; later ones are scanned
         self._extra: dict[int, list[int]] = {}
+        self._ends_cache: dict[tuple[int, tuple[str, ...]], tuple[np.ndarray, np.ndarray]] = {}
+        self._chain_memo: tuple[tuple[tuple[int, ...], int], dict[int, int]] | None = None
+        self._sources_memo: tuple[tuple[tuple[int, ...], int], tuple[np.ndarray, ...]] | None \
+            = None
 
-    def incident(self, node: int) -> list[int]:
+    def incident(self, node: int) -> np.ndarray:
         """Edge indexes touching ``node``: sorted arrays built once, edges added since
         kept in a small per-node dict (no re-sort per new relation)."""
         g = self.index.graph
@@ -88,15 +96,17 @@ class Explainer:
             self._edges = np.concatenate([np.arange(len(g.src))] * 2)[order]
             self._bounds = np.searchsorted(ends[order], np.arange(g.n + 1))
             self._indexed = len(g.src)
-        for e in range(self._indexed, len(g.src)):
-            self._extra.setdefault(int(g.src[e]), []).append(e)
-            self._extra.setdefault(int(g.dst[e]), []).append(e)
-        self._indexed = max(self._indexed, len(g.src))
+        if self._indexed < len(g.src):
+            for e in range(self._indexed, len(g.src)):
+                self._extra.setdefault(int(g.src[e]), []).append(e)
+                self._extra.setdefault(int(g.dst[e]), []).append(e)
+            self._indexed = len(g.src)
+            self._ends_cache.clear()
         assert self._bounds is not None
-        base: list[int] = []
-        if node + 1 < len(self._bounds):
-            base = self._edges[self._bounds[node]:self._bounds[node + 1]].tolist()
-        return base + self._extra.get(node, [])
+        base = self._edges[self._bounds[node]:self._bounds[node + 1]] \
+            if node + 1 < len(self._bounds) else np.empty(0, dtype=np.int64)
+        extra = self._extra.get(node)
+        return np.concatenate([base, np.array(extra, dtype=np.int64)]) if extra else base
 
     def _hop(self, edge: int) -> Hop:
         g, snap = self.index.graph, self.index.snapshot
@@ -107,43 +117,84 @@ class Explainer:
         return Hop(snap.names[int(g.src[edge])], REGISTRY.relation_types[key].label,
                    snap.names[int(g.dst[edge])], int(g.fact[edge]), weight)
 
-    def _other(self, edge: int, node: int) -> int:
+    def _ends(self, node: int, keys: Sequence[str] = ()) -> tuple[np.ndarray, np.ndarray]:
+        """The other ends of ``node``'s edges (of relations ``keys`` if given), sorted and
+        unique, with the first edge reaching each."""
+        key = (node, tuple(keys))
+        edges = self.incident(node)  # also notices new edges
+        if key in self._ends_cache:
+            return self._ends_cache[key]
         g = self.index.graph
-        return int(g.dst[edge]) if int(g.src[edge]) == node else int(g.src[edge])
+        if keys:
+            wanted = np.isin(np.array(g.relations, dtype=object), list(keys))
+            edges = edges[wanted[g.rel[edges]]]
+        others = np.where(g.src[edges] == node, g.dst[edges], g.src[edges])
+        others, first = np.unique(others, return_index=True)
+        if len(self._ends_cache) > 4096:
+            self._ends_cache.clear()
+        self._ends_cache[key] = found = (others, edges[first])
+        return found
 
     def _neighbours(self, node: int, keys: Sequence[str] = ()) -> dict[int, int]:
         """other node -> an edge reaching it (restricted to relation ``keys`` if given)."""
-        g = self.index.graph
-        codes = {g.relations.index(k) for k in keys if k in g.relations}
-        found: dict[int, int] = {}
-        for e in self.incident(node):
-            if codes and int(g.rel[e]) not in codes:
-                continue
-            found.setdefault(self._other(e, node), e)
-        return found
+        others, edges = self._ends(node, keys)
+        return dict(zip(others.tolist(), edges.tolist()))
+
+    def _sources(self, sources: tuple[int, ...]) -> tuple[np.ndarray, ...]:
+        """All neighbours of all ``sources`` in one array sorted by node: (node, which
+        source, the source's edge to it). Kept for the next candidate of the same query."""
+        version = (sources, len(self.index.graph.src))
+        if self._sources_memo is None or self._sources_memo[0] != version:
+            ends = [self._ends(s) for s in sources]
+            nodes = np.concatenate([o for o, _ in ends] or [np.empty(0, dtype=np.int64)])
+            which = np.repeat(np.arange(len(sources)), [len(o) for o, _ in ends])
+            edges = np.concatenate([e for _, e in ends] or [np.empty(0, dtype=np.int64)])
+            order = np.argsort(nodes, kind="stable")
+            self._sources_memo = (version, (nodes[order], which[order], edges[order]))
+        return self._sources_memo[1]
 
     def paths(self, sources: Sequence[int], candidate: int, limit: int = 3) -> list[list[Hop]]:
-        """Direct facts and 2-hop paths from any of ``sources`` to ``candidate``, through
-        the least-connected middle nodes first (a shared hub explains little)."""
+        """Direct facts and 2-hop paths from ``sources`` (earlier ones first) to
+        ``candidate``, through the least-connected middle nodes first (a shared hub
+        explains little)."""
         g = self.index.graph
+        source_nodes = np.array(sources, dtype=np.int64)
+        theirs, their_edges = self._ends(candidate)
+        if len(source_nodes) == 0 or len(theirs) == 0:
+            return []
+        # direct facts: sources among the candidate's neighbours
+        at = np.minimum(np.searchsorted(theirs, source_nodes), len(theirs) - 1)
+        direct = np.flatnonzero((theirs[at] == source_nodes) & (source_nodes != candidate))
+        # 2-hop: the candidate's neighbours among the sources' neighbours
+        nodes, which, edges = self._sources(tuple(source_nodes.tolist()))
+        lo, hi = np.searchsorted(nodes, theirs, "left"), np.searchsorted(nodes, theirs, "right")
+        counts = hi - lo
+        hit = np.repeat(lo - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts) + \
+            np.arange(int(counts.sum()))
+        mine_of = np.repeat(np.arange(len(theirs)), counts)  # index into theirs
+        k = which[hit]
+        middle = nodes[hit]
+        keep = (middle != source_nodes[k]) & (middle != candidate) & \
+            (source_nodes[k] != candidate)
+        hit, mine_of, k, middle = hit[keep], mine_of[keep], k[keep], middle[keep]
+        # one list ordered as a walk over the sources: each source's direct fact, then its
+        # middles by degree
+        source_key = np.concatenate([direct, k])
+        kind = np.concatenate([np.zeros(len(direct)), np.ones(len(k))])
+        degree = np.concatenate([np.zeros(len(direct)), g.degree[middle]])
+        node_key = np.concatenate([np.zeros(len(direct)), middle])
         out: list[list[Hop]] = []
-        theirs = self._neighbours(candidate)
-        for s in sources:
-            if s == candidate:
-                continue
-            if s in theirs:
-                out.append([self._hop(theirs[s])])
-            mine = self._neighbours(s)
-            middle = sorted((set(mine) & set(theirs)) - {s, candidate},
-                            key=lambda x: g.degree[x])
-            for x in middle[: limit]:
-                out.append([self._hop(mine[x]), self._hop(theirs[x])])
-            if len(out) >= limit:
-                break
-        return out[:limit]
+        for j in np.lexsort((node_key, degree, kind, source_key))[:limit].tolist():
+            if j < len(direct):
+                out.append([self._hop(int(their_edges[at[direct[j]]]))])
+            else:
+                j -= len(direct)
+                out.append([self._hop(int(edges[hit[j]])),
+                            self._hop(int(their_edges[mine_of[j]]))])
+        return out
 
     def places(self, node: int) -> set[int]:
-        return set(self._neighbours(node, _PLACE))
+        return set(self._ends(node, _PLACE)[0].tolist())
 
     def explain(self, candidate: int, *, query_terms: Sequence[str] = (),
                 path_sources: Sequence[int] = (), place_of: Sequence[int] = (),
@@ -151,7 +202,8 @@ class Explainer:
         fb, snap = self.index.features, self.index.snapshot
         reasons = Reasons()
         theirs = set(fb.profile_terms[candidate]) | set(fb.name_terms[candidate])
-        reasons.matched_terms = [t for t in dict.fromkeys(query_terms) if t in theirs and len(t) > 1]
+        reasons.matched_terms = [t for t in dict.fromkeys(query_terms)
+                                 if t in theirs and len(t) > 1]
         reasons.paths = self.paths(path_sources, candidate)
         where = self.places(candidate)
         reasons.places = [snap.names[p] for p in sorted(where)]
@@ -162,28 +214,41 @@ class Explainer:
         reasons.chain_fit = self.chain_fit(candidate, products)
         return reasons
 
+    def _chain_links(self, products: tuple[int, ...]) -> dict[int, int]:
+        """Products one chain step from a wanted one -> that link (kept for the next
+        candidate of the same query)."""
+        version = (products, len(self.index.graph.src))
+        if self._chain_memo is None or self._chain_memo[0] != version:
+            linked: dict[int, int] = {}
+            for w in dict.fromkeys(products):
+                others, links = self._ends(w, _CHAIN)
+                for other, link in zip(others.tolist(), links.tolist()):
+                    linked.setdefault(other, link)
+            self._chain_memo = (version, linked)
+        return self._chain_memo[1]
+
     def chain_fit(self, candidate: int, products: Sequence[int]) -> list[str]:
         """The candidate's products that are, or sit up/downstream of, the wanted ones."""
-        snap, g = self.index.snapshot, self.index.graph
+        snap = self.index.snapshot
         if not products:
             return []
         wanted = set(products)
+        linked = self._chain_links(tuple(products))
         fits: list[str] = []
-        for product, edge in self._neighbours(candidate, _PRODUCT).items():
+        mine, edges = self._ends(candidate, _PRODUCT)
+        for product, edge in zip(mine.tolist(), edges.tolist()):
+            if product not in wanted and product not in linked:
+                continue
             hop = self._hop(edge)
             share = f" ({hop.weight:.0%})" if hop.weight is not None else ""
             if product in wanted:
                 fits.append(f"{hop.relation} {snap.names[product]}{share}")
-                continue
-            for other, link in self._neighbours(product, _CHAIN).items():
-                if other in wanted:
-                    h = self._hop(link)
-                    fits.append(f"{hop.relation} {snap.names[product]}{share}：{h.source} "
-                                f"{h.relation} {h.target}")
-                    break
+            else:
+                h = self._hop(linked[product])
+                fits.append(f"{hop.relation} {snap.names[product]}{share}：{h.source} "
+                            f"{h.relation} {h.target}")
             if len(fits) >= 3:
                 break
-        del g
         return fits
 
 

@@ -7,7 +7,11 @@ p50 0.16 ms / p95 0.7 ms a query against 7 / 11 ms for bm25s (docs/decisions/mat
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+import weakref
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import numpy as np
 import tantivy
@@ -17,48 +21,98 @@ _WS = "ws"
 
 class TextIndex:
     """Two BM25 fields per node: ``name`` (names and aliases as words and character
-    bigrams) and ``profile`` (names, types, neighbours, products, attributes)."""
+    bigrams) and ``profile`` (names, types, neighbours, products, attributes).
 
-    def __init__(self, heap_bytes: int = 200_000_000) -> None:
+    In memory, or in a directory (``path``) so a later process can :meth:`open` it instead
+    of re-tokenising the graph. An opened index is never written to: its first update
+    copies it to a private temporary directory, so the cache stays what its key says."""
+
+    def __init__(self, path: Path | None = None, heap_bytes: int = 200_000_000) -> None:
         builder = tantivy.SchemaBuilder()
         builder.add_unsigned_field("node", stored=True, indexed=True, fast=True)
         builder.add_text_field("name", stored=False, tokenizer_name=_WS)
         builder.add_text_field("profile", stored=False, tokenizer_name=_WS)
         builder.add_text_field("type", stored=False, tokenizer_name="raw")
         self.schema = builder.build()
-        self.index = tantivy.Index(self.schema)  # in memory: rebuilt from the store on start
+        self.path, self.heap_bytes = path, heap_bytes
+        if path is None:
+            self.index = tantivy.Index(self.schema)
+        else:
+            path.mkdir(parents=True, exist_ok=True)
+            self.index = tantivy.Index(self.schema, path=str(path), reuse=False)
+        self._copy_on_write = False
+        self._writer: tantivy.IndexWriter | None = None
+        self._setup()
+
+    @classmethod
+    def open(cls, path: Path) -> TextIndex:
+        """The index a previous process left in ``path`` (read-only until first updated)."""
+        text = cls.__new__(cls)
+        text.index = tantivy.Index.open(str(path))
+        text.schema = text.index.schema
+        text.path, text.heap_bytes = path, 200_000_000
+        text._copy_on_write = True
+        text._writer = None
+        text._setup()
+        return text
+
+    def _setup(self) -> None:
         self.index.register_tokenizer(
             _WS, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
-        self._writer = self.index.writer(heap_size=heap_bytes, num_threads=1)
+        self._refresh()
 
-    def _doc(self, node: int, name_terms: Sequence[str], profile_terms: Sequence[str],
-             entity_type: str) -> tantivy.Document:
-        doc = tantivy.Document()
-        doc.add_unsigned("node", node)
-        doc.add_text("name", " ".join(name_terms))
-        doc.add_text("profile", " ".join(profile_terms))
-        doc.add_text("type", entity_type)
-        return doc
-
-    def add_many(self, docs: Iterable[tuple[int, Sequence[str], Sequence[str], str]]) -> None:
-        for node, name_terms, profile_terms, entity_type in docs:
-            self._writer.add_document(self._doc(node, name_terms, profile_terms, entity_type))
-        self.commit()
-
-    def replace(self, node: int, name_terms: Sequence[str], profile_terms: Sequence[str],
-                entity_type: str) -> None:
-        """Re-index one node (a new or changed profile): one delete, one add, one commit."""
-        # by query: delete_documents_by_term on a u64 field deletes nothing (tantivy-py 0.27)
-        self._writer.delete_documents_by_query(
-            tantivy.Query.term_query(self.schema, "node", node))
-        self._writer.add_document(self._doc(node, name_terms, profile_terms, entity_type))
-        self.commit()
-
-    def commit(self) -> None:
-        self._writer.commit()
+    def _refresh(self) -> None:
         self.index.reload()
         self._searcher = self.index.searcher()
         self._df: dict[tuple[str, str], int] = {}
+
+    def _writable(self) -> tantivy.IndexWriter:
+        if self._writer is None:
+            if self._copy_on_write:
+                assert self.path is not None
+                private = Path(tempfile.mkdtemp(prefix="xietong-text-"))
+                weakref.finalize(self, shutil.rmtree, private, True)
+                shutil.copytree(self.path, private, dirs_exist_ok=True,
+                                ignore=shutil.ignore_patterns("*.lock"))
+                self.index, self.path = tantivy.Index.open(str(private)), private
+                self._copy_on_write = False
+                self._setup()
+            self._writer = self.index.writer(heap_size=self.heap_bytes, num_threads=1)
+        return self._writer
+
+    def _doc(self, node: int, name_text: str, profile_text: str,
+             entity_type: str) -> tantivy.Document:
+        doc = tantivy.Document()
+        doc.add_unsigned("node", node)
+        doc.add_text("name", name_text)
+        doc.add_text("profile", profile_text)
+        doc.add_text("type", entity_type)
+        return doc
+
+    def add_many(self, docs: Iterable[tuple[int, str, str, str]]) -> None:
+        """Index (node, name text, profile text, type) documents; texts are space-joined terms."""
+        writer = self._writable()
+        for node, name_text, profile_text, entity_type in docs:
+            writer.add_document(self._doc(node, name_text, profile_text, entity_type))
+        self.commit()
+
+    def replace(self, node: int, name_text: str, profile_text: str, entity_type: str) -> None:
+        """Re-index one node (a new or changed profile): one delete, one add, one commit."""
+        writer = self._writable()
+        # by query: delete_documents_by_term on a u64 field deletes nothing (tantivy-py 0.27)
+        writer.delete_documents_by_query(tantivy.Query.term_query(self.schema, "node", node))
+        writer.add_document(self._doc(node, name_text, profile_text, entity_type))
+        self.commit()
+
+    def commit(self) -> None:
+        self._writable().commit()
+        self._refresh()
+
+    def close_writer(self) -> None:
+        """Finish merges and release the directory's writer lock (before moving it)."""
+        if self._writer is not None:
+            self._writer.wait_merging_threads()
+            self._writer = None
 
     def _common(self, field: str, term: str, max_df: float) -> bool:
         """True for a term in more than ``max_df`` of the documents (公司, 有限, 上海…)."""

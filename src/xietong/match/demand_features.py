@@ -1,0 +1,197 @@
+"""Candidates for a free-text demand and their features, one column each.
+
+A demand's candidates are the organisations whose profiles match its words (BM25) and
+those linked, in the role sought, to the products and industries it names (the anchors)
+or to one chain step from them (上游材料, 产品小类…). Each way of finding a candidate is
+a column, so that the fixed combination (:func:`fixed_score`, used for roles without
+labels) and the learned one (xietong.match.demand_ranker, for suppliers) read the same
+numbers. Array work only: a product named by a demand can have tens of thousands of
+suppliers at 1M profiles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from xietong.match import demand as demands
+from xietong.match.graph import gather_rows, row
+from xietong.match.index import MatchIndex
+from xietong.match.profiles import name_terms
+
+ORGANISATIONS = ("enterprise", "investor", "institute", "government", "park")
+ANCHOR_TYPES = ("product", "industry", "chain_segment", "patent")
+CHAIN = ("upstream_material", "sub_product", "downstream_product", "upstream_of", "contains")
+PROFILE_HITS, NAME_HITS, ANCHORS = 300, 100, 20
+CHAIN_STEP = 0.4  # a chain neighbour of an anchor counts 0.4 of the anchor
+
+DEMAND_FEATURES = (
+    # the four terms of the fixed combination
+    "profile_bm25",  # BM25 of the demand's words against the profile, ÷ the best hit's
+    "anchor_paths",  # Σ over role links from an anchor to the candidate of the anchor's weight
+    "chain_paths",  # the same from one chain step away from an anchor (weight not scaled)
+    "role_popularity",  # Σ log(1 + times the candidate played the role), 0 without a role
+    # extra columns for the learned ranker
+    "profile_bm25_raw", "profile_rank", "name_bm25", "anchor_best", "anchor_links",
+    "chain_links", "main_share", "chain_main_share", "main_products", "cand_degree",
+    "cand_type",
+)
+CATEGORICAL = ("cand_type",)
+# The fixed combination: weights set by hand (not tuned on any benchmark)
+FIXED_WEIGHTS = {"profile_bm25": 1.0, "anchor_paths": 1.5, "chain_paths": 1.5 * CHAIN_STEP,
+                 "role_popularity": 0.1}
+
+
+@dataclass(slots=True)
+class DemandCandidates:
+    node: np.ndarray  # organisations, in the order first found (ties keep that order)
+    x: np.ndarray  # float32, columns as DEMAND_FEATURES
+    anchors: list[int]  # the products/industries the demand names, best first
+
+    def column(self, name: str) -> np.ndarray:
+        return self.x[:, DEMAND_FEATURES.index(name)]
+
+
+def fixed_score(cands: DemandCandidates) -> np.ndarray:
+    score = np.zeros(len(cands.node), dtype=np.float64)
+    for name, weight in FIXED_WEIGHTS.items():
+        score += weight * cands.column(name).astype(np.float64)
+    return score.astype(np.float32)
+
+
+def _gather(m: sp.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Like gather_rows, plus each entry's stored value."""
+    nodes, via = gather_rows(m, rows)
+    if len(nodes) == 0:
+        return nodes, via, np.empty(0, dtype=np.float32)
+    starts = m.indptr[rows]
+    offsets = np.concatenate([[0], np.cumsum(m.indptr[rows + 1] - starts)[:-1]])
+    positions = starts[via] + np.arange(len(nodes)) - offsets[via]
+    return nodes, via, m.data[positions]
+
+
+class DemandFeatures:
+    """Builds :class:`DemandCandidates` over one :class:`MatchIndex`."""
+
+    def __init__(self, index: MatchIndex) -> None:
+        self.index = index
+        self._shares: tuple[tuple[int, int], sp.csr_matrix] | None = None
+
+    def _main_shares(self) -> sp.csr_matrix | None:
+        """product × company: the revenue share of each 主营产品 link (0 when unknown);
+        rebuilt when a relation has been added since."""
+        snap = self.index.snapshot
+        if "main_product" not in snap.relations:
+            return None
+        key = (snap.edge_count, self.index.graph.n)
+        if self._shares is None or self._shares[0] != key:
+            main = snap.edge_relation == snap.relations.index("main_product")
+            share = np.nan_to_num(snap.edge_weight[main].astype(np.float32), nan=0.0)
+            n = self.index.graph.n
+            m = sp.csr_matrix((share + 1e-6, (snap.edge_target[main], snap.edge_source[main])),
+                              shape=(n, n), dtype=np.float32)
+            m.sum_duplicates()
+            self._shares = (key, m)
+        return self._shares[1]
+
+    def build(self, terms: list[str], role: str | None) -> DemandCandidates:
+        idx, g = self.index, self.index.graph
+        hit, bm25 = idx.text.search(terms, "profile", PROFILE_HITS, types=ORGANISATIONS)
+        found = [hit.astype(np.int64)]
+        anchor_nodes, anchor_scores = idx.text.search(name_terms(["".join(terms)]) + terms,
+                                                      "name", ANCHORS, types=ANCHOR_TYPES)
+        anchors = anchor_nodes.tolist()
+        near = is_anchor = near_w = np.empty(0)
+        via = np.empty(0, dtype=np.int64)
+        if len(anchor_scores):
+            pairs = demands.ROLES.get(role or "", ()) or demands.ROLES["supplier"]
+            chain = [g.answers(g.relations.index(k), d) for k in CHAIN if k in g.relations
+                     for d in ("tail", "head")]
+            roles = [g.answers(g.relations.index(k), d) for k, d in pairs if k in g.relations]
+            nears, owner = [], []
+            for i, a in enumerate(anchors):  # the anchor and its chain neighbours, each once
+                one = np.concatenate([[a], *(row(m, a) for m in chain)]).astype(np.int64)
+                one, first = np.unique(one, return_index=True)
+                nears.append(one[np.argsort(first)])
+                owner.append(np.full(len(nears[-1]), i))
+            near, anchor_of = np.concatenate(nears), np.concatenate(owner)
+            is_anchor = near == anchor_nodes[anchor_of]
+            near_w = (anchor_scores / anchor_scores.max()).astype(np.float64)[anchor_of]
+            # one gather per role relation; entries then ordered anchor by anchor, role by
+            # role, as they were found when this was a loop (the order breaks score ties)
+            gathered = [gather_rows(m, near) for m in roles]
+            nodes_r = np.concatenate([n for n, _ in gathered])
+            via_r = np.concatenate([v for _, v in gathered])
+            key = anchor_of[via_r] * len(roles) + np.repeat(
+                np.arange(len(roles)), [len(n) for n, _ in gathered])
+            order = np.argsort(key, kind="stable")
+            found.append(nodes_r[order])
+            via = via_r[order]
+        nodes = np.concatenate(found)
+        unique, first, inverse = np.unique(nodes, return_index=True, return_inverse=True)
+        order = np.argsort(first, kind="stable")  # first-found order breaks ties
+        rank_of = np.empty(len(order), dtype=np.int64)
+        rank_of[order] = np.arange(len(order))
+        slot = rank_of[inverse]  # each found entry's candidate row
+        k = len(unique)
+        x = np.zeros((k, len(DEMAND_FEATURES)), dtype=np.float64)
+        col = {name: i for i, name in enumerate(DEMAND_FEATURES)}
+        n_hit = len(hit)
+        if n_hit:
+            x[slot[:n_hit], col["profile_bm25"]] = bm25 / float(bm25.max())
+            x[slot[:n_hit], col["profile_bm25_raw"]] = bm25
+        x[:, col["profile_rank"]] = PROFILE_HITS
+        x[slot[:n_hit], col["profile_rank"]] = np.arange(n_hit)
+        if len(via):
+            paths, direct, w = slot[n_hit:], is_anchor[via], near_w[via]
+            for name, values in (("anchor_paths", np.where(direct, w, 0.0)),
+                                 ("chain_paths", np.where(direct, 0.0, w)),
+                                 ("anchor_links", direct.astype(np.float64)),
+                                 ("chain_links", (~direct).astype(np.float64))):
+                x[:, col[name]] = np.bincount(paths, weights=values, minlength=k)
+            np.maximum.at(x[:, col["anchor_best"]], paths, np.where(direct, w, 0.0))
+        candidates = unique[order]
+        if role:
+            for relation, direction in demands.ROLES[role]:
+                if relation in g.relations:
+                    pop, _ = g.popularity(g.relations.index(relation), direction)
+                    x[:, col["role_popularity"]] += np.log1p(pop[candidates])
+        self._shares_of(candidates, near, is_anchor, x, col)
+        name_hit, name_bm25 = idx.text.search(terms, "name", NAME_HITS, types=ORGANISATIONS)
+        if len(name_hit):
+            pos = np.searchsorted(unique, name_hit)
+            pos[pos >= k] = max(k - 1, 0)
+            ok = (unique[pos] == name_hit) if k else np.zeros(len(name_hit), dtype=bool)
+            x[rank_of[pos[ok]], col["name_bm25"]] = name_bm25[ok] / float(name_bm25.max())
+        x[:, col["cand_degree"]] = np.log1p(g.degree[candidates])
+        fb = idx.features
+        code = np.array([ORGANISATIONS.index(t) if t in ORGANISATIONS else -1
+                         for t in fb.type_names])  # store type code -> ORGANISATIONS code
+        x[:, col["cand_type"]] = code[fb.type_code[candidates]]
+        keep = x[:, col["cand_type"]] >= 0
+        return DemandCandidates(candidates[keep], x[keep].astype(np.float32), anchors)
+
+    def _shares_of(self, candidates: np.ndarray, near: np.ndarray, direct: np.ndarray,
+                   x: np.ndarray, col: dict[str, int]) -> None:
+        """The best 主营产品 revenue share of a candidate in an anchor product (and in a
+        chain neighbour of one), and how many main products it has."""
+        shares = self._main_shares()
+        if shares is None or len(candidates) == 0:
+            return
+        g = self.index.graph
+        pop, _ = g.popularity(g.relations.index("main_product"), "head")
+        x[:, col["main_products"]] = np.log1p(pop[candidates])
+        if len(near) == 0:
+            return
+        companies, via, share = _gather(shares, near.astype(np.int64))
+        if len(companies) == 0:
+            return
+        sorter = np.argsort(candidates)
+        pos = np.searchsorted(candidates, companies, sorter=sorter)
+        pos[pos >= len(candidates)] = 0
+        ok = candidates[sorter[pos]] == companies
+        rows, share, from_anchor = sorter[pos[ok]], share[ok], direct[via[ok]]
+        np.maximum.at(x[:, col["main_share"]], rows[from_anchor], share[from_anchor])
+        np.maximum.at(x[:, col["chain_main_share"]], rows[~from_anchor], share[~from_anchor])

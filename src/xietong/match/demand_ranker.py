@@ -1,0 +1,212 @@
+"""The learned ranker for supplier demands: LightGBM lambdarank over the demand features.
+
+The only demand-like labels are 主营产品 links: "寻找<产品>供应商" should find the
+companies whose main product it is. Products are split by a seeded hash of their name
+(:func:`product_split`: 60 % train, 20 % valid, 20 % test, seed 0), so a product's part
+never depends on what else is in the store, and a benchmark built from the same data
+(benchmarks/supplier_search.py) sees the same test products. To train, the main-product
+links of sampled train and valid products are held out of a second index (as supplier
+search holds out its products'), the model learns to put those companies first among the
+demand's candidates, and stops adding trees when nDCG@10 on the valid products stops
+improving. It is kept only if it is at least as good as the fixed combination on valid;
+otherwise, or when the store has too few labelled products, the fixed combination ranks.
+Choices and figures: docs/decisions/matching.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from xietong.match import demand as demands
+from xietong.match.demand_features import (
+    CATEGORICAL,
+    DEMAND_FEATURES,
+    DemandCandidates,
+    DemandFeatures,
+    fixed_score,
+)
+from xietong.match.index import MatchIndex
+from xietong.store.snapshot import GraphSnapshot
+
+SPLITS = (("train", 0.6), ("valid", 0.8), ("test", 1.0))  # upper bounds of the hash
+MAX_COMPANIES = 20  # products made by more companies are generic (设备, 服务), not asked for
+
+
+@dataclass(frozen=True, slots=True)
+class DemandConfig:
+    seed: int = 0
+    train_queries: int = 2000  # train products sampled per fit (their links held out)
+    valid_queries: int = 400
+    min_train: int = 50  # fewer labelled products: the fixed combination ranks
+    min_valid: int = 20
+    n_estimators: int = 500  # at most; early stopping on valid decides
+    early_stopping: int = 30
+    learning_rate: float = 0.05
+    num_leaves: int = 15
+    min_child_samples: int = 50
+
+
+def product_split(name: str, seed: int = 0) -> str:
+    """"train", "valid" or "test" for a product name: a seeded hash, so deterministic and
+    independent of every other product."""
+    digest = hashlib.blake2b(f"{seed}\x00{name}".encode(), digest_size=8).digest()
+    u = int.from_bytes(digest, "big") / 2.0**64
+    return next(part for part, upper in SPLITS if u < upper)
+
+
+def labelled_products(snap: GraphSnapshot) -> dict[int, set[int]]:
+    """Products with 1–20 main-product companies -> those companies."""
+    if "main_product" not in snap.relations:
+        return {}
+    main = snap.edge_relation == snap.relation_code("main_product")
+    companies: dict[int, set[int]] = {}
+    for s, t in zip(snap.edge_source[main].tolist(), snap.edge_target[main].tolist()):
+        companies.setdefault(t, set()).add(s)
+    return {p: c for p, c in sorted(companies.items()) if len(c) <= MAX_COMPANIES}
+
+
+def split_products(snap: GraphSnapshot, seed: int = 0) -> dict[str, list[int]]:
+    """The labelled products of each part, sorted by node."""
+    parts: dict[str, list[int]] = {part: [] for part, _ in SPLITS}
+    for product in labelled_products(snap):
+        parts[product_split(snap.names[product], seed)].append(product)
+    return parts
+
+
+def without_links(snap: GraphSnapshot, products: list[int]) -> GraphSnapshot:
+    """``snap`` without the main-product links to ``products``."""
+    held = np.isin(snap.edge_target, products)
+    if "main_product" in snap.relations:
+        held &= snap.edge_relation == snap.relation_code("main_product")
+    keep = ~held
+    return replace(snap, edge_source=snap.edge_source[keep], edge_target=snap.edge_target[keep],
+                   edge_relation=snap.edge_relation[keep], edge_weight=snap.edge_weight[keep],
+                   edge_fact=snap.edge_fact[keep])
+
+
+def supplier_demand(features: DemandFeatures, product_name: str) -> DemandCandidates:
+    """The candidates of "寻找<product>供应商" (role supplier), as Matcher.match finds them."""
+    parsed = demands.parse(f"寻找{product_name}供应商", "supplier")
+    return features.build(demands.search_terms(parsed), parsed.role)
+
+
+def ndcg_at(ranked: list[int], gold: set[int], k: int = 10) -> float:
+    gains = sum(1.0 / np.log2(i + 2) for i, n in enumerate(ranked[:k]) if n in gold)
+    return gains / sum(1.0 / np.log2(i + 2) for i in range(min(len(gold), k)))
+
+
+def recall_at(ranked: list[int], gold: set[int], k: int = 10) -> float:
+    return len(gold & set(ranked[:k])) / len(gold)
+
+
+@dataclass
+class DemandRanker:
+    booster: object  # lightgbm.Booster
+    columns: tuple[str, ...] = DEMAND_FEATURES
+    # measured when trained: valid products' Recall@10 / nDCG@10, learned and fixed
+    report: dict[str, float] = field(default_factory=dict)
+
+    def score(self, cands: DemandCandidates) -> np.ndarray:
+        if len(cands.node) == 0:
+            return np.empty(0, dtype=np.float32)
+        return np.asarray(self.booster.predict(cands.x, num_threads=1),  # type: ignore[attr-defined]
+                          dtype=np.float32)
+
+    def save(self, path: Path) -> None:
+        self.booster.save_model(str(path))  # type: ignore[attr-defined]
+
+    @classmethod
+    def load(cls, path: Path) -> DemandRanker:
+        import lightgbm as lgb
+
+        booster = lgb.Booster(model_file=str(path))
+        if tuple(booster.feature_name()) != DEMAND_FEATURES:
+            raise ValueError(f"{path}: a demand model for other features")
+        return cls(booster)
+
+    @classmethod
+    def try_fit(cls, snap: GraphSnapshot, config: DemandConfig = DemandConfig()
+                ) -> DemandRanker | None:
+        """A supplier ranker trained on ``snap``'s main-product links, or None when there
+        are too few labelled products or it does not beat the fixed combination on valid."""
+        parts = split_products(snap, config.seed)
+        rng = np.random.default_rng(config.seed)
+        train, valid = (sorted(rng.choice(parts[p], min(n, len(parts[p])), replace=False)
+                               .tolist()) if parts[p] else []
+                        for p, n in (("train", config.train_queries),
+                                     ("valid", config.valid_queries)))
+        if len(train) < config.min_train or len(valid) < config.min_valid:
+            return None
+        gold = labelled_products(snap)
+        features = DemandFeatures(MatchIndex.build(without_links(snap, train + valid)))
+        x, y, groups = _groups(features, snap, train, gold)
+        vx, vy, vgroups = _groups(features, snap, valid, gold)
+        if not groups or not vgroups:
+            return None
+        ranker = cls(_train(x, y, groups, vx, vy, vgroups, config))
+        ranker.report = evaluate(features, snap, valid, gold, ranker)
+        if ranker.report["learned_ndcg@10"] < ranker.report["fixed_ndcg@10"]:
+            return None
+        return ranker
+
+
+def _groups(features: DemandFeatures, snap: GraphSnapshot, products: list[int],
+            gold: dict[int, set[int]]) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Feature rows and labels of every candidate (~180 a demand on ChainKG, so none are
+    sampled away), per product whose companies are among its candidates. Rows stay in
+    first-found order: LightGBM's nDCG breaks ties by row order, and putting the answers
+    first made early stopping pick a one-tree model that only looked good through ties."""
+    xs, ys, groups = [], [], []
+    for product in products:
+        cands = supplier_demand(features, snap.names[product])
+        label = np.isin(cands.node, list(gold[product]))
+        if not label.any():
+            continue
+        xs.append(cands.x)
+        ys.append(label.astype(np.float32))
+        groups.append(len(label))
+    if not xs:
+        return np.empty((0, len(DEMAND_FEATURES)), dtype=np.float32), np.empty(0), []
+    return np.vstack(xs), np.concatenate(ys), groups
+
+
+def _train(x: np.ndarray, y: np.ndarray, groups: list[int], vx: np.ndarray, vy: np.ndarray,
+           vgroups: list[int], config: DemandConfig) -> object:
+    import lightgbm as lgb
+
+    def dataset(a: np.ndarray, b: np.ndarray, g: list[int]) -> lgb.Dataset:
+        return lgb.Dataset(a, b, group=g, feature_name=list(DEMAND_FEATURES),
+                           categorical_feature=list(CATEGORICAL), free_raw_data=False)
+
+    data = dataset(x, y, groups)
+    held = lgb.Dataset(vx, vy, group=vgroups, reference=data, free_raw_data=False)
+    # one thread: on a shared box OpenMP spinning made training 5x slower with two
+    params = {"objective": "lambdarank", "metric": "ndcg", "eval_at": [10],
+              "learning_rate": config.learning_rate, "num_leaves": config.num_leaves,
+              "min_child_samples": config.min_child_samples, "lambdarank_truncation_level": 20,
+              "num_threads": 1, "seed": config.seed, "deterministic": True, "verbose": -1,
+              "feature_fraction": 0.9, "bagging_fraction": 0.8, "bagging_freq": 1}
+    return lgb.train(params, data, num_boost_round=config.n_estimators, valid_sets=[held],
+                     callbacks=[lgb.early_stopping(config.early_stopping, verbose=False)])
+
+
+def evaluate(features: DemandFeatures, snap: GraphSnapshot, products: list[int],
+             gold: dict[int, set[int]], ranker: DemandRanker | None) -> dict[str, float]:
+    """Recall@10 and nDCG@10 of the fixed combination (and of ``ranker``) over
+    ``products``, every candidate ranked, no filter."""
+    sums = {"fixed_recall@10": 0.0, "fixed_ndcg@10": 0.0}
+    if ranker is not None:
+        sums |= {"learned_recall@10": 0.0, "learned_ndcg@10": 0.0}
+    for product in products:
+        cands = supplier_demand(features, snap.names[product])
+        scorers = [("fixed", fixed_score)] + ([("learned", ranker.score)] if ranker else [])
+        for label, scorer in scorers:
+            ranked = cands.node[np.argsort(-scorer(cands), kind="stable")[:10]].tolist()
+            sums[f"{label}_recall@10"] += recall_at(ranked, gold[product])
+            sums[f"{label}_ndcg@10"] += ndcg_at(ranked, gold[product])
+    return {k: float(v) / max(len(products), 1) for k, v in sums.items()} | \
+        {"products": len(products)}

@@ -1,0 +1,85 @@
+"""The matcher's on-disk cache: a second open on an unchanged store loads the index and
+ranker; any change to the store makes a new cache and the old one is never read."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from xietong.api import Ecosystem
+from xietong.match.service import fingerprint, folder_for, open_matcher
+
+
+@pytest.fixture
+def demo(eco: Ecosystem, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ecosystem:
+    monkeypatch.setenv("XIETONG_CACHE", str(tmp_path / "cache"))
+    eco.import_demo()
+    return eco
+
+
+def _files(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_second_open_loads_the_saved_index(demo: Ecosystem) -> None:
+    first = open_matcher(demo)
+    folder = folder_for(demo.url, demo.snapshot())
+    assert first.index.text.path == folder / "text"
+    written = _files(folder)
+    second = open_matcher(demo)
+    assert second.index.text.path == folder / "text" and _files(folder) == written
+    query = "寻找人形机器人整机合作伙伴"
+    assert [m.to_dict() for m in second.match(query)] == [m.to_dict() for m in first.match(query)]
+    built = open_matcher(demo, cache=False)  # the same answers as an index built afresh
+    node = built.index.snapshot.node_of[demo.entity("阶跃星辰").id]
+    assert [m.to_dict() for m in second.recommend(node, "合作")] == \
+        [m.to_dict() for m in built.recommend(node, "合作")]
+
+
+def test_updating_a_loaded_index_leaves_the_cache_as_it_was(demo: Ecosystem) -> None:
+    open_matcher(demo)
+    folder = folder_for(demo.url, demo.snapshot())
+    written = _files(folder)
+    loaded = open_matcher(demo)
+    node = loaded.add_entity("上海谐波精密传动有限公司", "enterprise")
+    loaded.add_relation(node, loaded.places.park("模速空间"), "入驻园区")
+    found = loaded.match("寻找谐波传动供应商", park="模速空间", top=1)
+    assert found[0].name == "上海谐波精密传动有限公司"
+    assert loaded.index.text.path != folder / "text"
+    assert _files(folder) == written
+    again = open_matcher(demo)
+    assert again.index.text.size == loaded.index.text.size - 1
+
+
+def test_a_changed_store_gets_a_new_cache(demo: Ecosystem) -> None:
+    before = open_matcher(demo)
+    old = folder_for(demo.url, demo.snapshot())
+    demo.merge("无限光年", into="它石智能")  # any change to the store will do
+    after = open_matcher(demo)
+    new = folder_for(demo.url, demo.snapshot())
+    assert new != old and new.is_dir() and not old.exists()
+    assert after.index.snapshot.node_count == before.index.snapshot.node_count - 1
+    assert after.node_named("无限光年") == after.node_named("它石智能") is not None
+
+
+def test_the_fingerprint_covers_names_aliases_types_and_attributes(demo: Ecosystem) -> None:
+    snap = demo.snapshot()
+    base = fingerprint(demo.url, snap)
+    assert fingerprint(demo.url, demo.snapshot()) == base
+    assert fingerprint(demo.url + "x", snap) != base
+    for change in ("names", "aliases", "types", "attributes"):
+        other = copy.deepcopy(snap)
+        values = getattr(other, change)
+        if change == "aliases":
+            values[0] = [*values[0], "别名"]
+        elif change == "attributes":
+            values[0] = {**values[0], "description": "新的简介"}
+        else:
+            values[0] = values[0] + "x"
+        assert fingerprint(demo.url, other) != base, change
+    other = copy.deepcopy(snap)
+    other.edge_weight[0] = 0.5 if other.edge_weight[0] != 0.5 else 0.25
+    assert fingerprint(demo.url, other) != base
