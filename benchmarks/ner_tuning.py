@@ -144,9 +144,9 @@ def extra_features(flag: str, fit: Sequence[cluener.Sentence]) -> Callable[[str,
                     rows[a].append(f"pw={text[spans[k - 1][0]:spans[k - 1][1]]}")
         return words
     if flag == "jieba":
-        import jieba
+        import jieba_next as jieba
 
-        jieba.setLogLevel(60)
+        jieba.set_log_level(60)
 
         def boundaries(text: str, rows: list[list[str]]) -> None:
             tags, pos = ["S"] * len(text), 0

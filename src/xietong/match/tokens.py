@@ -7,12 +7,11 @@ import re
 import sys
 from functools import lru_cache
 
-try:  # jieba_fast: the same dictionary and output as jieba, about 3x faster
-    import jieba_fast as _jieba
-except ImportError:  # pragma: no cover - the pure-Python original
-    import jieba as _jieba
+# jieba-next: jieba's dictionary and algorithm with the hot loops in Rust; the same words
+# as jieba on 65,975 of 65,994 names and text pieces, ~4x faster (docs/decisions/matching.md)
+import jieba_next as _jieba
 
-_jieba.setLogLevel(logging.WARNING)
+_jieba.set_log_level(logging.WARNING)
 
 _WORD = re.compile(r"[\w\u4e00-\u9fff]+")
 # Words that say what kind of demand it is, not what it is about.
