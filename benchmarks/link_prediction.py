@@ -99,7 +99,10 @@ def embedding_scorer(name: str, model: object) -> Scorer:
         rel = model.relation_representations[0](indices=None).detach()  # type: ignore[attr-defined]
     if name == "RotatE":
         rel = rel / rel.abs().clamp_min(1e-9)  # PyKEEN constrains RotatE relations to |r| = 1
-    as_real = lambda z: torch.cat([z.real, z.imag], dim=-1) if z.is_complex() else z
+
+    def as_real(z: torch.Tensor) -> torch.Tensor:
+        return torch.cat([z.real, z.imag], dim=-1) if z.is_complex() else z
+
     ent_real = as_real(ent).numpy()
     ent_sq = (ent_real ** 2).sum(axis=1)
 
@@ -245,7 +248,10 @@ def compare_rankers(snap, train, split, known, seen, log) -> dict[str, object]: 
 
 def _markdown(result: dict) -> str:
     systems = result["systems"]
-    label = lambda key: REGISTRY.relation_types[key].label
+
+    def label(key: str) -> str:
+        return REGISTRY.relation_types[key].label
+
     lines = [
         "## Link prediction on ICKG (benchmarks/link_prediction.py)",
         "",

@@ -25,6 +25,13 @@ def _f1(tp: int, fp: int, fn: int) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
+def _tally(count: list[int], gold: set, predicted: set) -> None:
+    """Add true positives, false positives and false negatives to ``count``."""
+    count[0] += len(gold & predicted)
+    count[1] += len(predicted - gold)
+    count[2] += len(gold - predicted)
+
+
 def test_the_validation_cut_is_fixed_and_disjoint(data_dir: Path) -> None:
     train, validation = _cut(data_dir)
     assert len(validation) == 1074 and len(train) == 9674
@@ -47,11 +54,11 @@ def test_organisation_f1_per_type_and_against_the_peer(data_dir: Path) -> None:
                                         p, a, b, words)}
         for kind in cluener.ORG_TYPES:
             g, p = {s for s in gold if s[2] == kind}, {s for s in pred if s[2] == kind}
-            counts[kind][0] += len(g & p); counts[kind][1] += len(p - g); counts[kind][2] += len(g - p)
+            _tally(counts[kind], g, p)
         g2, p2 = {s[:2] for s in gold}, {s[:2] for s in pred}
         peer = {(a, b) for a, b, tag in lac.analyse(sentence.text) if tag == "ORG"}
         for key, p in (("pooled", p2), ("peer", peer), ("kept", kept)):
-            counts[key][0] += len(g2 & p); counts[key][1] += len(p - g2); counts[key][2] += len(g2 - p)
+            _tally(counts[key], g2, p)
     f1 = {k: _f1(*v) for k, v in counts.items()}
     for kind, floor in FLOOR_F1.items():
         assert f1[kind] >= floor, (kind, f1)

@@ -317,29 +317,29 @@ def _unit_features(qn: _Name, en: _Name) -> dict[str, float]:
     """Signs that the longer name is a unit (subsidiary, branch, product line, fund) of the
     organisation the shorter one names, not the same organisation: 中国平安 / 中国平安财产保险,
     中国铁建 / 中国铁建重工集团, 物产中大 / 物产中大期货, 中铁八局 / 中铁十八局."""
-    s, l = (qn, en) if len(qn.parsed.normalized) <= len(en.parsed.normalized) else (en, qn)
+    s, long_ = (qn, en) if len(qn.parsed.normalized) <= len(en.parsed.normalized) else (en, qn)
     f: dict[str, float] = {}
     m = _LISTING_PREFIX.match(s.parsed.trade)
     s_trade = s.parsed.trade[m.end():] if m is not None else s.parsed.trade
     s_trade = s_trade or s.parsed.trade
-    l_trade, l_form = l.parsed.trade, l.parsed.form or ""
+    l_trade, l_form = long_.parsed.trade, long_.parsed.form or ""
     # numbers outside the region prefix (四川 is no number): 八局 is not 十八局
-    l_numbers = l.numerals
+    l_numbers = long_.numerals
     if any(n not in l_numbers for n in s.numerals):
         f["numeral_conflict"] = 1.0
     # a joint-stock registered name is the parent more often than not (listed companies are)
-    listed = l.legal and "股份" in l_form
+    listed = long_.legal and "股份" in l_form
     s_form = s.parsed.form or ""
     s_words = set(s.parsed.industry)
-    added = [w for w in l.parsed.industry if not any(w in x or x in w for x in s_words)]
+    added = [w for w in long_.parsed.industry if not any(w in x or x in w for x in s_words)]
     group_head = s.stem.startswith(_GROUP_HEAD) or "集团" in s_form
-    if s.latin_only and l.latin_only:
+    if s.latin_only and long_.latin_only:
         # Latin names are compared whole: AMD is not Abiomed; Arm / Arm Holdings is for a person
         f["latin_differs"] = 1.0
-        if l.parsed.normalized.startswith(s.parsed.normalized):
+        if long_.parsed.normalized.startswith(s.parsed.normalized):
             f["latin_prefix"] = 1.0
     elif s.latin_only and not (
-            l.parsed.latin and s.parsed.normalized in l.parsed.latin.split()):
+            long_.parsed.latin and s.parsed.normalized in long_.parsed.latin.split()):
         f["latin_differs"] = 1.0  # IDG is not Solid Gold素力高: a Latin name is a word
     if len(s_trade) >= 2 and l_trade != s_trade and l_trade.startswith(s_trade):
         # the longer 字号 adds a word after the shorter one's: a product line or unit
@@ -358,12 +358,12 @@ def _unit_features(qn: _Name, en: _Name) -> dict[str, float]:
             f["unit_word"] = 1.0  # 物产中大 / 物产中大期货有限公司
     # a listed company's short name (X股份, *ST X) names a joint-stock company
     claims_listed = "股份" in s_form or s_trade != s.parsed.trade
-    if l.legal and not listed:
+    if long_.legal and not listed:
         if claims_listed:
             f["form_mismatch"] = 1.0  # 双林股份 is no 广东双林生物制药有限公司
         elif s_trade == l_trade and any(w not in _VAGUE_INDUSTRY for w in s.parsed.industry) \
                 and (any(w not in _VAGUE_INDUSTRY for w in added) or (
-                    l.parsed.region is not None and not l.parsed.region_infix
+                    long_.parsed.region is not None and not long_.parsed.region_infix
                     and s.parsed.region is None)):
             # a brand named by its business, and a registration adding another business or
             # a city: a business line or regional company (浪潮信息 / 浪潮通信信息系统有限
@@ -371,13 +371,13 @@ def _unit_features(qn: _Name, en: _Name) -> dict[str, float]:
             # 智能科技有限公司) or one with a vague word (中芯国际 / 中芯国际集成电路制造有限
             # 公司) is the company itself.
             f["regional_unit"] = 1.0
-    elif not l.legal and claims_listed and added:
+    elif not long_.legal and claims_listed and added:
         f["form_mismatch"] = 1.0  # 彩虹股份 / 彩虹光电: a listed company and a unit's brand
-    body = l.parsed.normalized[max(l.parsed.normalized.find(l_trade), 0):]
+    body = long_.parsed.normalized[max(long_.parsed.normalized.find(l_trade), 0):]
     head = s_trade[2:] if s_trade.startswith(_GROUP_HEAD) else s_trade  # 中国能建: 能建
     if len(head) >= 2 and (head[:2] not in body or (s.parsed.region is not None and
                                                           not l_trade.startswith(s_trade[0]))
-                              or (not l.legal and s_trade not in body)):
+                              or (not long_.legal and s_trade not in body)):
         # the short 字号's head is scattered over the longer name or sits in its region:
         # an abbreviation (中国东航 / 中国东方航空) as often as another company (华通科技 /
         # 华力创通科技, 东明石化 / 山东明成石化, 浙江新能 / 浙江永途新能源科技)
@@ -386,7 +386,7 @@ def _unit_features(qn: _Name, en: _Name) -> dict[str, float]:
         f["scattered_head"] = 1.0
     if s.parsed.industry:
         f["short_has_industry"] = 1.0
-        if all(w in l.parsed.normalized for w in s.parsed.industry):
+        if all(w in long_.parsed.normalized for w in s.parsed.industry):
             f["industry_bridge"] = 1.0  # 金丹科技 / 河南金丹乳酸科技: the industry word recurs
     return f
 
