@@ -1,5 +1,6 @@
 """The matcher's on-disk cache: a second open on an unchanged store loads the index and
-ranker; any change to the store makes a new cache and the old one is never read."""
+ranker; a store that only gained a few entities and facts updates the previous cache in
+place; any other change builds a new cache, and the old one is never read again."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from pathlib import Path
 import pytest
 
 from xietong.api import Ecosystem
+from xietong.match import service
 from xietong.match.service import fingerprint, folder_for, open_matcher
+from xietong.model.records import EntityRecord, EntityRef, Provenance, RelationRecord
+from xietong.store.writer import SourceSpec
 
 
 @pytest.fixture
@@ -54,12 +58,61 @@ def test_updating_a_loaded_index_leaves_the_cache_as_it_was(demo: Ecosystem) -> 
     assert again.index.text.size == loaded.index.text.size - 1
 
 
+def _add_supplier(eco: Ecosystem) -> None:
+    """One new enterprise in 模速空间: an import of two records."""
+    name = "上海谐波精密传动有限公司"
+    eco.import_records(
+        SourceSpec(kind="file", name="new.jsonl", uri="/tmp/new.jsonl", sha256="0" * 64),
+        [EntityRecord(type="enterprise", name=name, provenance=Provenance("row 1"),
+                      attrs={"description": "谐波减速器与精密传动部件"}),
+         RelationRecord(subject=EntityRef(name, "enterprise"), predicate="located_in_park",
+                        object=EntityRef("模速空间", "park"), provenance=Provenance("row 2"))])
+
+
+def test_a_store_that_gained_an_enterprise_updates_its_cache(demo: Ecosystem) -> None:
+    first = open_matcher(demo)
+    old = folder_for(demo.url, demo.snapshot())
+    rankers = {p.name: p.read_bytes() for p in old.iterdir()
+               if p.name.startswith(("ranker.", "demand."))}
+    _add_supplier(demo)
+    updated = open_matcher(demo)
+    new = folder_for(demo.url, demo.snapshot())
+    assert first.origin == "built" and updated.origin == "updated"
+    assert new.is_dir() and not old.exists()
+    # the new enterprise is found by its text and its park, with the rankers kept
+    found = updated.match("寻找谐波传动供应商", park="模速空间", top=3)
+    assert found[0].name == "上海谐波精密传动有限公司"
+    assert rankers and {name: (new / name).read_bytes() for name in rankers} == rankers
+    # the update is what a build from scratch would hold: same nodes, edges and documents
+    built = open_matcher(demo, cache=False)
+    a, b = updated.index.snapshot, built.index.snapshot
+    assert sorted(a.ids.tolist()) == sorted(b.ids.tolist())
+    assert sorted(a.edge_fact.tolist()) == sorted(b.edge_fact.tolist())
+    assert updated.index.text.size == built.index.text.size
+    node_a = a.node_of[demo.entity("上海谐波精密传动有限公司").id]
+    node_b = b.node_of[demo.entity("上海谐波精密传动有限公司").id]
+    assert sorted(updated.index.features.profile_terms[node_a]) == \
+        sorted(built.index.features.profile_terms[node_b])
+    # the next open loads the updated folder as it is
+    again = open_matcher(demo)
+    assert again.origin == "loaded" and again.index.snapshot.node_of == a.node_of
+
+
+def test_many_additions_rebuild_and_retrain(demo: Ecosystem,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    open_matcher(demo)
+    monkeypatch.setattr(service, "MAX_INCREMENTAL_SHARE", 0.0)
+    _add_supplier(demo)
+    assert open_matcher(demo).origin == "built"
+
+
 def test_a_changed_store_gets_a_new_cache(demo: Ecosystem) -> None:
     before = open_matcher(demo)
     old = folder_for(demo.url, demo.snapshot())
     demo.merge("无限光年", into="它石智能")  # any change to the store will do
     after = open_matcher(demo)
     new = folder_for(demo.url, demo.snapshot())
+    assert after.origin == "built"  # a merge is no mere addition: rebuilt
     assert new != old and new.is_dir() and not old.exists()
     assert after.index.snapshot.node_count == before.index.snapshot.node_count - 1
     assert after.node_named("无限光年") == after.node_named("它石智能") is not None

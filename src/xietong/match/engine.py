@@ -48,6 +48,7 @@ class Matcher:
     def __init__(self, index: MatchIndex, ranker: Ranker | None,
                  demand_ranker: DemandRanker | None = None) -> None:
         self.index, self.ranker, self.demand_ranker = index, ranker, demand_ranker
+        self.origin = "built"  # or, from xietong.match.service: "loaded", "updated"
         self.demand_features = DemandFeatures(index)
         self.explainer = Explainer(index)
         self.places = Places(index)
@@ -207,8 +208,9 @@ class Matcher:
 
     # -- incremental updates ------------------------------------------------------------
     def add_entity(self, name: str, entity_type: str, entity_id: int | None = None,
-                   aliases: list[str] | None = None) -> int:
-        node = self.index.add_entity(name, entity_type, entity_id, aliases)
+                   aliases: list[str] | None = None,
+                   attributes: dict[str, Any] | None = None) -> int:
+        node = self.index.add_entity(name, entity_type, entity_id, aliases, attributes)
         self._by_name = None
         return node
 

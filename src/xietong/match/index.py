@@ -7,8 +7,10 @@ takes the time to build; the sparse graph matrices are rebuilt from the snapshot
 from __future__ import annotations
 
 import math
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -62,6 +64,17 @@ class MatchIndex:
         self.features.name_terms.save(directory / _NAMES)
         self.features.profile_terms.save(directory / _PROFILES)
 
+    def save_copy(self, directory: Path) -> None:
+        """Write the whole index under ``directory``, copying the text index from wherever
+        it lives (an updated index lives in a private copy of the one it was loaded from)."""
+        if self.text.path is None:
+            raise ValueError("an in-memory text index cannot be copied; build it in a directory")
+        self.text.close_writer()
+        shutil.copytree(self.text.path, directory / _TEXT, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("*.lock"))
+        self.features.name_terms.save(directory / _NAMES)
+        self.features.profile_terms.save(directory / _PROFILES)
+
     @classmethod
     def load(cls, snap: GraphSnapshot, directory: Path, *, encoder: TextEncoder | None = None,
              hub_cap: int = 20_000) -> MatchIndex:
@@ -78,14 +91,15 @@ class MatchIndex:
 
     # -- incremental updates: a new entity or relation touches only its own nodes --------
     def add_entity(self, name: str, entity_type: str, entity_id: int | None = None,
-                   aliases: list[str] | None = None) -> int:
+                   aliases: list[str] | None = None,
+                   attributes: dict[str, Any] | None = None) -> int:
         snap, fb = self.snapshot, self.features
         node = self.graph.add_node()
         snap.names.append(name)
         snap.types.append(entity_type)
         snap.aliases.append(list(aliases or []))
         if snap.attributes is not None:
-            snap.attributes.append({})
+            snap.attributes.append(dict(attributes or {}))
         ident = entity_id if entity_id is not None else -(node + 1)
         snap.ids = np.append(snap.ids, ident)
         snap.node_of[ident] = node

@@ -8,6 +8,14 @@ fingerprint of everything they are built from: the store's URL and its whole sna
 Any change to the store changes the fingerprint, so a stale cache is never read; the
 store's previous folder is then deleted. A folder appears only complete (it is written
 under a temporary name and renamed), so a crashed or concurrent build is never half-read.
+
+When the store only *gained* entities and relation facts since the previous folder was
+written (and not many: ``MAX_INCREMENTAL_SHARE``), that folder is updated instead of
+rebuilt: its index is loaded, the new entities and facts are added one by one (each
+re-indexes only the documents it touches) and the result is saved under the new
+fingerprint. The rankers are kept as trained; anything else — a retraction, a merge, a
+renamed entity, many additions — rebuilds and retrains. Each folder keeps the snapshot its
+index is built on, whose node order an update extends at the end, and is loaded with it.
 """
 
 from __future__ import annotations
@@ -15,11 +23,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from xietong.match.delta import additions
 from xietong.match.demand_ranker import DemandRanker
 from xietong.match.engine import Matcher
 from xietong.match.features import FEATURES
@@ -34,9 +45,14 @@ if TYPE_CHECKING:
 # Bump when what is cached changes meaning (tokenisation, profile text, features).
 # 3: the supplier-demand model (demand.txt, or demand.none when the store has too few
 # labelled products and demands are ranked by the fixed combination)
-CACHE_FORMAT = 3
+# 4: the snapshot the index is built on (snapshot.pickle), for updates in place
+CACHE_FORMAT = 4
 _RANKER, _NO_RANKER = "ranker.txt", "ranker.none"
 _DEMAND, _NO_DEMAND = "demand.txt", "demand.none"
+_SNAPSHOT = "snapshot.pickle"
+# Updated in place up to this many new entities + facts, as a share of the cached graph's
+# nodes + edges; beyond, rebuilt, so the rankers learn from the graph as it now is.
+MAX_INCREMENTAL_SHARE = 0.02
 
 
 def cache_dir() -> Path:
@@ -70,42 +86,114 @@ def folder_for(url: str, snap: GraphSnapshot) -> Path:
 
 def open_matcher(eco: Ecosystem, *, cache: bool = True) -> Matcher:
     """The store's matcher: loaded from the cache when the store is unchanged since it
-    was written, else built (and the ranker trained) and written to the cache."""
+    was written; updated from the previous cache when the store only gained a few
+    entities and facts; else built (and the rankers trained) and written to the cache.
+    ``matcher.origin`` says which: "loaded", "updated" or "built"."""
     snap = eco.snapshot()
     if not cache:
         return Matcher.build(snap)
     folder = folder_for(eco.url, snap)
     if folder.is_dir():
         try:
-            return _load(snap, folder)
-        except (OSError, ValueError):  # damaged by hand: rebuild it
+            return _load(folder, "loaded")
+        except (OSError, ValueError, pickle.UnpicklingError, EOFError):  # damaged by hand
             shutil.rmtree(folder, ignore_errors=True)
+    previous = _previous(folder)
+    if previous is not None:
+        try:
+            updated = _update(previous, snap, folder)
+        except (OSError, ValueError, pickle.UnpicklingError, EOFError):
+            updated = None  # an unreadable previous folder: build afresh
+        if updated is not None:
+            return updated
     return _build_and_save(snap, folder)
 
 
-def _load(snap: GraphSnapshot, folder: Path) -> Matcher:
+def _saved_snapshot(folder: Path) -> GraphSnapshot:
+    with (folder / _SNAPSHOT).open("rb") as handle:
+        snap = pickle.load(handle)
+    if not isinstance(snap, GraphSnapshot):
+        raise ValueError(f"{folder}: no snapshot")
+    return snap
+
+
+def _load(folder: Path, origin: str, snap: GraphSnapshot | None = None) -> Matcher:
+    """The matcher saved in ``folder``, on the snapshot saved with it (or ``snap``, that
+    snapshot already read)."""
+    snap = snap or _saved_snapshot(folder)
     ranker = Ranker.load(folder / _RANKER, FEATURES) if (folder / _RANKER).exists() else None
     if ranker is None and not (folder / _NO_RANKER).exists():
         raise ValueError(f"{folder}: no ranker")
     demand = DemandRanker.load(folder / _DEMAND) if (folder / _DEMAND).exists() else None
     if demand is None and not (folder / _NO_DEMAND).exists():
         raise ValueError(f"{folder}: no demand model")
-    return Matcher(MatchIndex.load(snap, folder), ranker, demand)
+    matcher = Matcher(MatchIndex.load(snap, folder), ranker, demand)
+    matcher.origin = origin
+    return matcher
 
 
 def _build_and_save(snap: GraphSnapshot, folder: Path) -> Matcher:
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-    try:
+    def write(work: Path) -> None:
         ranker = Ranker.try_fit(snap)
         demand = DemandRanker.try_fit(snap)
         index = MatchIndex.build(snap, directory=work)
         index.save(work)
-        for model, saved, none in ((ranker, _RANKER, _NO_RANKER), (demand, _DEMAND, _NO_DEMAND)):
+        for model, saved, none in ((ranker, _RANKER, _NO_RANKER),
+                                   (demand, _DEMAND, _NO_DEMAND)):
             if model is not None:
                 model.save(work / saved)
             else:
                 (work / none).touch()
+        _save_snapshot(snap, work)
+
+    _publish(folder, write)
+    # reopen from the final place: the text index was built under the temporary name
+    return _load(folder, "built")
+
+
+def _update(previous: Path, snap: GraphSnapshot, folder: Path) -> Matcher | None:
+    """The previous folder's matcher plus what the store added since, saved as ``folder``;
+    None when the store changed otherwise, or by too much."""
+    old = _saved_snapshot(previous)
+    added = additions(old, snap)
+    if added is None or added.size > MAX_INCREMENTAL_SHARE * (old.node_count + old.edge_count):
+        return None
+    matcher = _load(previous, "updated", old)
+    index = matcher.index
+    with index.text.deferred():
+        for node in added.nodes.tolist():
+            matcher.add_entity(snap.names[node], snap.types[node], int(snap.ids[node]),
+                               list(snap.aliases[node]),
+                               snap.attributes[node] if snap.attributes else None)
+        position = index.snapshot.node_of
+        for edge in added.edges.tolist():
+            matcher.add_relation(position[int(snap.ids[snap.edge_source[edge]])],
+                                 position[int(snap.ids[snap.edge_target[edge]])],
+                                 snap.relations[snap.edge_relation[edge]],
+                                 int(snap.edge_fact[edge]), float(snap.edge_weight[edge]))
+
+    def write(work: Path) -> None:
+        index.save_copy(work)
+        for name in (_RANKER, _NO_RANKER, _DEMAND, _NO_DEMAND):
+            if (previous / name).exists():
+                shutil.copy2(previous / name, work / name)
+        _save_snapshot(index.snapshot, work)
+
+    _publish(folder, write)
+    return _load(folder, "updated")
+
+
+def _save_snapshot(snap: GraphSnapshot, work: Path) -> None:
+    with (work / _SNAPSHOT).open("wb") as handle:
+        pickle.dump(snap, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _publish(folder: Path, write: Callable[[Path], None]) -> None:
+    """Run ``write`` into a temporary folder beside ``folder`` and rename it into place."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        write(work)
         try:
             work.rename(folder)
         except OSError:  # another process finished the same folder first
@@ -115,8 +203,13 @@ def _build_and_save(snap: GraphSnapshot, folder: Path) -> Matcher:
             _forget_older(folder)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    # reopen from the final place: the text index was built under the temporary name
-    return _load(snap, folder)
+
+
+def _previous(folder: Path) -> Path | None:
+    """This store's complete cache folder for an earlier state, if any."""
+    prefix = folder.name.rsplit("-", 1)[0] + "-"
+    found = [p for p in folder.parent.glob(prefix + "*") if p.is_dir() and p != folder]
+    return max(found, key=lambda p: p.stat().st_mtime) if found else None
 
 
 def _forget_older(folder: Path) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import shutil
 import tempfile
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +43,7 @@ class TextIndex:
             self.index = tantivy.Index(self.schema, path=str(path), reuse=False)
         self._copy_on_write = False
         self._writer: tantivy.IndexWriter | None = None
+        self._deferred = False
         self._setup()
 
     @classmethod
@@ -53,6 +55,7 @@ class TextIndex:
         text.path, text.heap_bytes = path, 200_000_000
         text._copy_on_write = True
         text._writer = None
+        text._deferred = False
         text._setup()
         return text
 
@@ -102,6 +105,18 @@ class TextIndex:
         # by query: delete_documents_by_term on a u64 field deletes nothing (tantivy-py 0.27)
         writer.delete_documents_by_query(tantivy.Query.term_query(self.schema, "node", node))
         writer.add_document(self._doc(node, name_text, profile_text, entity_type))
+        if not self._deferred:
+            self.commit()
+
+    @contextmanager
+    def deferred(self) -> Iterator[None]:
+        """Many :meth:`replace` calls, one commit at the end (a commit per document makes
+        a segment per document). Searches inside the block see the last commit."""
+        self._deferred = True
+        try:
+            yield
+        finally:
+            self._deferred = False
         self.commit()
 
     def commit(self) -> None:

@@ -57,7 +57,9 @@ def load_snapshot(conn: Connection) -> GraphSnapshot:
     names = [row.name for row in rows]
     aliases: list[list[str]] = [[] for _ in rows]
     seen: list[set[str]] = [{row.name} for row in rows]
-    for entity_id, alias in conn.execute(select(a.c.entity_id, a.c.alias).distinct()):
+    # ordered: both backends, and every load, give the same aliases in the same order
+    for entity_id, alias in conn.execute(select(a.c.entity_id, a.c.alias).distinct()
+                                         .order_by(a.c.entity_id, a.c.alias)):
         node = node_of[canonical[entity_id]]
         if alias not in seen[node]:
             seen[node].add(alias)
@@ -68,7 +70,9 @@ def load_snapshot(conn: Connection) -> GraphSnapshot:
     sources, targets, kinds, weights, fact_ids = [], [], [], [], []
     attributes: list[dict[str, Any]] = [{} for _ in rows]
     stmt = select(f.c.id, f.c.subject_id, f.c.predicate, f.c.object_id, f.c.value,
-                  f.c.weight, f.c.valid_from).order_by(f.c.valid_from)
+                  f.c.weight, f.c.valid_from).order_by(
+        # undated first, later dates after (they win); ties by id, the same on both backends
+        f.c.valid_from.asc().nulls_first(), f.c.id)
     for fact_id, subject, predicate, obj, value, weight, _ in conn.execute(stmt):
         source = node_of[canonical[subject]]
         if obj is None:
