@@ -20,6 +20,16 @@ def test_investor_and_solution_demands() -> None:
     assert "诊断" in d.terms
 
 
+def test_the_role_is_the_last_role_word_and_other_role_words_are_subject() -> None:
+    d = parse("寻找融资租赁供应商")
+    assert d.role == "supplier" and {"融资", "租赁"} <= set(d.terms)
+    d = parse("为采购管理系统寻找投资方")
+    assert d.role == "investor" and "采购" in d.terms
+    # 合作 is as often a verb: a named role wins over it
+    assert parse("寻找谐波减速器供应商合作").role == "supplier"
+    assert parse("寻找激光雷达合作伙伴").role == "partner"
+
+
 def test_an_explicit_role_wins_and_competitors_are_excluded() -> None:
     d = parse("寻找激光雷达合作伙伴，排除禾赛的竞争对手", role="partner")
     assert d.role == "partner"

@@ -79,14 +79,19 @@ def search_terms(demand: Demand, industry: str | None = None) -> list[str]:
     return demand.terms or content_words(industry or "") or list(content_words(demand.text))
 
 
+def _role_in(text: str) -> str | None:
+    """The role a demand names: the role word ending last, as the head of a Chinese noun
+    phrase comes last (寻找融资租赁供应商 seeks a supplier of 融资租赁, not an investor);
+    合作/联合 are as often verbs, so partner only when no other role is named."""
+    found = [(m.end(), key) for key, pattern in _ROLE_WORDS
+             for m in re.finditer(pattern, text)]
+    named = [f for f in found if f[1] != "partner"] or found
+    return max(named)[1] if named else None
+
+
 def parse(text: str, role: str | None = None) -> Demand:
     text = check_text(text)
-    found_role = role
-    if found_role is None:
-        for key, pattern in _ROLE_WORDS:
-            if re.search(pattern, text):
-                found_role = key
-                break
+    found_role = role or _role_in(text)
     excluded = [m.group(1) for m in _EXCLUDE.finditer(text)]
     body = _EXCLUDE.sub(" ", text)
     prefer: list[str] = []
@@ -94,6 +99,10 @@ def parse(text: str, role: str | None = None) -> Demand:
         if area in body:
             prefer.extend(regions)
             body = body.replace(area, " ")
-    body = re.sub("|".join(p for _, p in _ROLE_WORDS), " ", body)
+    # only the sought role's words go: another role's word is part of the subject
+    # (融资 in 融资租赁, 采购 in 采购管理系统)
+    patterns = dict(_ROLE_WORDS)
+    if found_role in patterns:
+        body = re.sub(patterns[found_role], " ", body)
     return Demand(text=text, role=found_role, terms=content_words(body),
                   prefer_regions=prefer, exclude_competitors_of=excluded)
