@@ -57,21 +57,15 @@ class MatchIndex:
 
     # -- on disk: the tokenised text, which is what takes time to build ----------------
     def save(self, directory: Path) -> None:
-        """Write the term lists next to the text index, built under ``directory``."""
-        if self.text.path != directory / _TEXT:
-            raise ValueError(f"the text index is not under {directory}; build it there")
-        self.text.close_writer()
-        self.features.name_terms.save(directory / _NAMES)
-        self.features.profile_terms.save(directory / _PROFILES)
-
-    def save_copy(self, directory: Path) -> None:
-        """Write the whole index under ``directory``, copying the text index from wherever
-        it lives (an updated index lives in a private copy of the one it was loaded from)."""
+        """Write the index under ``directory``: the term lists, and the text index unless it
+        was built there (an updated index lives in a private copy of the one it was loaded
+        from, which is copied)."""
         if self.text.path is None:
-            raise ValueError("an in-memory text index cannot be copied; build it in a directory")
+            raise ValueError("an in-memory text index cannot be saved; build it in a directory")
         self.text.close_writer()
-        shutil.copytree(self.text.path, directory / _TEXT, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns("*.lock"))
+        if self.text.path != directory / _TEXT:
+            shutil.copytree(self.text.path, directory / _TEXT, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("*.lock"))
         self.features.name_terms.save(directory / _NAMES)
         self.features.profile_terms.save(directory / _PROFILES)
 

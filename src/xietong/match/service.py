@@ -173,7 +173,7 @@ def _update(previous: Path, snap: GraphSnapshot, folder: Path) -> Matcher | None
                                  int(snap.edge_fact[edge]), float(snap.edge_weight[edge]))
 
     def write(work: Path) -> None:
-        index.save_copy(work)
+        index.save(work)
         for name in (_RANKER, _NO_RANKER, _DEMAND, _NO_DEMAND):
             if (previous / name).exists():
                 shutil.copy2(previous / name, work / name)
@@ -206,18 +206,21 @@ def _publish(folder: Path, write: Callable[[Path], None]) -> None:
 
 
 def _previous(folder: Path) -> Path | None:
-    """This store's complete cache folder for an earlier state, if any."""
-    prefix = folder.name.rsplit("-", 1)[0] + "-"
-    found = [p for p in folder.parent.glob(prefix + "*") if p.is_dir() and p != folder]
+    """This store's latest complete cache folder for an earlier state, if any."""
+    found = _others(folder)
     return max(found, key=lambda p: p.stat().st_mtime) if found else None
 
 
 def _forget_older(folder: Path) -> None:
     """Delete this store's earlier cache folders: the store has changed since."""
+    for other in _others(folder):
+        shutil.rmtree(other, ignore_errors=True)
+
+
+def _others(folder: Path) -> list[Path]:
+    """The same store's other complete cache folders (temporary ones start with a dot)."""
     prefix = folder.name.rsplit("-", 1)[0] + "-"
-    for other in folder.parent.glob(prefix + "*"):
-        if other != folder and other.is_dir():
-            shutil.rmtree(other, ignore_errors=True)
+    return [p for p in folder.parent.glob(prefix + "*") if p.is_dir() and p != folder]
 
 
 def cite_matches(eco: Ecosystem, matches: list) -> None:  # type: ignore[type-arg]

@@ -438,28 +438,21 @@ class _ImportRun:
 
     # -- writing -------------------------------------------------------------------------
     def flush(self) -> None:
-        """Write the buffered rows and start new buffers."""
-        _write(self.conn, list(self.entities.values()), list(self.aliases.values()),
-               list(self.facts.values()), list(self.evidence.values()), self.merges,
-               self.reviews)
+        conn = self.conn
+        insert_ignoring_duplicates(conn, schema.entities, list(self.entities.values()))
+        insert_ignoring_duplicates(conn, schema.aliases, list(self.aliases.values()))
+        insert_ignoring_duplicates(conn, schema.facts, list(self.facts.values()))
+        insert_ignoring_duplicates(conn, schema.evidence, list(self.evidence.values()))
+        if self.merges:
+            conn.execute(insert(schema.merges), self.merges)
+        if self.reviews:  # few rows, with JSON: through SQLAlchemy's own type handling
+            dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+            conn.execute(dialect.insert(schema.reviews).on_conflict_do_nothing(), self.reviews)
         for buffer in (self.entities, self.aliases, self.facts, self.evidence):
             buffer.clear()
-        self.merges, self.reviews = [], []
+        self.merges.clear()
+        self.reviews.clear()
         self.pending = 0
-
-
-def _write(conn: Connection, entities: list[dict[str, Any]], aliases: list[dict[str, Any]],
-           facts: list[dict[str, Any]], evidence: list[dict[str, Any]],
-           merges: list[dict[str, Any]], reviews: list[dict[str, Any]]) -> None:
-    insert_ignoring_duplicates(conn, schema.entities, entities)
-    insert_ignoring_duplicates(conn, schema.aliases, aliases)
-    insert_ignoring_duplicates(conn, schema.facts, facts)
-    insert_ignoring_duplicates(conn, schema.evidence, evidence)
-    if merges:
-        conn.execute(insert(schema.merges), merges)
-    if reviews:  # few rows, with JSON: through SQLAlchemy's own type handling
-        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-        conn.execute(dialect.insert(schema.reviews).on_conflict_do_nothing(), reviews)
 
 
 def _document_source(conn: Connection, parent_id: int, spec: SourceSpec, document: str) -> int:
