@@ -114,15 +114,13 @@ class MatchRanker:
         return [self._entry(m, segment, int(candidates[k]), float(scores[k]), float(fit[k]),
                             hits.get(int(candidates[k])), text) for k in order]
 
-    # -- node mapping: the matcher may hold another snapshot of the same store ----------
-    def _to_chain(self, snap: GraphSnapshot) -> Callable[[Match], int]:
-        if self.matcher.index.snapshot is snap:
-            return lambda match: match.node
+    # -- node mapping: the matcher may hold another snapshot of the same store (a cached
+    # one, whose node order differs), so nodes are matched by entity id ------------------
+    @staticmethod
+    def _to_chain(snap: GraphSnapshot) -> Callable[[Match], int]:
         return lambda match: snap.node_of.get(match.entity_id, -1)
 
     def _to_matcher(self, snap: GraphSnapshot, node: int) -> int | None:
-        if self.matcher.index.snapshot is snap:
-            return node
         return self.matcher.index.snapshot.node_of.get(int(snap.ids[node]))
 
     @staticmethod
