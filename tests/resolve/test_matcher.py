@@ -119,6 +119,21 @@ def test_short_name_prefers_the_single_joint_stock_parent() -> None:
     assert r.resolve(["新大陆"]).band == "review"
 
 
+@pytest.mark.parametrize("known, record", [
+    # ChainKG rows (full name, short name) of different listed companies: the short name
+    # reads as an abbreviation of the other company's names, the registered names differ
+    (["安泰科技股份有限公司", "安泰科技"], ["山西安泰集团股份有限公司", "ST安泰"]),
+    (["长城信息产业股份有限公司", "长城信息"], ["攀钢集团四川长城特殊钢股份有限公司", "长城股份"]),
+    (["德邦证券股份有限公司"], ["德邦物流股份有限公司", "德邦股份"]),
+])
+def test_two_registered_names_decide_over_short_names(known: list[str],
+                                                      record: list[str]) -> None:
+    r = Resolver()
+    r.add(1, known)
+    assert r.resolve(record).band == "new"
+    assert r.resolve(record[1:]).band != "new"  # the short name alone is a fair candidate
+
+
 def test_credit_code_is_a_hard_key(resolver: Resolver) -> None:
     code = _code("91310115MA1K4AB7X")
     other = _code("91310115MA1K4AB8X")
@@ -201,3 +216,26 @@ def test_training_is_reproducible() -> None:
 ])
 def test_learned_scorer_on_known_pairs(short: str, full: str, band: str) -> None:
     assert _one(full).resolve([short]).band == band
+
+
+@pytest.mark.parametrize("news_name, record", [
+    ("鞍山钢铁", ["马鞍山钢铁股份有限公司", "马钢股份"]),
+    ("北斗导航", ["北京北斗星通导航技术股份有限公司", "北斗星通"]),
+    ("联发科技", ["深圳亚联发展科技股份有限公司", "亚联发展"]),
+])
+def test_record_short_name_must_agree_with_a_short_name_entity(news_name: str,
+                                                                record: list[str]) -> None:
+    r = Resolver()
+    r.add(1, [news_name])  # ICKG knows only the short name it read in the news
+    match = r.resolve(record)
+    assert match.band != "merge"
+    assert match.band == "new" or match.rule == "short_names_differ"
+
+
+def test_registered_name_around_a_short_names_trade_name_is_reviewed() -> None:
+    # 鞍山 sits inside 马鞍山: a registered name arriving after a short one, with the short
+    # name's 字号 inside its own, is as often another company (宝通 / 金宝通)
+    r = Resolver()
+    r.add(1, ["鞍山钢铁"])
+    match = r.resolve(["马鞍山钢铁股份有限公司"])
+    assert (match.band, match.rule) == ("review", "unit_of_group")

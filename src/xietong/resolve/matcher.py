@@ -391,6 +391,11 @@ def _unit_features(qn: _Name, en: _Name) -> dict[str, float]:
     return f
 
 
+def _short_names_agree(a: _Name, b: _Name) -> bool:
+    """One short name holds the other's stem: 滨化股份 / 滨化集团, 隆基股份 / 隆基绿能."""
+    return bool(a.stem and b.stem) and (a.stem in b.normalized or b.stem in a.normalized)
+
+
 def _forms_conflict(qn: _Name, en: _Name) -> bool:
     """Branch vs head office, partnership vs company, X(上海)子公司 vs X集团."""
     q, e = qn.parsed, en.parsed
@@ -574,6 +579,8 @@ class Resolver:
             band = "review" if "trade_equal" in f and (
                 "industry_bridge" in f or "short_has_industry" not in f) else "new"
             rule = "unit_of_group"
+        elif band == "merge" and "short_names_differ" in f:
+            band, rule = "review", "short_names_differ"
         elif band == "merge" and "reversed" in f and _REVERSED_GUARD & f.keys():
             # a registered name arriving after a short one: the labelled set holds no such
             # pairs to learn from, and on ickg25 they are mostly a group and its unit
@@ -648,16 +655,26 @@ class Resolver:
         judged: list[_Judged] = []
         entities = self._entities
         candidates = self._candidates(prepared)
+        registered = [p for p in prepared if p.legal]
+        # the record's own short names (a stock short name beside the registered one)
+        shorts = [p for p in prepared if not p.legal] if registered else []
         for entity_id in candidates - banned if banned else candidates:
             entity = entities[entity_id]
             e_region = entity.region
+            queries, names = prepared, entity.names
+            if registered and len(names) + len(prepared) > 2 and any(e.legal for e in names):
+                # registered names are legally unique, so two of them decide: a short name
+                # beside them must not bridge two registrations (ST安泰 of 山西安泰集团股份
+                # 有限公司 is no abbreviation of 安泰科技股份有限公司, whose short name it
+                # resembles)
+                queries, names = registered, [e for e in names if e.legal]
             # the best pair by (pre-score, exact name); the first of equals wins
             best_score, best_exact = -1.0, False
             features: dict[str, float] = {}
             pair: tuple[_Name, _Name] | None = None
-            for q in prepared:
+            for q in queries:
                 q_legal = q.legal
-                for e in entity.names:
+                for e in names:
                     if q_legal and not e.legal:  # judge the short name against the full one
                         f, score = _pair_features(e, q, e_region, q_region)
                         f["reversed"] = 1.0
@@ -671,6 +688,12 @@ class Resolver:
                             score, "exact_name" in f, f, order
             if pair is None:
                 continue
+            if shorts and not best_exact and not any(e.legal for e in names) \
+                    and not any(_short_names_agree(a, b) for a in shorts for b in names):
+                # a short-name-only entity (news) whose names disagree with the record's own
+                # short name: 鞍山钢铁 is no name of 马鞍山钢铁股份有限公司 (马钢股份), 北斗导航
+                # none of 北京北斗星通导航技术股份有限公司 (北斗星通)
+                features["short_names_differ"] = 1.0
             if best_exact:
                 ruled.append(Match("merge", entity_id, 1.0, "exact_name", features))
             elif "both_legal" in features:
@@ -802,8 +825,9 @@ class Resolver:
 _BAND_RANK = {"merge": 2, "review": 1, "new": 0}
 _LOGS = [0.0] + [math.log(n) for n in range(1, _POSTING_BUDGET + 1)]  # of posting sizes
 _REVERSED_GUARD = frozenset({"unit_word", "group_unit", "form_mismatch", "regional_unit",
-                             "scattered_head", "added_business", "partial"})
-_MODEL_RULES = frozenset({"", "abbreviation", "scored", "unit_of_group"})
+                             "scattered_head", "added_business", "partial", "trade_inside"})
+_MODEL_RULES = frozenset({"", "abbreviation", "scored", "unit_of_group",
+                          "short_names_differ"})
 _UNIT_GUARD = frozenset({"regional_unit", "form_mismatch", "unit_word", "group_unit",
                          "listed_brand"})
 _LEGAL_REVIEW = 0.75  # pre-score for two registered names with equal 字号 to be reviewed
