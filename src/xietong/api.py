@@ -43,15 +43,15 @@ class NotFound(LookupError):
     """No entity by that name; ``suggestions`` holds the closest names."""
 
     def __init__(self, text: str, suggestions: list[queries.EntityHit]) -> None:
-        hint = f"; did you mean {', '.join(h.name for h in suggestions[:5])}?" if suggestions else ""
-        super().__init__(f"no entity named {text!r}{hint}")
+        hint = f"；是否要找：{', '.join(h.name for h in suggestions[:5])}？" if suggestions else ""
+        super().__init__(f"没有名为 {text!r} 的实体{hint}")
         self.suggestions = suggestions
 
 
 class Ambiguous(LookupError):
     def __init__(self, text: str, hits: list[queries.EntityHit]) -> None:
         listed = ", ".join(f"{h.name} [{h.type} #{h.id}]" for h in hits[:8])
-        super().__init__(f"{text!r} names {len(hits)} entities: {listed}; use the id")
+        super().__init__(f"{text!r} 对应 {len(hits)} 个实体：{listed}；请改用 id")
         self.hits = hits
 
 
@@ -61,8 +61,8 @@ class ImportRejected(Exception):
     def __init__(self, report: ValidationReport) -> None:
         errors = report.errors
         first = errors[0].render() if errors else ""
-        more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
-        super().__init__(f"{first}{more}; nothing was imported")
+        more = f"（另有 {len(errors) - 1} 处错误）" if len(errors) > 1 else ""
+        super().__init__(f"{first}{more}；未导入任何数据")
         self.report = report
 
 
@@ -97,7 +97,7 @@ class Ecosystem:
         if self.url.startswith("sqlite:///") and not create:
             path = Path(self.url.removeprefix("sqlite:///"))
             if not path.exists():
-                raise StoreError(f"{path}: no such store; run 'xietong init' first")
+                raise StoreError(f"{path}: 数据库不存在；请先运行 'xietong init'")
         self.engine: Engine = make_engine(self.url)
         self._ready = False
 
@@ -113,7 +113,7 @@ class Ecosystem:
             return
         if current_revision(self.engine) != head_revision():
             if inspect(self.engine).has_table("entities") and current_revision(self.engine) is None:
-                raise StoreError(f"{self.url}: has tables but no xietong schema revision")
+                raise StoreError(f"{self.url}: 已有数据表，但缺少 xietong 的 schema 版本记录")
             self.init()
         self._ready = True
 
@@ -146,7 +146,7 @@ class Ecosystem:
 
         file = Path(path)
         if not file.is_file():
-            raise InputError(f"{file}: no such file")
+            raise InputError(f"{file}: 文件不存在")
         spec = SourceSpec(kind="file", name=file.name, uri=str(file.resolve()),
                           sha256=file_sha256(file))
         report = ValidationReport()
@@ -203,7 +203,7 @@ class Ecosystem:
             found = queries.find_source(conn, source)
             if not found:
                 names = ", ".join(str(s["name"]) for s in queries.list_sources(conn))
-                raise LookupError(f"no source {source!r}; sources: {names or 'none'}")
+                raise LookupError(f"没有来源 {source!r}；现有来源：{names or '无'}")
             curation.retract_sources(conn, found)
         return found
 
@@ -316,8 +316,8 @@ def _member_id(conn: Connection, text: str) -> int:
         select(schema.aliases.c.entity_id).where(schema.aliases.c.norm == normalize(text))
     ).scalars())
     if len(ids) != 1:
-        raise LookupError(f"{text!r} names {len(ids)} entities; give the member's id "
-                          "(see 'xietong show' → merges)")
+        raise LookupError(f"{text!r} 对应 {len(ids)} 个实体；请给出被合并成员的 id"
+                          "（见 'xietong show' → merges）")
     return ids.pop()
 
 

@@ -30,7 +30,7 @@ def test_park_scope_keeps_only_the_parks_firms(demo: ChainAnalyst) -> None:
     park = demo.report("humanoid_robot", park="张江机器人谷")
     members = {m["name"] for s in park["segments"] for m in s["members"]}
     assert members == {"上海智元新创技术有限公司"}
-    with pytest.raises(LookupError, match="parks: .*模速空间"):
+    with pytest.raises(LookupError, match="未知园区 '不存在的园区'；可选：.*模速空间"):
         demo.report("humanoid_robot", park="不存在的园区")
 
 
@@ -52,11 +52,11 @@ def test_custom_rules_change_grades_and_bad_rules_name_the_problem(
     report = demo.report("llm", region="上海")
     assert {s["risk"] for s in report["segments"]} == {"blue"}
     rules.write_text("segment:\n  - grade: purple\n    reason: x\n    all: []\n", encoding="utf-8")
-    with pytest.raises(RuleError, match=r"rules.yaml: segment rule 1: grade 'purple'"):
+    with pytest.raises(RuleError, match=r"rules.yaml: segment 第 1 条规则：grade 'purple' 无效"):
         load_rules(rules)
     rules.write_text("segment:\n  - grade: red\n    reason: x\n    all: [[size, '>', 1]]\n",
                      encoding="utf-8")
-    with pytest.raises(RuleError, match="unknown metric 'size'"):
+    with pytest.raises(RuleError, match="未知指标 'size'"):
         load_rules(rules)
 
 

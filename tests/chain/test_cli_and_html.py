@@ -37,7 +37,7 @@ def test_cli_list_show_report_simulate(eco: Ecosystem, tmp_path: Path) -> None:
                                     "--db", eco.url, "--json"])
     assert json.loads(sim.stdout)["removed"] == ["上海智元新创技术有限公司"]
     bad = runner.invoke(chain_app, ["report", "量子计算", "--db", eco.url])
-    assert bad.exit_code != 0 and "unknown chain '量子计算'" in str(bad.exception)
+    assert bad.exit_code != 0 and "未知产业链 '量子计算'" in str(bad.exception)
 
 
 def _chromium() -> str | None:

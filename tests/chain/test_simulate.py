@@ -50,5 +50,5 @@ def test_loss_propagates_over_several_hops_weighted_by_share(eco: Ecosystem, tmp
 def test_removing_a_region_removes_its_firms(demo: ChainAnalyst) -> None:
     result = demo.simulate("humanoid_robot", ["张江机器人谷"])
     assert result["removed"] == ["上海智元新创技术有限公司"]
-    with pytest.raises(LookupError, match="no entity"):
+    with pytest.raises(LookupError, match="没有此名称的实体"):
         demo.simulate("humanoid_robot", ["不存在的企业"])

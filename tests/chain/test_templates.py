@@ -66,12 +66,12 @@ def test_a_user_template_loads_from_a_folder(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("text", "line", "reason"), [
-    (GOOD.replace("    keywords: [乙]\n", "    keywords: [乙]\n    feeds: [a]\n"), 4, "cycle: a → b → a"),
-    (GOOD.replace("feeds: [b]", "feeds: [c]"), 8, "unknown segment 'c'"),
-    (GOOD.replace("    name: 下\n", ""), 9, "missing the required field 'name'"),
-    (GOOD.replace("stage: 下游", "stage: 末端"), 11, "stage '末端' is not one of"),
-    (GOOD.replace("  - key: b", "  - key: a"), 9, "used twice"),
-    (GOOD.replace("    keywords: [乙]\n", ""), 9, "no keywords, industries or products"),
+    (GOOD.replace("    keywords: [乙]\n", "    keywords: [乙]\n    feeds: [a]\n"), 4, "成环：a → b → a"),
+    (GOOD.replace("feeds: [b]", "feeds: [c]"), 8, "未知环节 'c'"),
+    (GOOD.replace("    name: 下\n", ""), 9, "环节 'b'：缺少必填字段 'name'"),
+    (GOOD.replace("stage: 下游", "stage: 末端"), 11, "stage '末端' 无效；可选：上游/中游/下游"),
+    (GOOD.replace("  - key: b", "  - key: a"), 9, "环节 key 'a' 重复使用"),
+    (GOOD.replace("    keywords: [乙]\n", ""), 9, "没有 keywords、industries 或 products"),
 ])
 def test_malformed_template_names_file_and_line(text: str, line: int, reason: str) -> None:
     with pytest.raises(TemplateError) as info:
@@ -81,5 +81,5 @@ def test_malformed_template_names_file_and_line(text: str, line: int, reason: st
 
 
 def test_unknown_chain_lists_the_valid_ones() -> None:
-    with pytest.raises(LookupError, match="humanoid_robot"):
+    with pytest.raises(LookupError, match="未知产业链 '量子计算'；可选：.*humanoid_robot"):
         TemplateSet().get("量子计算")

@@ -89,7 +89,7 @@ def test_missing_column_names_the_missing_and_the_present(
     mapping = tmp_path / "名录.yaml"
     mapping.write_text("entities:\n  type: enterprise\n  name: 企业名称\n  attributes:\n"
                        "    统一社会信用代码: credit_code\n", encoding="utf-8")
-    _rejected(store, path, "名录.csv", "统一社会信用代码", mapping=mapping)
+    _rejected(store, path, "名录.csv", "缺少列 统一社会信用代码", mapping=mapping)
 
 
 def test_malformed_date_names_row_and_column(store: str, tmp_path: Path,
@@ -97,7 +97,8 @@ def test_malformed_date_names_row_and_column(store: str, tmp_path: Path,
     rows = [dict(r) for r in companies]
     rows[6]["成立日期"] = "2021-13-45"
     path = write_csv(tmp_path / "名录.csv", rows)
-    _rejected(store, path, "名录.csv:8", "成立日期", "2021-13-45")
+    _rejected(store, path, "名录.csv:8: 列 成立日期: 值 '2021-13-45' — 不是有效日期"
+              "（月份须在 1–12 之间）")
 
 
 def test_invalid_credit_code_says_why(store: str, tmp_path: Path,
@@ -106,7 +107,8 @@ def test_invalid_credit_code_says_why(store: str, tmp_path: Path,
     code = rows[2]["统一社会信用代码"]
     rows[2]["统一社会信用代码"] = code[:-1] + ("0" if code[-1] != "0" else "1")
     path = write_csv(tmp_path / "名录.csv", rows)
-    _rejected(store, path, "名录.csv:4", "统一社会信用代码", "check digit")
+    _rejected(store, path, "名录.csv:4", "统一社会信用代码", "校验位应为 "
+              f"{code[-1]}，而不是")
 
 
 def test_exact_duplicates_are_imported_once(store: str, tmp_path: Path,
@@ -115,6 +117,7 @@ def test_exact_duplicates_are_imported_once(store: str, tmp_path: Path,
     result = run(store, "import", str(path), "--json", check=True)
     summary = json.loads(result.stdout)[0]
     assert len(summary["warnings"]) == 3 and "名录.csv:42" in summary["warnings"][0]
+    assert summary["warnings"][0].endswith("— 警告: 与第 2 行完全相同；已跳过")
 
 
 def test_conflicting_duplicates_are_refused(store: str, tmp_path: Path,
@@ -122,13 +125,13 @@ def test_conflicting_duplicates_are_refused(store: str, tmp_path: Path,
     twin = dict(companies[0])
     twin["成立日期"] = "1999-01-01"
     path = write_csv(tmp_path / "名录.csv", companies + [twin])
-    _rejected(store, path, "名录.csv:42", "成立日期")
+    _rejected(store, path, "名录.csv:42", "成立日期", "第 2 行与第 42 行冲突")
 
 
 def test_truncated_csv(store: str, tmp_path: Path, companies: list[dict[str, str]]) -> None:
     path = write_csv(tmp_path / "名录.csv", companies)
     path.write_text(path.read_text("utf-8") + '"上海未完成科技有限公司,简称', encoding="utf-8")
-    _rejected(store, path, "名录.csv")
+    _rejected(store, path, "名录.csv", "引号字段没有闭合")
 
 
 def test_truncated_xlsx(store: str, tmp_path: Path, companies: list[dict[str, str]]) -> None:
@@ -142,14 +145,14 @@ def test_truncated_xlsx(store: str, tmp_path: Path, companies: list[dict[str, st
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
     assert not zipfile.is_zipfile(path)
-    _rejected(store, path, "名录.xlsx")
+    _rejected(store, path, "名录.xlsx", "不是可读的 XLSX 文件")
 
 
 def test_truncated_jsonl(store: str, tmp_path: Path, companies: list[dict[str, str]]) -> None:
     lines = [json.dumps(r, ensure_ascii=False) for r in companies[:5]]
     path = tmp_path / "名录.jsonl"
     path.write_text("\n".join(lines) + "\n" + lines[0][:20], encoding="utf-8")
-    _rejected(store, path, "名录.jsonl:6")
+    _rejected(store, path, "名录.jsonl:6", "JSON 格式错误", "文件被截断")
 
 
 def test_dry_run_changes_nothing(store: str, tmp_path: Path,
@@ -171,7 +174,7 @@ def test_changed_file_replaces_its_previous_version(store: str, tmp_path: Path,
     summary = json.loads(run(store, "import", str(path), "--json", check=True).stdout)[0]
     assert summary["replaced"] == ["名录.csv"]
     gone = run(store, "show", companies[-1]["企业名称"])
-    assert gone.returncode == 1 and "no entity named" in gone.stderr
+    assert gone.returncode == 1 and f"没有名为 {companies[-1]['企业名称']!r} 的实体" in gone.stderr
 
 
 def test_sigkill_mid_import_leaves_the_store_as_it_was(store: str, data_dir: Path) -> None:

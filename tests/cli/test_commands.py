@@ -90,3 +90,4 @@ def test_errors_are_one_line_with_exit_code_one(demo_db: str) -> None:
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "智圆" in lines[0] and "上海智元新创技术有限公司" in lines[0]
+    assert lines[0].startswith("错误: 没有名为 '智圆' 的实体；是否要找：")

@@ -81,5 +81,5 @@ def test_unknown_review_ids_are_one_clear_error(eco: Ecosystem, tmp_path: Path) 
     result = CliRunner().invoke(_app(), ["extract", str(SEED), "--review", "--reject", "nope",
                                          "--db", eco.url])
     assert result.exit_code != 0
-    assert "no extracted item with id nope" in str(result.exception)
+    assert "没有 id 为 nope 的抽取项" in str(result.exception)
 

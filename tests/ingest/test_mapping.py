@@ -125,7 +125,7 @@ def test_missing_columns_listed_once(tmp_path: Path, doc_mapping: Path) -> None:
     records, report = run(path, doc_mapping)
     assert records == []
     msg = one_error(report)
-    assert msg.startswith(f"{path}:1 — missing columns 成立日期, 员工人数; the file has: 企业名称,")
+    assert msg.startswith(f"{path}:1 — 缺少列 成立日期、员工人数；文件中的列：企业名称、")
 
 
 def test_malformed_date(tmp_path: Path, doc_mapping: Path) -> None:
@@ -135,10 +135,9 @@ def test_malformed_date(tmp_path: Path, doc_mapping: Path) -> None:
     path = write_csv(tmp_path / "d.csv", [HEADER, *rows])
     records, report = run(path, doc_mapping)
     assert [e.render() for e in report.errors] == [
-        f"{path}:3: column 成立日期: value '2021-02-30' — not a valid date (day is out of "
-        "range for month)",
-        f"{path}:4: column 成立日期: value '去年三月' — not a date; write 2024-03-05, 2024/3/5, "
-        "2024年3月5日, 2024.03, 2024年3月 or 2024",
+        f"{path}:3: 列 成立日期: 值 '2021-02-30' — 不是有效日期（2021 年 2 月只有 28 天）",
+        f"{path}:4: 列 成立日期: 值 '去年三月' — 不是日期；请写成 2024-03-05、2024/3/5、"
+        "2024年3月5日、2024.03、2024年3月 或 2024",
     ]
     assert [r.provenance.locator for r in records] == ["row 2"] * 3  # bad rows yield nothing
 
@@ -150,8 +149,8 @@ def test_invalid_credit_code(tmp_path: Path, doc_mapping: Path) -> None:
     rows[10][4] = bad
     path = write_csv(tmp_path / "companies.csv", [HEADER, *rows])
     _, report = run(path, doc_mapping)
-    assert one_error(report) == (f"{path}:12: column 统一社会信用代码: value '{bad}' — check "
-                                 f"digit should be {good[-1]}, not {bad[-1]}")
+    assert one_error(report) == (f"{path}:12: 列 统一社会信用代码: 值 '{bad}' — 校验位应为 "
+                                 f"{good[-1]}，而不是 {bad[-1]}")
 
 
 def test_numbers_with_chinese_units(tmp_path: Path, doc_mapping: Path) -> None:
@@ -166,8 +165,8 @@ def test_numbers_with_chinese_units(tmp_path: Path, doc_mapping: Path) -> None:
     assert (attrs[0]["revenue"], attrs[0]["headcount"]) == (5000.0, 1234)
     assert (attrs[1]["revenue"], attrs[1]["headcount"]) == (12000.0, 15000)
     assert [e.render() for e in report.errors] == [
-        f"{path}:4: column 营业收入（亿元）: value '很多' — not a number",
-        f"{path}:5: column 员工人数: value '12.5' — not a whole number",
+        f"{path}:4: 列 营业收入（亿元）: 值 '很多' — 不是数字",
+        f"{path}:5: 列 员工人数: 值 '12.5' — 不是整数",
     ]
 
 
@@ -178,8 +177,8 @@ def test_empty_name_and_unknown_type(tmp_path: Path, doc_mapping: Path) -> None:
     path = write_csv(tmp_path / "n.csv", [HEADER, *rows])
     _, report = run(path, doc_mapping)
     assert [e.render() for e in report.errors] == [
-        f"{path}:2: column 企业名称 — empty name",
-        f"{path}:3: column 类型: value '工厂' — unknown entity type; expected one of 企业, 园区",
+        f"{path}:2: 列 企业名称 — 名称为空",
+        f"{path}:3: 列 类型: 值 '工厂' — 未知实体类型；可选：企业、园区",
     ]
 
 
@@ -193,10 +192,10 @@ def test_duplicate_rows(tmp_path: Path, doc_mapping: Path) -> None:
     records, report = run(path, doc_mapping)
     name = rows[2][0]
     assert [w.render() for w in report.warnings] == [
-        f"{path}:6 — warning: exact duplicate of row 3; skipped"]
+        f"{path}:6 — 警告: 与第 3 行完全相同；已跳过"]
     assert one_error(report) == (
-        f"{path}:7: column 成立日期: value '2020-01-01' — {name!r} also appears on row 4 with "
-        "a different 成立日期; rows 4 and 7 conflict")
+        f"{path}:7: 列 成立日期: 值 '2020-01-01' — {name!r} 在第 4 行也出现过，但 成立日期 "
+        "不同；第 4 行与第 7 行冲突")
     assert sorted({r.provenance.locator for r in records}) == ["row 2", "row 3", "row 4",
                                                                "row 5"]
 
@@ -208,8 +207,8 @@ def test_extra_cells_from_unquoted_comma(tmp_path: Path, doc_mapping: Path) -> N
     line = ",".join(row) + ",多出来的\n"
     path.write_text(",".join(HEADER) + "\n" + line, encoding="utf-8")
     _, report = run(path, doc_mapping)
-    assert one_error(report) == (f"{path}:2: value '多出来的' — more cells than the 12 header "
-                                 "columns (an unquoted comma in a cell?)")
+    assert one_error(report) == (f"{path}:2: 值 '多出来的' — 单元格数多于表头的 12 列"
+                                 "（单元格里有未加引号的逗号？）")
 
 
 # --- one row per relation ----------------------------------------------------------------
@@ -239,10 +238,10 @@ def test_relation_rows_and_unknown_label(tmp_path: Path) -> None:
     mapping = tmp_path / "关系.yaml"
     mapping.write_text(RELATION_MAPPING, encoding="utf-8")
     records, report = run(path, mapping)
-    assert one_error(report) == (f"{path}:4: column 关系: value '入住' — unknown relation "
-                                 "'入住'; did you mean 入驻, 入股?")
+    assert one_error(report) == (f"{path}:4: 列 关系: 值 '入住' — 未知关系 '入住'；"
+                                 "是否想写 入驻、入股？")
     assert [w.render() for w in report.warnings] == [
-        f"{path}:6 — warning: exact duplicate of row 2; skipped"]
+        f"{path}:6 — 警告: 与第 2 行完全相同；已跳过"]
     rels = [r for r in records if isinstance(r, RelationRecord)]
     assert [(r.predicate, r.valid_from, r.confidence, r.weight) for r in rels] == [
         ("cooperates", "2024-03-05", 0.9, None),
@@ -258,8 +257,8 @@ def test_relation_type_that_does_not_fit(tmp_path: Path) -> None:
     mapping = tmp_path / "r.yaml"
     mapping.write_text(RELATION_MAPPING, encoding="utf-8")
     _, report = run(path, mapping)
-    assert one_error(report) == (f"{path}:2: column 客体: value '某公司' — a enterprise cannot "
-                                 "be the object of located_in_park (allowed: park)")
+    assert one_error(report) == (f"{path}:2: 列 客体: 值 '某公司' — enterprise 不能作为关系 "
+                                 "located_in_park 的客体（允许的类型：park）")
 
 
 # --- the mapping file itself ------------------------------------------------------------
@@ -286,17 +285,15 @@ entities:
     发布: {relation: issued_policy}
 confidence: 2
 """)
-    assert errors[0].startswith("m.yaml:2 — unknown entity type '公司'; valid: 企业(enterprise)")
-    assert errors[1].startswith("m.yaml:4 — unknown key 'alias' in entities; did you mean "
-                                "'aliases'?")
-    assert errors[2] == ("m.yaml:6 — column 成立日期: unknown attribute '成立时间'; did you mean "
-                         "成立日期?")
-    assert errors[3] == ("m.yaml:7 — column 面积: unit '亿元' cannot be converted to area's "
-                         "unit '平方米'")
-    assert errors[4] == ("m.yaml:9 — column 所在园区: unknown relation '入住园区'; did you mean "
-                         "入驻园区, 运营园区, 位于园区?")
+    assert errors[0].startswith("m.yaml:2 — 未知实体类型 '公司'；可选：企业(enterprise)、")
+    assert errors[1].startswith("m.yaml:4 — entities 中有未知的键 'alias'；是否想写 "
+                                "'aliases'？")
+    assert errors[2] == ("m.yaml:6 — 列 成立日期: 未知属性 '成立时间'；是否想写 成立日期？")
+    assert errors[3] == ("m.yaml:7 — 列 面积: 单位 '亿元' 无法换算为 area 的单位 '平方米'")
+    assert errors[4] == ("m.yaml:9 — 列 所在园区: 未知关系 '入住园区'；是否想写 "
+                         "入驻园区、运营园区、位于园区？")
     assert len(errors) == 6 and errors[5] == (
-        "m.yaml:11 — confidence is a number from 0 to 1 or a column, not 2")
+        "m.yaml:11 — confidence 应为 0 到 1 之间的数或列名，而不是 2")
 
 
 def test_relation_not_allowed_for_fixed_type(tmp_path: Path) -> None:
@@ -306,21 +303,21 @@ entities:
   name: 名称
   relations:
     发布政策: issued_policy
-""") == ["m.yaml:5 — column 发布政策: issued_policy does not apply to enterprise rows "
-         "(allowed: government, park, region)"]
+""") == ["m.yaml:5 — 列 发布政策: 关系 issued_policy 不适用于 enterprise 类型的行"
+         "（允许的类型：government、park、region）"]
 
 
 def test_invalid_yaml_and_duplicate_keys(tmp_path: Path) -> None:
     assert mapping_errors(tmp_path, "entities:\n  name: 名称\n  type: [企业\n") == [
-        "m.yaml:4 — invalid YAML: expected ',' or ']', but got '<stream end>'"]
+        "m.yaml:4 — YAML 格式错误：expected ',' or ']', but got '<stream end>'"]
     assert mapping_errors(tmp_path, "entities:\n  name: 名称\n  name: 企业名称\n") == [
-        "m.yaml:3 — invalid YAML: duplicate key 'name'"]
+        "m.yaml:3 — YAML 格式错误：重复的键 'name'"]
 
 
 def test_layout_is_required(tmp_path: Path) -> None:
     assert mapping_errors(tmp_path, "sheet: 企业名单\n") == [
-        "m.yaml:1 — a mapping needs exactly one of 'entities:' (one row per entity) or "
-        "'relations:' (one row per relation)"]
+        "m.yaml:1 — 映射文件须有且只有 'entities:'（每行一个实体）和 'relations:'"
+        "（每行一个关系）中的一个"]
 
 
 # --- values ---------------------------------------------------------------------------
@@ -355,8 +352,8 @@ def test_numbers(text: str, kind: str, unit: str | None, written_in: str | None,
 
 
 @pytest.mark.parametrize(("text", "unit", "reason"), [
-    ("1,23", "人", "not a number"), ("5万", None, "has no unit"),
-    ("5美元", "万元", "unit '美元' cannot be converted"),
+    ("1,23", "人", "^不是数字$"), ("5万", None, "^该属性没有单位，无法换算 '万'"),
+    ("5美元", "万元", "^单位 '美元' 无法换算为 万元$"),
 ])
 def test_rejected_numbers(text: str, unit: str | None, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
@@ -373,7 +370,7 @@ def test_infer_mapping_from_chinese_header(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "auto.csv", rows, encoding="gbk")
     records, report = run(path)
     assert [w.render() for w in report.warnings] == [
-        f"{path}:1 — warning: columns not recognised, ignored: 备注"]
+        f"{path}:1 — 警告: 以下列无法识别，已忽略：备注"]
     first = records[0]
     assert isinstance(first, EntityRecord)
     assert (first.type, first.aliases, first.attrs["revenue"], first.attrs["founded"]) == (
@@ -400,9 +397,8 @@ def test_infer_mapping_needs_a_name_column(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         run(path)
     msg = str(exc.value)
-    assert msg.startswith(f"{path}:1: cannot map the columns automatically: no name column "
-                          "(expected one of 企业全称,")
-    assert msg.endswith("the file has: 代码, 地址. Write a mapping file (docs/mapping.md).")
+    assert msg.startswith(f"{path}:1: 无法自动识别各列：没有名称列（应为 企业全称、")
+    assert msg.endswith("文件中的列：代码、地址。请编写映射文件（见 docs/mapping.md）。")
 
 
 def test_infer_mapping_relation_rows(tmp_path: Path) -> None:

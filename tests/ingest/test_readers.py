@@ -72,7 +72,7 @@ def test_neither_utf8_nor_gb18030_names_line_and_offset(tmp_path: Path) -> None:
         read_table(path)
     msg = str(exc.value)
     assert msg.startswith(f"{path}:3: ")
-    assert f"byte 0xFF at offset {len(good)} (line 3)" in msg
+    assert f"偏移 {len(good)}（第 3 行）处的字节 0xFF" in msg
 
 
 def test_quoted_newline_keeps_line_numbers(tmp_path: Path) -> None:
@@ -97,7 +97,7 @@ def test_truncated_csv_open_quote(tmp_path: Path) -> None:
     table = read_table(path)
     with pytest.raises(InputError) as exc:
         list(table)
-    assert str(exc.value).startswith(f"{path}:3: a quoted field opened on line 3")
+    assert str(exc.value).startswith(f"{path}:3: 第 3 行开始的引号字段没有闭合")
 
 
 def test_extra_cells_are_kept_for_reporting(tmp_path: Path) -> None:
@@ -110,21 +110,21 @@ def test_extra_cells_are_kept_for_reporting(tmp_path: Path) -> None:
 def test_duplicate_header_names(tmp_path: Path) -> None:
     path = tmp_path / "dup.csv"
     path.write_text("企业名称,简称,简称\n甲,乙,丙\n", encoding="utf-8")
-    with pytest.raises(InputError, match=rf"^{re.escape(str(path))}:1: duplicate column names"):
+    with pytest.raises(InputError, match=rf"^{re.escape(str(path))}:1: 表头中有重复的列名：简称$"):
         read_table(path)
 
 
 def test_empty_file(tmp_path: Path) -> None:
     path = tmp_path / "empty.csv"
     path.write_bytes(b"")
-    with pytest.raises(InputError, match=rf"^{re.escape(str(path))}: the file is empty$"):
+    with pytest.raises(InputError, match=rf"^{re.escape(str(path))}: 文件为空$"):
         read_table(path)
 
 
 def test_only_blank_lines_has_no_header(tmp_path: Path) -> None:
     path = tmp_path / "blank.csv"
     path.write_text("\n\n,,\n", encoding="utf-8")
-    with pytest.raises(InputError, match=rf"^{re.escape(str(path))}: no header row"):
+    with pytest.raises(InputError, match=rf"^{re.escape(str(path))}: 没有表头"):
         read_table(path)
 
 
@@ -132,7 +132,7 @@ def test_xlsx_saved_as_csv(tmp_path: Path) -> None:
     xlsx = write_xlsx(tmp_path / "a.xlsx", [["企业名称"], ["甲"]])
     path = tmp_path / "a.csv"
     path.write_bytes(xlsx.read_bytes())
-    with pytest.raises(InputError, match=r"rename it to \.xlsx"):
+    with pytest.raises(InputError, match=r"请把扩展名改为 \.xlsx"):
         read_table(path)
 
 
@@ -175,7 +175,7 @@ def test_xlsx_sheet_by_name_and_unknown_sheet(tmp_path: Path) -> None:
     assert table.columns == ["本表由园区运营方整理"]
     with pytest.raises(InputError) as exc:
         read_table(path, sheet="园区")
-    assert str(exc.value) == f"{path}: no sheet '园区'; sheets: 企业名单, 说明"
+    assert str(exc.value) == f"{path}: 没有名为 '园区' 的工作表；现有工作表：企业名单、说明"
 
 
 def test_truncated_xlsx(tmp_path: Path) -> None:
@@ -184,7 +184,7 @@ def test_truncated_xlsx(tmp_path: Path) -> None:
     full = write_xlsx(tmp_path / "full.xlsx", rows).read_bytes()
     path = tmp_path / "cut.xlsx"
     path.write_bytes(full[: len(full) // 2])
-    with pytest.raises(InputError, match=rf"^{re.escape(str(path))}: not a readable XLSX file"):
+    with pytest.raises(InputError, match=rf"^{re.escape(str(path))}: 不是可读的 XLSX 文件"):
         list(read_table(path))
 
 
@@ -210,21 +210,22 @@ def test_truncated_jsonl(tmp_path: Path) -> None:
     path.write_text("\n".join(lines[:4]) + "\n" + lines[4][:30], encoding="utf-8")
     with pytest.raises(InputError) as exc:
         read_table(path)
-    assert str(exc.value).startswith(f"{path}:5: malformed JSON at line 5, column ")
-    assert "truncated" in str(exc.value)
+    assert re.match(rf"{re.escape(str(path))}:5: 第 5 行第 \d+ 个字符处 JSON 格式错误：",
+                    str(exc.value))
+    assert "文件被截断" in str(exc.value)
 
 
 def test_jsonl_line_that_is_not_an_object(tmp_path: Path) -> None:
     path = tmp_path / "arr.jsonl"
     path.write_text('{"name": "甲"}\n["乙"]\n', encoding="utf-8")
-    with pytest.raises(InputError, match=rf"^{re.escape(str(path))}:2: line 2 is a JSON list"):
+    with pytest.raises(InputError, match=rf"^{re.escape(str(path))}:2: 第 2 行是 JSON 数组，应为对象"):
         read_table(path)
 
 
 def test_unknown_extension(tmp_path: Path) -> None:
     path = tmp_path / "a.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0")
-    with pytest.raises(InputError, match=rf"^{re.escape(str(path))}: old Excel .xls"):
+    with pytest.raises(InputError, match=rf"^{re.escape(str(path))}: 不支持旧版 Excel \.xls"):
         read_table(path)
 
 

@@ -50,4 +50,4 @@ def test_recommend_and_its_errors(demo_db: str) -> None:
     bad = runner.invoke(app, ["recommend", "阶跃星辰", "--relation", "朋友", "--db", demo_db])
     assert isinstance(bad.exception, KeyError) and "合作(cooperates)" in str(bad.exception)
     empty = runner.invoke(app, ["match", " ", "--db", demo_db])
-    assert "empty" in str(empty.exception)
+    assert "需求为空" in str(empty.exception)

@@ -38,10 +38,10 @@ def test_an_explicit_role_wins_and_competitors_are_excluded() -> None:
 
 
 def test_bad_demands_say_what_is_wrong() -> None:
-    with pytest.raises(DemandError, match="empty"):
+    with pytest.raises(DemandError, match="需求为空"):
         parse("   ")
-    with pytest.raises(DemandError, match=f"limit is {MAX_QUERY_CHARS}"):
+    with pytest.raises(DemandError, match=f"上限为 {MAX_QUERY_CHARS} 字"):
         parse("寻" * (MAX_QUERY_CHARS + 1))
-    with pytest.raises(DemandError, match="valid: supplier"):
+    with pytest.raises(DemandError, match=r"未知角色 'vendor'；可选：supplier\(供应商\)"):
         parse_role("vendor")
     assert parse_role("投资方") == "investor"

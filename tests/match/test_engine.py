@@ -91,16 +91,16 @@ def test_filters_and_their_errors(demo: Ecosystem) -> None:
     assert in_xuhui
     xuhui = matcher.places.region("徐汇区")
     assert all(matcher.places.in_region(m.node, xuhui) for m in in_xuhui)
-    with pytest.raises(PlaceError, match="unknown park '不存在园区'; valid: .*模速空间"):
+    with pytest.raises(PlaceError, match="未知园区 '不存在园区'；可选：.*模速空间"):
         matcher.match("大模型", park="不存在园区")
-    with pytest.raises(PlaceError, match="unknown region"):
+    with pytest.raises(PlaceError, match="未知区域 '火星'"):
         matcher.match("大模型", region="火星")
     robots = matcher.match("寻找合作伙伴", industry="人形机器人", top=20)
     segment = matcher.places.segments("人形机器人")
     assert robots and all(matcher.places.in_segments(m.node, segment) for m in robots)
-    with pytest.raises(PlaceError, match="unknown industry or chain segment"):
+    with pytest.raises(PlaceError, match="未知行业或产业链环节 '不存在的行业'"):
         matcher.match("大模型", industry="不存在的行业")
-    with pytest.raises(DemandError, match="limit is 200"):
+    with pytest.raises(DemandError, match="上限为 200 字"):
         matcher.match("大" * 201)
 
 

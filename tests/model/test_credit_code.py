@@ -20,14 +20,14 @@ def test_lower_case_and_spaces_are_normalised() -> None:
 
 
 def test_wrong_check_digit_names_the_right_one() -> None:
-    with pytest.raises(ValueError, match="check digit should be 3"):
+    with pytest.raises(ValueError, match="校验位应为 3，而不是 4"):
         validate_credit_code(PUBLISHED[:17] + "4")
 
 
 @pytest.mark.parametrize("bad, reason", [
-    ("91350100M000100Y4", "18 characters"),
-    ("91350100M000100I43", "'I' at position 16"),
-    ("91350100M00010OY43", "'O' at position 15"),
+    ("91350100M000100Y4", "须为 18 位，实际为 17 位"),
+    ("91350100M000100I43", "第 16 位的字符 'I' 不允许"),
+    ("91350100M00010OY43", "第 15 位的字符 'O' 不允许"),
 ])
 def test_bad_codes_say_why(bad: str, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):

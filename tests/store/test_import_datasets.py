@@ -69,7 +69,7 @@ def test_chainkg_companies_products_and_weights(eco: Ecosystem, chainkg_slice: P
     attributes = {a["key"]: a["value"] for a in profile.attributes}
     assert attributes["stock_code"] == first["company_code"]
     # the source's own errors are reported, not silently taken: shared stock codes
-    assert any("stock code shared" in i.reason for i in result.report.warnings)
+    assert any("共用此股票代码" in i.reason for i in result.report.warnings)
 
 
 def test_demo_ecosystem_cites_its_seed_files(eco: Ecosystem) -> None:

@@ -72,25 +72,25 @@ def _grade(rules: tuple[Rule, ...], metrics: Mapping[str, float | None]
 
 def _rules(raw: Any, allowed: tuple[str, ...], where: str) -> tuple[Rule, ...]:
     if not isinstance(raw, list):
-        raise RuleError(f"{where} must be a list of rules")
+        raise RuleError(f"{where}：必须是规则列表")
     out = []
     for n, item in enumerate(raw, 1):
-        at = f"{where} rule {n}"
+        at = f"{where} 第 {n} 条规则"
         if not isinstance(item, dict) or not {"grade", "reason", "all"} <= set(item):
-            raise RuleError(f"{at}: needs grade, reason and all")
+            raise RuleError(f"{at}：需要 grade、reason 和 all")
         if item["grade"] not in GRADES:
-            raise RuleError(f"{at}: grade {item['grade']!r} is not one of {', '.join(GRADES)}")
+            raise RuleError(f"{at}：grade {item['grade']!r} 无效；可选：{', '.join(GRADES)}")
         clauses = []
         for clause in item["all"]:
             if not (isinstance(clause, list) and len(clause) == 3):
-                raise RuleError(f"{at}: a clause is [metric, op, value], got {clause!r}")
+                raise RuleError(f"{at}：条件应为 [metric, op, value]，实际为 {clause!r}")
             metric, op, value = clause
             if metric not in allowed:
-                raise RuleError(f"{at}: unknown metric {metric!r}; metrics: {', '.join(allowed)}")
+                raise RuleError(f"{at}：未知指标 {metric!r}；可用指标：{', '.join(allowed)}")
             if op not in _OPS:
-                raise RuleError(f"{at}: unknown operator {op!r}; operators: {' '.join(_OPS)}")
+                raise RuleError(f"{at}：未知运算符 {op!r}；可用运算符：{' '.join(_OPS)}")
             if not isinstance(value, (int, float)):
-                raise RuleError(f"{at}: value {value!r} must be a number")
+                raise RuleError(f"{at}：值 {value!r} 必须是数字")
             clauses.append((metric, op, float(value)))
         out.append(Rule(item["grade"], str(item["reason"]), tuple(clauses)))
     return tuple(out)
@@ -100,7 +100,7 @@ def parse_rules(text: str, source: str) -> RiskRules:
     try:
         raw = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
-        raise RuleError(f"{source}: not valid YAML: {exc}") from None
+        raise RuleError(f"{source}: 不是有效的 YAML：{exc}") from None
     try:
         return RiskRules(
             segment=_rules(raw.get("segment", []), SEGMENT_METRICS, "segment"),
@@ -118,5 +118,5 @@ def load_rules(path: str | os.PathLike[str] | None = None) -> RiskRules:
         return parse_rules(text, "xietong:chain/risk_rules.yaml")
     file = Path(path)
     if not file.is_file():
-        raise RuleError(f"{file}: no such rules file")
+        raise RuleError(f"{file}: 规则文件不存在")
     return parse_rules(file.read_text(encoding="utf-8"), str(file))

@@ -54,7 +54,7 @@ def _code_prefix(code: str) -> str:
 
 def resolve_scope(views: GraphViews, region: str | None = None, park: str | None = None) -> Scope:
     if region and park:
-        raise ValueError("give --region or --park, not both")
+        raise ValueError("--region 和 --park 只能给一个")
     if not region and not park:
         return Scope("all", "全部", None, None, np.zeros(0, np.int64))
     s = views.snapshot
@@ -62,7 +62,7 @@ def resolve_scope(views: GraphViews, region: str | None = None, park: str | None
         node = _find(views, park.strip(), "park")
         if node is None:
             parks = [s.names[i] for i in np.flatnonzero(views.of_type("park"))]
-            raise LookupError(f"unknown park {park!r}; parks: {', '.join(parks) or 'none'}")
+            raise LookupError(f"未知园区 {park!r}；可选：{', '.join(parks) or '图谱中没有园区'}")
         return Scope("park", s.names[node], node, None, np.array([node]))
     assert region is not None
     wanted = region.strip()
@@ -75,8 +75,8 @@ def resolve_scope(views: GraphViews, region: str | None = None, park: str | None
         code = known.code
     if node is None and known is None:
         regions = [s.names[i] for i in np.flatnonzero(views.of_type("region"))]
-        raise LookupError(f"unknown region {region!r}; regions in the graph: "
-                          f"{', '.join(regions) or 'none'} (or any Chinese province/city/district)")
+        raise LookupError(f"未知区域 {region!r}；图谱中的区域：{', '.join(regions) or '无'}"
+                          "（也可用任何中国省、市、区）")
     places = _places_inside(views, node) if node is not None else np.zeros(0, np.int64)
     return Scope("region", s.names[node] if node is not None else known.name,  # type: ignore[union-attr]
                  node, code, places)

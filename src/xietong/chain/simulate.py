@@ -99,7 +99,7 @@ def removal_targets(m: ChainMetrics, names: list[str]) -> list[int]:
         hits = index.get(name.strip(), [])
         types = {s.types[h] for h in hits}
         if not hits:
-            raise LookupError(f"--remove {name!r}: no entity by that name")
+            raise LookupError(f"--remove {name!r}：没有此名称的实体")
         if "region" in types or "park" in types:
             kind = "region" if "region" in types else "park"
             scope = resolve_scope(views, **{kind: name})
@@ -107,7 +107,7 @@ def removal_targets(m: ChainMetrics, names: list[str]) -> list[int]:
             continue
         on_chain = [h for h in hits if m.placement.primary[h] >= 0]
         if not on_chain:
-            raise LookupError(f"--remove {name!r}: not placed on chain {m.placement.chain.name}")
+            raise LookupError(f"--remove {name!r}：该实体不在产业链 {m.placement.chain.name} 上")
         out.extend(on_chain)
     return sorted(set(out))
 

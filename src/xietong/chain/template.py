@@ -93,15 +93,15 @@ class _Reader:
 
     def mapping(self, node: Node, what: str, allowed: set[str]) -> dict[str, tuple[Node, Node]]:
         if not isinstance(node, MappingNode):
-            raise self.fail(node, f"{what} must be a mapping")
+            raise self.fail(node, f"{what}：必须是 YAML 映射（key: value）")
         out: dict[str, tuple[Node, Node]] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
             if key not in allowed:
-                raise self.fail(key_node, f"unknown field {key!r} in {what}; "
-                                          f"allowed: {', '.join(sorted(allowed))}")
+                raise self.fail(key_node, f"{what}：未知字段 {key!r}；"
+                                          f"可用字段：{', '.join(sorted(allowed))}")
             if key in out:
-                raise self.fail(key_node, f"field {key!r} given twice in {what}")
+                raise self.fail(key_node, f"{what}：字段 {key!r} 重复出现")
             out[key] = (key_node, value_node)
         return out
 
@@ -109,11 +109,11 @@ class _Reader:
              required: bool = True) -> str:
         if key not in fields:
             if required:
-                raise self.fail(parent, f"{what} is missing the required field {key!r}")
+                raise self.fail(parent, f"{what}：缺少必填字段 {key!r}")
             return ""
         _, node = fields[key]
         if not isinstance(node, ScalarNode) or not str(node.value).strip():
-            raise self.fail(node, f"{what}: field {key!r} must be non-empty text")
+            raise self.fail(node, f"{what}：字段 {key!r} 必须是非空文本")
         return str(node.value).strip()
 
     def texts(self, fields: dict[str, tuple[Node, Node]], key: str, what: str) -> tuple[str, ...]:
@@ -123,11 +123,11 @@ class _Reader:
         if isinstance(node, ScalarNode) and node.value in ("", "~", "null"):
             return ()
         if not isinstance(node, SequenceNode):
-            raise self.fail(node, f"{what}: field {key!r} must be a list")
+            raise self.fail(node, f"{what}：字段 {key!r} 必须是列表")
         out: list[str] = []
         for item in node.value:
             if not isinstance(item, ScalarNode) or not str(item.value).strip():
-                raise self.fail(item, f"{what}: every item of {key!r} must be non-empty text")
+                raise self.fail(item, f"{what}：{key!r} 的每一项都必须是非空文本")
             if str(item.value).strip() not in out:
                 out.append(str(item.value).strip())
         return tuple(out)
@@ -140,47 +140,47 @@ def parse_template(text: str, path: str = "<template>") -> ChainTemplate:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
-        raise TemplateError(f"{path}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+        raise TemplateError(f"{path}{line}: 不是有效的 YAML：{getattr(exc, 'problem', exc)}") from None
     if root is None:
-        raise TemplateError(f"{path}: empty template")
-    fields = reader.mapping(root, "the chain", _CHAIN_FIELDS)
-    key = reader.text(fields, "key", "the chain", root)
-    name = reader.text(fields, "name", "the chain", root)
+        raise TemplateError(f"{path}: 模板为空")
+    fields = reader.mapping(root, "产业链", _CHAIN_FIELDS)
+    key = reader.text(fields, "key", "产业链", root)
+    name = reader.text(fields, "name", "产业链", root)
     if "segments" not in fields:
-        raise reader.fail(root, "the chain is missing the required field 'segments'")
+        raise reader.fail(root, "产业链：缺少必填字段 'segments'")
     seg_node = fields["segments"][1]
     if not isinstance(seg_node, SequenceNode) or not seg_node.value:
-        raise reader.fail(seg_node, "'segments' must be a non-empty list")
+        raise reader.fail(seg_node, "产业链：字段 'segments' 必须是非空列表")
 
     segments: list[Segment] = []
     lines: dict[str, Node] = {}
     feed_nodes: list[tuple[str, Node]] = []
     for node in seg_node.value:
-        what = "segment"
+        what = "环节"
         f = reader.mapping(node, what, _SEGMENT_FIELDS)
         seg_key = reader.text(f, "key", what, node)
-        what = f"segment {seg_key!r}"
+        what = f"环节 {seg_key!r}"
         if seg_key in lines:
-            raise reader.fail(node, f"segment key {seg_key!r} is used twice "
-                                    f"(first at line {lines[seg_key].start_mark.line + 1})")
+            raise reader.fail(node, f"环节 key {seg_key!r} 重复使用"
+                                    f"（首次出现在第 {lines[seg_key].start_mark.line + 1} 行）")
         lines[seg_key] = node
         stage = reader.text(f, "stage", what, node, required=False)
         layer = reader.text(f, "layer", what, node, required=False)
         if not stage and not layer:
-            raise reader.fail(node, f"{what} needs a 'stage' ({'/'.join(STAGES)}) "
-                                    f"or a 'layer' ({'/'.join(LAYERS)})")
+            raise reader.fail(node, f"{what}：需要 'stage'（{'/'.join(STAGES)}）"
+                                    f"或 'layer'（{'/'.join(LAYERS)}）")
         if stage and stage not in STAGES:
-            raise reader.fail(f["stage"][1], f"{what}: stage {stage!r} is not one of "
-                                             f"{'/'.join(STAGES)}")
+            raise reader.fail(f["stage"][1], f"{what}：stage {stage!r} 无效；"
+                                             f"可选：{'/'.join(STAGES)}")
         if layer and layer not in LAYERS:
-            raise reader.fail(f["layer"][1], f"{what}: layer {layer!r} is not one of "
-                                             f"{'/'.join(LAYERS)}")
+            raise reader.fail(f["layer"][1], f"{what}：layer {layer!r} 无效；"
+                                             f"可选：{'/'.join(LAYERS)}")
         keywords = reader.texts(f, "keywords", what)
         industries = reader.texts(f, "industries", what)
         products = reader.texts(f, "products", what)
         if not (keywords or industries or products):
-            raise reader.fail(node, f"{what} has no keywords, industries or products: "
-                                    "nothing could be placed on it")
+            raise reader.fail(node, f"{what}：没有 keywords、industries 或 products，"
+                                    "无法把任何实体落位到该环节")
         feeds = reader.texts(f, "feeds", what)
         if "feeds" in f:
             feed_nodes.extend((seg_key, item) for item in f["feeds"][1].value
@@ -195,18 +195,18 @@ def parse_template(text: str, path: str = "<template>") -> ChainTemplate:
     for seg_key, item in feed_nodes:
         target = str(item.value).strip()
         if target not in lines:
-            raise reader.fail(item, f"segment {seg_key!r} feeds unknown segment {target!r}; "
-                                    f"segments: {', '.join(lines)}")
+            raise reader.fail(item, f"环节 {seg_key!r}：feeds 指向未知环节 {target!r}；"
+                                    f"现有环节：{', '.join(lines)}")
         if target == seg_key:
-            raise reader.fail(item, f"segment {seg_key!r} feeds itself")
+            raise reader.fail(item, f"环节 {seg_key!r}：feeds 指向自身")
     template = ChainTemplate(key=key, name=name, segments=tuple(segments),
-                             description=reader.text(fields, "description", "the chain", root,
+                             description=reader.text(fields, "description", "产业链", root,
                                                      required=False),
-                             aliases=reader.texts(fields, "aliases", "the chain"), path=path)
+                             aliases=reader.texts(fields, "aliases", "产业链"), path=path)
     cycle = _find_cycle(len(segments), template.links)
     if cycle:
         names = " → ".join(segments[i].key for i in cycle)
-        raise reader.fail(lines[segments[cycle[0]].key], f"the links form a cycle: {names}")
+        raise reader.fail(lines[segments[cycle[0]].key], f"环节之间的上下游关系成环：{names}")
     return template
 
 
@@ -259,7 +259,7 @@ def load_template(path: str | os.PathLike[str]) -> ChainTemplate:
     try:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise TemplateError(f"{file}: not UTF-8 text ({exc.reason})") from None
+        raise TemplateError(f"{file}: 不是 UTF-8 文本（{exc.reason}）") from None
     return parse_template(text, str(file))
 
 
@@ -289,13 +289,13 @@ class TemplateSet:
             path = Path(item)
             files = sorted(path.glob("*.y*ml")) if path.is_dir() else [path]
             if not path.exists():
-                raise TemplateError(f"{path}: no such template file or folder")
+                raise TemplateError(f"{path}: 模板文件或文件夹不存在")
             templates.extend(load_template(f) for f in files)
         self.templates: dict[str, ChainTemplate] = {}
         for t in templates:
             if t.key in self.templates:
-                raise TemplateError(f"{t.path}: chain key {t.key!r} is already defined "
-                                    f"in {self.templates[t.key].path}")
+                raise TemplateError(f"{t.path}: 产业链 key {t.key!r} 已在 "
+                                    f"{self.templates[t.key].path} 中定义")
             self.templates[t.key] = t
 
     def __iter__(self):  # type: ignore[no-untyped-def]
@@ -308,7 +308,7 @@ class TemplateSet:
             if wanted in (t.key, t.name, *t.aliases):
                 return t
         valid = ", ".join(f"{t.key} ({t.name})" for t in self.templates.values())
-        raise LookupError(f"unknown chain {name!r}; chains: {valid}")
+        raise LookupError(f"未知产业链 {name!r}；可选：{valid}")
 
 
 def as_dict(template: ChainTemplate) -> dict[str, Any]:

@@ -87,7 +87,7 @@ def import_(
 ) -> None:
     """Import files, data sets or the demo — 导入 CSV/XLSX/JSONL、ICKG、ChainKG 或演示数据。"""
     if not paths and not demo:
-        raise typer.BadParameter("give a file or folder to import, or --demo")
+        raise typer.BadParameter("请给出要导入的文件或文件夹，或使用 --demo")
     eco = _open(db, create=True)
     eco.init()
     results: list[ImportResult] = []
@@ -118,7 +118,7 @@ def _detect(path: Path) -> str:
             return "ickg"
         if (path / "company_product.jsonl").exists():
             return "chainkg"
-        raise InputError(f"{path}: a folder must be an ICKG or ChainKG data set")
+        raise InputError(f"{path}: 文件夹必须是 ICKG 或 ChainKG 数据集")
     return "file"
 
 
@@ -212,7 +212,7 @@ def merge(
     if as_json:
         _print_json({"merge_id": merge_id})
     else:
-        out.print(f"[green]✓[/] 已合并 (merge #{merge_id}); 撤销: xietong unmerge {name}")
+        out.print(f"[green]✓[/] 已合并（合并记录 #{merge_id}）；撤销：xietong unmerge {name}")
 
 
 @app.command()
@@ -288,11 +288,13 @@ def main() -> None:
     except ImportRejected as exc:
         for issue in exc.report.issues:
             err.print(issue.render(), markup=False, highlight=False)
-        err.print(f"错误: {len(exc.report.errors)} 处错误，未导入任何数据 (nothing was imported)",
+        err.print(f"错误: {len(exc.report.errors)} 处错误，未导入任何数据",
                   markup=False, highlight=False)
         raise SystemExit(1) from None
     except _USER_ERRORS as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        if isinstance(exc, FileNotFoundError) and exc.filename:  # the OS says it in English
+            message = f"{exc.filename}: 文件或文件夹不存在"
         err.print(f"错误: {message}", markup=False, highlight=False)
         raise SystemExit(1) from None
     except typer.Exit as exc:

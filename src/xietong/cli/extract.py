@@ -40,7 +40,7 @@ def extract_command(
     """Extract organisations, people, figures and relations from text — 从新闻报告中抽取事实。"""
     for path in files:
         if not path.is_file():
-            raise InputError(f"{path}: no such file")
+            raise InputError(f"{path}: 文件不存在")
     eco = Ecosystem(db, create=True)
     eco.init()
     decisions = Decisions.load(eco.engine)
@@ -71,7 +71,7 @@ def _review(eco: Ecosystem, doc: Document, decisions: Decisions, accept_all: boo
     ids = {item.id for item in items}
     unknown = (reject | accept) - ids - set(decisions.entries)
     if unknown:
-        raise InputError(f"{doc.path.name}: no extracted item with id {', '.join(sorted(unknown))}")
+        raise InputError(f"{doc.path.name}: 没有 id 为 {', '.join(sorted(unknown))} 的抽取项")
     preview = import_document(eco, doc, rejected=decisions.rejected(), dry_run=True)
     if not as_json:
         _show_items(doc, items, decisions)
@@ -112,7 +112,7 @@ def _show_items(doc: Document, items: list[Any], decisions: Decisions) -> None:
 
 
 def _show_summary(doc: Document, summary: Any) -> None:
-    added = ", ".join(f"{k} +{v}" for k, v in summary.added.items() if v) or "无变化 (nothing new)"
+    added = ", ".join(f"{k} +{v}" for k, v in summary.added.items() if v) or "无变化"
     prefix = "将会" if summary.dry_run else ""
     out.print(f"{doc.path.name}: {prefix}新增 {added}；合并 {summary.merged}，"
               f"待审核 {summary.queued_for_review}")

@@ -70,7 +70,7 @@ def recommend_command(
     """Recommend partners, suppliers, customers or investors for an entity — 推荐。"""
     REGISTRY.relation(relation)  # an unknown relation fails before any work
     if direction not in ("head", "tail"):
-        raise ValueError(f"unknown direction {direction!r}; valid: head, tail")
+        raise ValueError(f"未知方向 {direction!r}；可选：head, tail")
     eco = Ecosystem(db, create=False)
     hit = eco.entity(entity)
     matcher = open_matcher(eco)
@@ -83,8 +83,8 @@ def recommend_command(
 
 
 _RANKING_CAPTION = {
-    "learned": "排序: 学习模型 (learned ranker)",
-    "fixed": "排序: 固定特征加权 (fixed combination: no learned model for this query)",
+    "learned": "排序: 学习模型",
+    "fixed": "排序: 固定特征加权（此类查询没有学习模型）",
 }
 
 
@@ -94,7 +94,7 @@ def _show(matches: list[Match], title: str, as_json: bool) -> None:
                                     indent=2, default=str) + "\n")
         return
     if not matches:
-        out.print("没有找到匹配 (no match)")
+        out.print("没有找到匹配")
         return
     table = Table(title=title, title_justify="left", show_lines=True,
                   caption=_RANKING_CAPTION.get(matches[0].ranking), caption_justify="left")

@@ -22,9 +22,9 @@ def _type_label(key: str) -> str:
 
 def import_result(console: Console, result: ImportResult) -> None:
     s = result.summary
-    head = "[yellow]试运行 (dry run), 未写入[/] " if s.dry_run else "[green]✓[/] "
+    head = "[yellow]试运行，未写入[/] " if s.dry_run else "[green]✓[/] "
     if s.unchanged:
-        console.print(f"{head}{s.source}: {s.records:,} 条记录, 无变化 (already imported)")
+        console.print(f"{head}{s.source}: {s.records:,} 条记录, 无变化（此前已导入）")
     else:
         added = ", ".join(f"{_TABLE_LABELS[k]} +{v:,}" for k, v in s.added.items() if v)
         removed = ", ".join(f"{_TABLE_LABELS[k]} -{v:,}" for k, v in s.removed.items() if v)
@@ -123,7 +123,7 @@ def _value(value: Any) -> str:
 
 def hits(console: Console, found: list[EntityHit]) -> None:
     if not found:
-        console.print("没有找到 (no match)")
+        console.print("没有找到")
         return
     table = Table()
     for column in ("名称", "类型", "匹配", "得分", "id"):
@@ -137,7 +137,7 @@ def hits(console: Console, found: list[EntityHit]) -> None:
 
 def reviews(console: Console, pending: list[dict[str, Any]]) -> None:
     if not pending:
-        console.print("审核队列为空 (nothing to review)")
+        console.print("审核队列为空")
         return
     table = Table(title="待审核 (xietong review --accept ID / --reject ID)", title_justify="left")
     for column in ("ID", "新记录", "候选", "得分", "依据"):

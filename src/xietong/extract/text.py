@@ -48,7 +48,7 @@ def read(path: Path) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ValueError(f"{path}: neither UTF-8 nor GB18030 text")
+    raise ValueError(f"{path}: 既不是 UTF-8 也不是 GB18030 编码的文本")
 
 
 def _read_docx(path: Path) -> str:
@@ -58,7 +58,7 @@ def _read_docx(path: Path) -> str:
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError) as error:
-        raise ValueError(f"{path}: not a readable DOCX file ({error})") from error
+        raise ValueError(f"{path}: 无法读取的 DOCX 文件（{error}）") from error
     lines = [p.text for p in document.paragraphs]
     for table in document.tables:  # tables after the body text, one row a line
         lines += ["\t".join(cell.text for cell in row.cells) for row in table.rows]
@@ -73,7 +73,7 @@ def _read_pdf(path: Path) -> str:
         pages = PdfReader(str(path)).pages
         return "\n".join(page.extract_text() or "" for page in pages)
     except (PdfReadError, ValueError) as error:
-        raise ValueError(f"{path}: not a readable PDF file ({error})") from error
+        raise ValueError(f"{path}: 无法读取的 PDF 文件（{error}）") from error
 
 
 def _is_cjk(char: str) -> bool:

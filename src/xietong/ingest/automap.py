@@ -73,10 +73,9 @@ def infer_mapping(table: Table) -> Mapping:
     name = find(_NAMES, used)
     if name is None:
         raise InputError(
-            f"{table.name}:{table.header_row}: cannot map the columns automatically: no name "
-            f"column (expected one of {', '.join(_NAMES)}; or 主体, 关系, 客体 for one "
-            f"relation per row); the file has: {', '.join(table.columns)}. "
-            "Write a mapping file (docs/mapping.md).")
+            f"{table.name}:{table.header_row}: 无法自动识别各列：没有名称列（应为 "
+            f"{'、'.join(_NAMES)} 之一；每行一个关系时用 主体、关系、客体）；"
+            f"文件中的列：{'、'.join(table.columns)}。请编写映射文件（见 docs/mapping.md）。")
     used.add(name)
     type_col = find(_TYPES, used)
     if type_col:

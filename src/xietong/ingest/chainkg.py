@@ -32,7 +32,7 @@ def chainkg_source(directory: Path) -> SourceSpec:
 def _field(row: dict, key: str, path: Path, number: int) -> str:
     value = row.get(key)
     if value is None or str(value).strip() == "":
-        raise InputError(f"{path.name}:{number}: field {key!r} is missing or empty")
+        raise InputError(f"{path.name}:{number}: 字段 {key!r} 缺失或为空")
     return str(value).strip()
 
 
@@ -45,7 +45,7 @@ def _company_row(row: dict, path: Path, n: int,
         exchange, listed = listed, exchange  # some rows have the two fields swapped
     if listed and not _ISO_DAY.match(listed):
         if report is not None:
-            report.warning(path.name, n, "time", listed, "not a date; listing date ignored")
+            report.warning(path.name, n, "time", listed, "不是日期；已忽略上市日期")
         listed = ""
     if "." not in code:
         suffix = _EXCHANGE_SUFFIX.get(exchange) or _SUFFIX_BY_FIRST_DIGIT.get(code[0])
@@ -76,8 +76,8 @@ def chainkg_records(directory: Path, report: ValidationReport | None = None) -> 
         if len(names_by_code[code]) > 1:
             if report is not None:
                 report.warning(path.name, n, "code", code,
-                               f"stock code shared by {len(names_by_code[code])} companies; "
-                               "code and short name ignored")
+                               f"{len(names_by_code[code])} 家公司共用此股票代码；"
+                               "已忽略代码和简称")
             attrs = {k: v for k, v in attrs.items() if k != "stock_code"}
             aliases = ()
         else:
@@ -117,7 +117,7 @@ def chainkg_records(directory: Path, report: ValidationReport | None = None) -> 
         industry = _field(row, "industry", path, n)
         ups = row.get("ups") or {}
         if not isinstance(ups, dict):
-            raise InputError(f"{path.name}:{n}: field 'ups' must be an object")
+            raise InputError(f"{path.name}:{n}: 字段 'ups' 应为 JSON 对象")
         for upstream, count in ups.items():
             yield RelationRecord(EntityRef(industry, "industry"), "upstream_industry",
                                  EntityRef(upstream, "industry"),
@@ -139,7 +139,8 @@ def chainkg_records(directory: Path, report: ValidationReport | None = None) -> 
         label = _field(row, "rel", path, n)
         relation = _PRODUCT_RELATIONS.get(label)
         if relation is None:
-            raise InputError(f"{path.name}:{n}: unknown product relation {label!r}")
+            raise InputError(f"{path.name}:{n}: 未知的产品关系 {label!r}；"
+                             f"可选：{'、'.join(_PRODUCT_RELATIONS)}")
         yield RelationRecord(EntityRef(_field(row, "from_product", path, n), "product"),
                              relation,
                              EntityRef(_field(row, "to_product", path, n), "product"),
@@ -151,5 +152,5 @@ def _company(by_code: dict[str, str], code: str, path: Path, number: int,
     name = by_code.get(code)
     if name is None and report is not None:
         report.warning(path.name, number, "company_code", code,
-                       "no single company in company.jsonl has this code; row skipped")
+                       "company.jsonl 中没有唯一对应此代码的公司；已跳过该行")
     return name

@@ -9,15 +9,16 @@ from pathlib import Path
 from typing import Any
 
 from xietong.ingest.errors import InputError
+from xietong.ingest.readers import json_problem, json_type_name
 
 
 def require_files(directory: Path, names: Sequence[str]) -> list[Path]:
     if not directory.is_dir():
-        raise InputError(f"{directory}: not a directory")
+        raise InputError(f"{directory}: 不是文件夹")
     paths = [directory / name for name in names]
     missing = [p.name for p in paths if not p.is_file()]
     if missing:
-        raise InputError(f"{directory}: missing {', '.join(missing)}")
+        raise InputError(f"{directory}: 缺少文件 {'、'.join(missing)}")
     return paths
 
 
@@ -39,7 +40,7 @@ def read_lines(path: Path) -> Iterator[tuple[int, str]]:
                 line = raw.decode("utf-8").rstrip("\r\n")
             except UnicodeDecodeError as exc:
                 raise InputError(
-                    f"{path.name}:{number}: not UTF-8 (byte {exc.start} of the line)"
+                    f"{path.name}:{number}: 不是 UTF-8 编码（该行偏移 {exc.start} 处的字节无效）"
                 ) from None
             if line.strip():
                 yield number, line
@@ -50,9 +51,11 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputError(f"{path.name}:{number}: column {exc.colno}: {exc.msg}") from None
+            raise InputError(f"{path.name}:{number}: 第 {exc.colno} 个字符处 JSON 格式错误："
+                             f"{json_problem(exc)}") from None
         if not isinstance(value, dict):
-            raise InputError(f"{path.name}:{number}: expected a JSON object")
+            raise InputError(f"{path.name}:{number}: 应为 JSON 对象，而不是"
+                             f"{json_type_name(value)}")
         yield number, value
 
 
@@ -60,7 +63,6 @@ def split_fields(path: Path, number: int, line: str, count: int, sep: str = "\t"
     fields = line.split(sep)
     if len(fields) != count:
         raise InputError(
-            f"{path.name}:{number}: expected {count} fields separated by {sep!r}, "
-            f"found {len(fields)}"
+            f"{path.name}:{number}: 应有 {count} 个以 {sep!r} 分隔的字段，实际有 {len(fields)} 个"
         )
     return fields

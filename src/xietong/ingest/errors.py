@@ -32,11 +32,11 @@ class Issue:
         place = f"{self.file}:{self.row}" if self.row is not None else self.file
         parts = [place]
         if self.column is not None:
-            parts.append(f"column {self.column}")
+            parts.append(f"列 {self.column}")
         if self.value is not None:
-            parts.append(f"value {_shorten(self.value)!r}")
+            parts.append(f"值 {_shorten(self.value)!r}")
         prefix = ": ".join(parts)
-        tag = "warning: " if self.severity == "warning" else ""
+        tag = "警告: " if self.severity == "warning" else ""
         return f"{prefix} — {tag}{self.reason}"
 
 

@@ -81,7 +81,7 @@ def _id_table(path: Path, sep: str, key_first: bool) -> dict[int, str]:
         try:
             table[int(ident)] = name
         except ValueError:
-            raise InputError(f"{path.name}:{number}: id {ident!r} is not a number") from None
+            raise InputError(f"{path.name}:{number}: 编号 {ident!r} 不是数字") from None
     return table
 
 
@@ -102,8 +102,11 @@ def ickg_records(
     entity_names = _id_table(entity_path, "\t", key_first=True)
     relation_labels = _id_table(relation_path, "\t", key_first=True)
     dates = _id_table(time_path, ",", key_first=False)
-    for label in relation_labels.values():
-        REGISTRY.relation(label)  # fail early on a relation we do not know
+    for label in relation_labels.values():  # fail early on a relation we do not know
+        try:
+            REGISTRY.relation(label)
+        except KeyError as exc:
+            raise InputError(f"{relation_path.name}: {exc.args[0]}") from None
 
     quads: list[tuple[str, int, int, int, int, int]] = []
     votes: dict[int, Counter[str]] = {}
@@ -113,12 +116,12 @@ def ickg_records(
             try:
                 head, rel, tail, time = (int(f) for f in fields)
             except ValueError:
-                raise InputError(f"{path.name}:{number}: ids must be numbers") from None
-            for ident, table, what in ((head, entity_names, "entity"), (tail, entity_names,
-                                       "entity"), (rel, relation_labels, "relation"),
-                                       (time, dates, "time")):
+                raise InputError(f"{path.name}:{number}: 编号须为数字") from None
+            for ident, table, what in ((head, entity_names, "实体"), (tail, entity_names,
+                                       "实体"), (rel, relation_labels, "关系"),
+                                       (time, dates, "时间")):
                 if ident not in table:
-                    raise InputError(f"{path.name}:{number}: unknown {what} id {ident}")
+                    raise InputError(f"{path.name}:{number}: 未知的{what}编号 {ident}")
             label = relation_labels[rel]
             quads.append((path.name, number, head, rel, tail, time))
             for ident, position in ((head, "h"), (tail, "t")):

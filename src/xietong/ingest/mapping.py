@@ -143,7 +143,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Node:
         line = key_node.start_mark.line + 1
         if key in result:
             # PyYAML keeps the last of two equal keys silently; an analyst never means that.
-            raise yaml.MarkedYAMLError(problem=f"duplicate key {key!r}",
+            raise yaml.MarkedYAMLError(problem=f"重复的键 {key!r}",
                                        problem_mark=key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = line
@@ -167,9 +167,9 @@ def load_mapping(path: str | os.PathLike[str]) -> Mapping:
     try:
         text = p.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise InputError(f"{p}: no such mapping file") from None
+        raise InputError(f"{p}: 映射文件不存在") from None
     except UnicodeDecodeError as e:
-        raise InputError(f"{p}: mapping files must be UTF-8 (bad byte at offset {e.start})") \
+        raise InputError(f"{p}: 映射文件须为 UTF-8 编码（偏移 {e.start} 处有无效字节）") \
             from None
     try:
         data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass: no arbitrary objects
@@ -177,12 +177,12 @@ def load_mapping(path: str | os.PathLike[str]) -> Mapping:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
         report = ValidationReport()
-        report.error(str(p), line, None, None, f"invalid YAML: {e.problem or e}")
+        report.error(str(p), line, None, None, f"YAML 格式错误：{e.problem or e}")
         raise MappingError(report) from None
     if not isinstance(data, _Node):
         report = ValidationReport()
-        report.error(str(p), 1, None, None, "a mapping file is a YAML mapping with an "
-                     "'entities:' or 'relations:' section (see docs/mapping.md)")
+        report.error(str(p), 1, None, None, "映射文件应为 YAML 映射，含 'entities:' 或 "
+                     "'relations:' 部分（见 docs/mapping.md）")
         raise MappingError(report)
     checker = _Checker(str(p))
     mapping = checker.mapping(data)
@@ -206,18 +206,18 @@ class _Checker:
         for key in node:
             if key not in allowed:
                 near = difflib.get_close_matches(key, allowed, n=1)
-                hint = f"; did you mean {near[0]!r}?" if near else ""
-                self.err(node.key_lines[key], f"unknown key {key!r} in {where}{hint} "
-                         f"(allowed: {', '.join(allowed)})")
+                hint = f"；是否想写 {near[0]!r}？" if near else ""
+                self.err(node.key_lines[key], f"{where} 中有未知的键 {key!r}{hint}"
+                         f"（可用的键：{'、'.join(allowed)}）")
 
     def line_of(self, node: _Node, key: str) -> int:
         return node.key_lines.get(key, node.line)
 
     def mapping(self, top: _Node) -> Mapping | None:
-        self.keys(top, _TOP_KEYS, "the mapping")
+        self.keys(top, _TOP_KEYS, "映射文件顶层")
         if ("entities" in top) == ("relations" in top):
-            self.err(top.line, "a mapping needs exactly one of 'entities:' (one row per "
-                     "entity) or 'relations:' (one row per relation)")
+            self.err(top.line, "映射文件须有且只有 'entities:'（每行一个实体）和 "
+                     "'relations:'（每行一个关系）中的一个")
             return None
         layout: EntityLayout | RelationLayout | None
         if "entities" in top:
@@ -228,7 +228,7 @@ class _Checker:
         confidence_column, confidence = self.confidence(top)
         sheet = top.get("sheet")
         if sheet is not None and not isinstance(sheet, (str, int)):
-            self.err(self.line_of(top, "sheet"), "sheet is a sheet name or a 0-based number")
+            self.err(self.line_of(top, "sheet"), "sheet 应为工作表名称或从 0 开始的编号")
             sheet = None
         encoding = top.get("encoding")
         if encoding is not None:
@@ -237,7 +237,8 @@ class _Checker:
             try:
                 codecs.lookup(str(encoding))
             except LookupError:
-                self.err(self.line_of(top, "encoding"), f"unknown encoding {encoding!r}")
+                self.err(self.line_of(top, "encoding"),
+                         f"未知编码 {encoding!r}（可用 utf-8、gb18030 等）")
         if layout is None:
             return None
         return Mapping(self.file, layout, sheet=sheet, encoding=encoding,
@@ -247,7 +248,7 @@ class _Checker:
     def column(self, value: Any, line: int, what: str) -> str | None:
         if isinstance(value, (str, int)) and str(value).strip():
             return str(value).strip()
-        self.err(line, f"{what} must be a column name, not {value!r}")
+        self.err(line, f"{what} 应为列名，而不是 {value!r}")
         return None
 
     def entity_type(self, label: Any, line: int) -> str | None:
@@ -266,7 +267,8 @@ class _Checker:
         values: dict[str, str] = {}
         raw_values = value.get("values", {})
         if not isinstance(raw_values, _Node):
-            self.err(self.line_of(value, "values"), f"{what}.values maps cell text to a type")
+            self.err(self.line_of(value, "values"),
+                     f"{what}.values 应把单元格文本对应到实体类型，如 {{企业: enterprise}}")
         else:
             for text, label in raw_values.items():
                 key = self.entity_type(label, raw_values.key_lines[text])
@@ -279,12 +281,11 @@ class _Checker:
 
     def entity_layout(self, node: Any, line: int) -> EntityLayout | None:
         if not isinstance(node, _Node):
-            self.err(line, "'entities:' needs keys such as type, name, attributes")
+            self.err(line, "'entities:' 下应有 type、name、attributes 等键")
             return None
         self.keys(node, _ENTITY_KEYS, "entities")
         if "name" not in node:
-            self.err(node.line, "entities: 'name:' (the column holding each entity's name) "
-                     "is required")
+            self.err(node.line, "entities: 缺少 'name:'（存放实体名称的列）")
         name = self.column(node["name"], self.line_of(node, "name"), "name") \
             if "name" in node else None
         type_spec = self.type_spec(node.get("type", "enterprise"), self.line_of(node, "type"),
@@ -296,7 +297,7 @@ class _Checker:
             found = (self.column(a, self.line_of(node, "aliases"), "aliases") for a in aliases_raw)
             aliases = tuple(c for c in found if c)
         else:
-            self.err(self.line_of(node, "aliases"), "aliases is a column or a list of columns")
+            self.err(self.line_of(node, "aliases"), "aliases 应为列名或列名列表")
         attributes = self.attribute_columns(node.get("attributes"), type_spec, node)
         relations = self.relation_columns(node.get("relations"), type_spec, node)
         if name is None or type_spec is None:
@@ -309,30 +310,30 @@ class _Checker:
             return ()
         if not isinstance(node, _Node):
             self.err(self.line_of(parent, "attributes"),
-                     "attributes maps columns to attribute keys, e.g. 成立日期: founded")
+                     "attributes 应把列对应到属性，如 成立日期: founded")
             return ()
         out = []
         for column, spec in node.items():
             line = node.key_lines[column]
             unit = None
             if isinstance(spec, _Node):
-                self.keys(spec, _ATTR_KEYS, f"attribute column {column}")
+                self.keys(spec, _ATTR_KEYS, f"属性列 {column}")
                 unit = spec.get("unit")
                 spec = spec.get("attribute")
             try:
                 at = REGISTRY.attribute(str(spec))
             except KeyError:
-                self.err(line, f"column {column}: {_unknown_attribute(str(spec))}")
+                self.err(line, f"列 {column}: {_unknown_attribute(str(spec))}")
                 continue
             if type_spec and type_spec.fixed and at.entity_types \
                     and type_spec.fixed not in at.entity_types:
-                self.err(line, f"column {column}: attribute {at.key} does not apply to "
-                         f"{type_spec.fixed} (only to {', '.join(at.entity_types)})")
+                self.err(line, f"列 {column}: 属性 {at.key} 不适用于 {type_spec.fixed}"
+                         f"（只适用于 {'、'.join(at.entity_types)}）")
                 continue
             if unit is not None:
                 problem = unit_problem(str(unit), at)
                 if problem:
-                    self.err(line, f"column {column}: {problem}")
+                    self.err(line, f"列 {column}: {problem}")
                     continue
             out.append(AttributeColumn(column, at, str(unit) if unit is not None else None))
         return tuple(out)
@@ -350,16 +351,16 @@ class _Checker:
             return ()
         if not isinstance(node, _Node):
             self.err(self.line_of(parent, "relations"),
-                     "relations maps columns to relations, e.g. 所在园区: located_in_park")
+                     "relations 应把列对应到关系，如 所在园区: located_in_park")
             return ()
         out = []
         for column, spec in node.items():
             line = node.key_lines[column]
             opts: _Node | dict[str, Any] = {}
             if isinstance(spec, _Node):
-                self.keys(spec, _REL_COLUMN_KEYS, f"relation column {column}")
+                self.keys(spec, _REL_COLUMN_KEYS, f"关系列 {column}")
                 opts, spec = spec, spec.get("relation")
-            rel = self.relation(spec, line, f"column {column}")
+            rel = self.relation(spec, line, f"列 {column}")
             if rel is None:
                 continue
             reverse = bool(opts.get("reverse", False))
@@ -368,12 +369,12 @@ class _Checker:
             if "object_type" in opts:
                 object_type = self.entity_type(opts["object_type"], line)
                 if object_type and object_type not in cell_side:
-                    self.err(line, f"column {column}: {rel.key} cannot point at {object_type} "
-                             f"(allowed: {', '.join(cell_side)})")
+                    self.err(line, f"列 {column}: 关系 {rel.key} 不能指向 {object_type}"
+                             f"（允许的类型：{'、'.join(cell_side)}）")
                     continue
             if type_spec and type_spec.fixed and type_spec.fixed not in row_side:
-                self.err(line, f"column {column}: {rel.key} does not apply to "
-                         f"{type_spec.fixed} rows (allowed: {', '.join(row_side)})")
+                self.err(line, f"列 {column}: 关系 {rel.key} 不适用于 {type_spec.fixed} 类型的行"
+                         f"（允许的类型：{'、'.join(row_side)}）")
                 continue
             out.append(RelationColumn(column, rel, object_type or cell_side[0], reverse,
                                       bool(opts.get("split", True))))
@@ -381,16 +382,16 @@ class _Checker:
 
     def relation_layout(self, node: Any, line: int) -> RelationLayout | None:
         if not isinstance(node, _Node):
-            self.err(line, "'relations:' needs subject, relation_column (or relation) "
-                     "and object")
+            self.err(line, "'relations:' 下应有 subject、relation_column（或 relation）"
+                     "和 object")
             return None
         self.keys(node, _RELATION_KEYS, "relations")
         for required in ("subject", "object"):
             if required not in node:
-                self.err(node.line, f"relations: '{required}:' (a column) is required")
+                self.err(node.line, f"relations: 缺少 '{required}:'（列名）")
         if ("relation" in node) == ("relation_column" in node):
-            self.err(node.line, "relations: give exactly one of 'relation_column:' (a column "
-                     "of relation labels such as 投资, 合作) or 'relation:' (one fixed relation)")
+            self.err(node.line, "relations: 须有且只有 'relation_column:'（关系标签所在的列，"
+                     "如 投资、合作）和 'relation:'（固定的一种关系）中的一个")
         subject = self.column(node.get("subject"), self.line_of(node, "subject"), "subject")
         obj = self.column(node.get("object"), self.line_of(node, "object"), "object")
         rel_col = self.column(node["relation_column"], self.line_of(node, "relation_column"),
@@ -407,8 +408,8 @@ class _Checker:
             for spec, allowed, key in ((st, rel.domain, "subject_type"),
                                        (ot, rel.range, "object_type")):
                 if spec and spec.fixed and spec.fixed not in allowed:
-                    self.err(self.line_of(node, key), f"{key} {spec.fixed} is not allowed for "
-                             f"{rel.key} (allowed: {', '.join(allowed)})")
+                    self.err(self.line_of(node, key), f"{key} {spec.fixed} 不适用于关系 "
+                             f"{rel.key}（允许的类型：{'、'.join(allowed)}）")
         if not subject or not obj or (rel_col is None and rel is None):
             return None
         return RelationLayout(subject, obj, rel_col, rel, st, ot, weight)
@@ -432,7 +433,7 @@ class _Checker:
             return value.strip(), None
         if isinstance(value, dt.date):  # YAML reads an unquoted 2024-03-05 as a date
             return None, value.isoformat()[:10]
-        self.err(line, "date is a column name, {column: ...} or {value: 2024-03-05}")
+        self.err(line, "date 应为列名、{column: ...} 或 {value: 2024-03-05}")
         return None, None
 
     def confidence(self, top: _Node) -> tuple[str | None, float]:
@@ -445,7 +446,7 @@ class _Checker:
             return value.strip(), 1.0
         if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1:
             return None, float(value)
-        self.err(line, f"confidence is a number from 0 to 1 or a column, not {value!r}")
+        self.err(line, f"confidence 应为 0 到 1 之间的数或列名，而不是 {value!r}")
         return None, 1.0
 
 
@@ -453,9 +454,9 @@ def _unknown_attribute(label: str) -> str:
     names = [n for a in REGISTRY.attribute_types.values() for n in (a.key, a.label)]
     near = difflib.get_close_matches(label, names, n=3, cutoff=0.5)
     if near:
-        return f"unknown attribute {label!r}; did you mean {', '.join(near)}?"
-    valid = ", ".join(f"{a.label}({a.key})" for a in REGISTRY.attribute_types.values())
-    return f"unknown attribute {label!r}; valid: {valid}"
+        return f"未知属性 {label!r}；是否想写 {'、'.join(near)}？"
+    valid = "、".join(f"{a.label}({a.key})" for a in REGISTRY.attribute_types.values())
+    return f"未知属性 {label!r}；可选：{valid}"
 
 
 def _unknown_relation(label: str) -> str:
@@ -463,8 +464,8 @@ def _unknown_relation(label: str) -> str:
     keys = list(REGISTRY.relation_types)
     near = difflib.get_close_matches(label, labels + keys, n=3, cutoff=0.5)
     if near:
-        return f"unknown relation {label!r}; did you mean {', '.join(near)}?"
-    return f"unknown relation {label!r}; valid: {', '.join(labels)}"
+        return f"未知关系 {label!r}；是否想写 {'、'.join(near)}？"
+    return f"未知关系 {label!r}；可选：{'、'.join(labels)}"
 
 
 # --- rows to records ---------------------------------------------------------------------
@@ -511,16 +512,16 @@ class _RowContext:
         if text is None:
             if spec.default:
                 return spec.default
-            self.error(spec.column, None, "empty entity type")
+            self.error(spec.column, None, "实体类型为空")
             return None
         if text in spec.values:
             return spec.values[text]
         try:
             return REGISTRY.entity_type(text).key
         except KeyError:
-            known = ", ".join(spec.values) if spec.values else \
-                ", ".join(t.label for t in REGISTRY.entity_types.values())
-            self.error(spec.column, text, f"unknown entity type; expected one of {known}")
+            known = "、".join(spec.values) if spec.values else \
+                "、".join(t.label for t in REGISTRY.entity_types.values())
+            self.error(spec.column, text, f"未知实体类型；可选：{known}")
             return None
 
 
@@ -536,7 +537,7 @@ def records_from_table(table: Table, mapping: Mapping,
         return
     if mapping.unmapped:
         report.warning(table.name, table.header_row, None, None,
-                       f"columns not recognised, ignored: {', '.join(mapping.unmapped)}")
+                       f"以下列无法识别，已忽略：{'、'.join(mapping.unmapped)}")
     if isinstance(mapping.layout, EntityLayout):
         yield from _entity_rows(table, mapping, mapping.layout, columns, report)
     else:
@@ -553,11 +554,10 @@ def _match_columns(table: Table, mapping: Mapping,
             columns[col] = present[norm_column(col)]
         else:
             near = difflib.get_close_matches(col, table.columns, n=1, cutoff=0.6)
-            missing.append(f"{col} (did you mean {near[0]}?)" if near else col)
+            missing.append(f"{col}（是否想写 {near[0]}？）" if near else col)
     if missing:
         report.error(table.name, table.header_row, None, None,
-                     f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
-                     f"the file has: {', '.join(table.columns)}")
+                     f"缺少列 {'、'.join(missing)}；文件中的列：{'、'.join(table.columns)}")
         return None
     return columns
 
@@ -573,7 +573,7 @@ def _common(ctx: _RowContext, mapping: Mapping) -> tuple[str | None, float]:
     if ctx.row.get(EXTRA_CELLS):
         width = len(ctx.row) - 1
         ctx.error(None, ctx.row[EXTRA_CELLS],
-                  f"more cells than the {width} header columns (an unquoted comma in a cell?)")
+                  f"单元格数多于表头的 {width} 列（单元格里有未加引号的逗号？）")
     return date, confidence
 
 
@@ -627,7 +627,7 @@ def _entity_rows(table: Table, mapping: Mapping, lay: EntityLayout, columns: dic
         provenance = Provenance(locator=f"row {number}")
         name = ctx.cell(lay.name)
         if name is None:
-            ctx.error(lay.name, None, "empty name")
+            ctx.error(lay.name, None, "名称为空")
         etype = ctx.entity_type(lay.type)
         aliases = tuple(dict.fromkeys(
             a for col in lay.aliases for a in split_cell(ctx.cell(col) or "") if a != name))
@@ -636,7 +636,7 @@ def _entity_rows(table: Table, mapping: Mapping, lay: EntityLayout, columns: dic
             if etype and ac.attribute.entity_types and etype not in ac.attribute.entity_types \
                     and ctx.cell(ac.column) is not None:
                 ctx.error(ac.column, ctx.cell(ac.column),
-                          f"{ac.attribute.key} does not apply to {etype}")
+                          f"属性 {ac.attribute.key} 不适用于 {etype}")
                 continue
             value = ctx.convert(ac.column,
                                 partial(parse_value, at=ac.attribute, written_in=ac.unit))
@@ -655,7 +655,7 @@ def _entity_rows(table: Table, mapping: Mapping, lay: EntityLayout, columns: dic
             seen[key] = _Seen.pack(number, fp, digests)
         elif _Seen.fingerprint(first) == fp:
             report.warning(table.name, number, None, None,
-                           f"exact duplicate of row {_Seen.row(first)}; skipped")
+                           f"与第 {_Seen.row(first)} 行完全相同；已跳过")
             continue
         elif _conflicts(ctx, first, attrs, lay, name):
             continue
@@ -673,8 +673,8 @@ def _conflicts(ctx: _RowContext, first: bytes, attrs: dict[str, Any], lay: Entit
         if value is not None and earlier != _ABSENT \
                 and earlier != _digest(value, _Seen._ATTR):
             ctx.error(ac.column, ctx.cell(ac.column),
-                      f"{name!r} also appears on row {first_row} with a different "
-                      f"{ac.column}; rows {first_row} and {ctx.number} conflict")
+                      f"{name!r} 在第 {first_row} 行也出现过，但 {ac.column} 不同；"
+                      f"第 {first_row} 行与第 {ctx.number} 行冲突")
     return ctx.failed
 
 
@@ -687,8 +687,8 @@ def _column_relations(ctx: _RowContext, lay: EntityLayout, name: str | None,
             continue
         row_side = rc.relation.range if rc.reverse else rc.relation.domain
         if etype and etype not in row_side:
-            ctx.error(rc.column, text, f"{rc.relation.key} does not apply to {etype} "
-                      f"(allowed: {', '.join(row_side)})")
+            ctx.error(rc.column, text, f"关系 {rc.relation.key} 不适用于 {etype}"
+                      f"（允许的类型：{'、'.join(row_side)}）")
             continue
         row_ref = EntityRef(name, etype)
         for other in (split_cell(text) if rc.split else [text]):
@@ -704,15 +704,15 @@ def _relation_rows(table: Table, mapping: Mapping, lay: RelationLayout,
         ctx = _RowContext(table.name, number, row, columns, report)
         subject = ctx.cell(lay.subject)
         if subject is None:
-            ctx.error(lay.subject, None, "empty subject")
+            ctx.error(lay.subject, None, "主体为空")
         obj = ctx.cell(lay.object)
         if obj is None:
-            ctx.error(lay.object, None, "empty object")
+            ctx.error(lay.object, None, "客体为空")
         rel = lay.relation
         if lay.relation_column is not None:
             label = ctx.cell(lay.relation_column)
             if label is None:
-                ctx.error(lay.relation_column, None, "empty relation")
+                ctx.error(lay.relation_column, None, "关系为空")
             else:
                 try:
                     rel = REGISTRY.relation(label)
@@ -721,11 +721,11 @@ def _relation_rows(table: Table, mapping: Mapping, lay: RelationLayout,
         st = ctx.entity_type(lay.subject_type) if lay.subject_type else None
         ot = ctx.entity_type(lay.object_type) if lay.object_type else None
         if rel is not None:
-            for etype, allowed, col, role in ((st, rel.domain, lay.subject, "subject"),
-                                              (ot, rel.range, lay.object, "object")):
+            for etype, allowed, col, role in ((st, rel.domain, lay.subject, "主体"),
+                                              (ot, rel.range, lay.object, "客体")):
                 if etype and etype not in allowed:
-                    ctx.error(col, ctx.cell(col), f"a {etype} cannot be the {role} of "
-                              f"{rel.key} (allowed: {', '.join(allowed)})")
+                    ctx.error(col, ctx.cell(col), f"{etype} 不能作为关系 {rel.key} 的{role}"
+                              f"（允许的类型：{'、'.join(allowed)}）")
         weight = ctx.convert(lay.weight, lambda t: parse_number(t, "float")) \
             if lay.weight else None
         date, confidence = _common(ctx, mapping)
@@ -734,7 +734,7 @@ def _relation_rows(table: Table, mapping: Mapping, lay: RelationLayout,
         fp = _fingerprint(row)
         if fp in seen:
             report.warning(table.name, number, None, None,
-                           f"exact duplicate of row {seen[fp]}; skipped")
+                           f"与第 {seen[fp]} 行完全相同；已跳过")
             continue
         seen[fp] = number
         yield RelationRecord(EntityRef(subject, st), rel.key, EntityRef(obj, ot),

@@ -35,11 +35,12 @@ def _provenance(path: Path, number: int, row: dict[str, Any]) -> Provenance:
     if source is None:
         return Provenance(f"line {number}")
     if not isinstance(source, dict):
-        raise InputError(f"{path.name}:{number}: 'source' must be an object")
+        raise InputError(f"{path.name}:{number}: 字段 'source' 应为 JSON 对象")
     span = source.get("span")
     if span is not None:
         if not (isinstance(span, list) and len(span) == 2 and all(isinstance(i, int) for i in span)):
-            raise InputError(f"{path.name}:{number}: 'source.span' must be [start, end]")
+            raise InputError(f"{path.name}:{number}: 字段 'source.span' 应为 [start, end]"
+                             "（两个整数）")
         locator = f"chars {span[0]}-{span[1]}"
     else:
         locator = str(source.get("locator") or f"line {number}")
@@ -49,20 +50,29 @@ def _provenance(path: Path, number: int, row: dict[str, Any]) -> Provenance:
 def _text(path: Path, number: int, row: dict[str, Any], key: str) -> str:
     value = row.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise InputError(f"{path.name}:{number}: field {key!r} must be a non-empty string")
+        raise InputError(f"{path.name}:{number}: 字段 {key!r} 应为非空字符串")
     return value
+
+
+def _confidence(path: Path, number: int, row: dict[str, Any]) -> float:
+    value = row.get("confidence", 1.0)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{path.name}:{number}: 字段 'confidence' 应为 0 到 1 之间的数，"
+                         f"而不是 {value!r}") from None
 
 
 def native_records(path: Path) -> Iterator[Record]:
     for number, row in read_jsonl(path):
         prov = _provenance(path, number, row)
-        confidence = float(row.get("confidence", 1.0))
+        confidence = _confidence(path, number, row)
         if "entity" in row:
             aliases = row.get("aliases") or []
             attrs = row.get("attrs") or {}
             if not isinstance(aliases, list) or not isinstance(attrs, dict):
-                raise InputError(f"{path.name}:{number}: 'aliases' must be a list and "
-                                 "'attrs' an object")
+                raise InputError(f"{path.name}:{number}: 'aliases' 应为列表，'attrs' 应为"
+                                 "对象")
             yield EntityRecord(type=_text(path, number, row, "entity"),
                                name=_text(path, number, row, "name"), provenance=prov,
                                aliases=tuple(str(x) for x in aliases), attrs=attrs,
@@ -77,7 +87,7 @@ def native_records(path: Path) -> Iterator[Record]:
             )
         elif "attribute" in row:
             if "value" not in row:
-                raise InputError(f"{path.name}:{number}: attribute line without 'value'")
+                raise InputError(f"{path.name}:{number}: 属性行缺少 'value'")
             yield AttributeRecord(
                 subject=EntityRef(_text(path, number, row, "subject"), row.get("subject_type")),
                 key=_text(path, number, row, "attribute"), value=row["value"],
@@ -85,4 +95,4 @@ def native_records(path: Path) -> Iterator[Record]:
                 confidence=confidence,
             )
         else:
-            raise InputError(f"{path.name}:{number}: a line needs one of {', '.join(KINDS)}")
+            raise InputError(f"{path.name}:{number}: 每行须含 {'、'.join(KINDS)} 之一")

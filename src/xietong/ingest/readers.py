@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import json
 import os
+import re
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -64,9 +65,9 @@ def read_table(path: str | os.PathLike[str], *, sheet: str | int | None = None,
     """Open a table by extension; ``sheet`` (name or 0-based index) is for XLSX only."""
     p = Path(path)
     if not p.is_file():
-        raise InputError(f"{p}: no such file")
+        raise InputError(f"{p}: 文件不存在")
     if p.stat().st_size == 0:
-        raise InputError(f"{p}: the file is empty")
+        raise InputError(f"{p}: 文件为空")
     ext = p.suffix.lower()
     if ext in _CSV_EXTENSIONS:
         return CsvTable(p, encoding=encoding)
@@ -75,10 +76,11 @@ def read_table(path: str | os.PathLike[str], *, sheet: str | int | None = None,
     if ext in _JSONL_EXTENSIONS:
         return JsonlTable(p, encoding=encoding)
     if ext == ".xls":
-        raise InputError(f"{p}: old Excel .xls files are not supported; "
-                         "save it as .xlsx (Excel: 文件 → 另存为 → Excel 工作簿)")
-    known = ", ".join(sorted(_CSV_EXTENSIONS | _XLSX_EXTENSIONS | _JSONL_EXTENSIONS))
-    raise InputError(f"{p}: unknown file type {ext or '(no extension)'!r}; expected one of {known}")
+        raise InputError(f"{p}: 不支持旧版 Excel .xls 文件；"
+                         "请另存为 .xlsx（Excel：文件 → 另存为 → Excel 工作簿）")
+    known = "、".join(sorted(_CSV_EXTENSIONS | _XLSX_EXTENSIONS | _JSONL_EXTENSIONS))
+    kind = f"无法识别的文件类型 {ext!r}" if ext else "文件没有扩展名"
+    raise InputError(f"{p}: {kind}；支持的类型：{known}")
 
 
 # --- encodings ----------------------------------------------------------------------
@@ -92,7 +94,7 @@ def detect_encoding(path: Path) -> str:
     with path.open("rb") as f:
         head = f.read(4)
     if head.startswith(_ZIP_MAGIC):
-        raise InputError(f"{path}: this is a zip/XLSX file, not text; rename it to .xlsx")
+        raise InputError(f"{path}: 这是 zip/XLSX 文件，不是文本文件；请把扩展名改为 .xlsx")
     if head.startswith(_UTF16_BOMS):
         return "utf-16"  # Excel's "Unicode text" export
     failures: list[tuple[str, int, int, int]] = []  # encoding, offset, line, byte
@@ -106,8 +108,8 @@ def detect_encoding(path: Path) -> str:
     enc, offset, line, byte = max(failures, key=lambda f: f[1])
     label = "UTF-8" if enc == "utf-8-sig" else "GB18030/GBK"
     raise InputError(
-        f"{path}:{line}: cannot decode as UTF-8 or GB18030/GBK: byte 0x{byte:02X} at offset "
-        f"{offset} (line {line}) is invalid in {label}; save the file as UTF-8")
+        f"{path}:{line}: 无法按 UTF-8 或 GB18030/GBK 编码读取：偏移 {offset}（第 {line} 行）处的"
+        f"字节 0x{byte:02X} 在 {label} 中无效；请将文件另存为 UTF-8")
 
 
 def _first_undecodable(path: Path, encoding: str) -> tuple[int, int, int] | None:
@@ -143,9 +145,9 @@ class CsvTable(Table):
         self.delimiter = _delimiter(path, self.encoding)
         found = _find_header(self._records())
         if found is None:
-            raise InputError(f"{path}: no header row: the file has no non-empty line")
+            raise InputError(f"{path}: 没有表头：文件中没有非空行")
         self.header_row, cells = found
-        self.columns = _header(cells, path, self.header_row, lambda i: f"(column {i + 1})")
+        self.columns = _header(cells, path, self.header_row, lambda i: f"(第 {i + 1} 列)")
 
     def _records(self) -> Iterator[tuple[int, list[str]]]:
         """Each CSV record with the line it starts on; quoted newlines span lines."""
@@ -160,10 +162,10 @@ class CsvTable(Table):
                 except csv.Error as e:
                     if "end of data" in str(e) or "unexpected end" in str(e):
                         raise InputError(
-                            f"{self.path}:{start}: a quoted field opened on line {start} is "
-                            f"never closed (file truncated, or a stray \" in a cell)") from None
-                    raise InputError(f"{self.path}:{reader.line_num}: malformed CSV: {e}") \
-                        from None
+                            f"{self.path}:{start}: 第 {start} 行开始的引号字段没有闭合"
+                            "（文件被截断，或单元格中有多余的 \"）") from None
+                    raise InputError(f"{self.path}:{reader.line_num}: CSV 格式错误："
+                                     f"{_csv_problem(e)}") from None
                 yield start, cells
                 start = reader.line_num + 1
 
@@ -178,6 +180,16 @@ class CsvTable(Table):
             if extra:
                 row[EXTRA_CELLS] = "\t".join(extra)
             yield line, row
+
+
+def _csv_problem(error: csv.Error) -> str:
+    """The csv module's reason in Chinese (its own text when it is not a known one)."""
+    text = str(error)
+    if m := re.match(r"'(.+)' expected after '\"'", text):
+        return f"引号字段结束后应紧跟分隔符 {m[1]!r}（单元格中有多余的 \"？）"
+    if m := re.match(r"field larger than field limit \((\d+)\)", text):
+        return f"单元格超过 {m[1]} 个字符"
+    return text
 
 
 def _delimiter(path: Path, encoding: str) -> str:
@@ -221,7 +233,7 @@ def _header(cells: Sequence[Any], path: Path, line: int, unnamed: Any) -> list[s
     seen: set[str] = set()
     dupes = sorted({n for n in names if n in seen or seen.add(n)})  # type: ignore[func-returns-value]
     if dupes:
-        raise InputError(f"{path}:{line}: duplicate column names in the header: {', '.join(dupes)}")
+        raise InputError(f"{path}:{line}: 表头中有重复的列名：{'、'.join(dupes)}")
     return names
 
 
@@ -237,9 +249,9 @@ class XlsxTable(Table):
             found = _find_header((n, [_cell_text(v) for v in values])
                                  for n, values in self._rows(ws))
         if found is None:
-            raise InputError(f"{path}: sheet {self.sheet_title!r} is empty (no header row)")
+            raise InputError(f"{path}: 工作表 {self.sheet_title!r} 是空的（没有表头）")
         self.header_row, cells = found
-        self.columns = _header(cells, path, self.header_row, lambda i: f"(column {_letter(i)})")
+        self.columns = _header(cells, path, self.header_row, lambda i: f"({_letter(i)} 列)")
 
     def _worksheet(self) -> _OpenSheet:
         return _OpenSheet(self.path, self.sheet)
@@ -250,8 +262,8 @@ class XlsxTable(Table):
             for number, values in enumerate(ws.iter_rows(min_row=1, values_only=True), 1):
                 yield number, values
         except (zipfile.BadZipFile, zlib.error, ParseError, EOFError, KeyError, OSError) as e:
-            raise InputError(f"{self.path}: sheet {ws.title!r} is corrupt after row {number} "
-                             f"(truncated file?): {e}") from None
+            raise InputError(f"{self.path}: 工作表 {ws.title!r} 在第 {number} 行之后已损坏"
+                             f"（文件被截断？）：{e}") from None
 
     def __iter__(self) -> Iterator[tuple[int, Row]]:
         with self._worksheet() as ws:
@@ -282,22 +294,23 @@ class _OpenSheet:
         try:
             self.wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
         except (zipfile.BadZipFile, zlib.error, ParseError, EOFError, KeyError, OSError) as e:
-            raise InputError(f"{self.path}: not a readable XLSX file (truncated or corrupt "
-                             f"zip): {e}") from None
+            raise InputError(f"{self.path}: 不是可读的 XLSX 文件（zip 被截断或已损坏）：{e}") \
+                from None
         names = self.wb.sheetnames
         if self.sheet is None:
             ws = self.wb.worksheets[0]
         elif isinstance(self.sheet, int):
             if not 0 <= self.sheet < len(names):
                 self.wb.close()
-                raise InputError(f"{self.path}: no sheet number {self.sheet}; sheets: "
-                                 f"{', '.join(names)}")
+                raise InputError(f"{self.path}: 没有编号为 {self.sheet} 的工作表（编号从 0 开始）；"
+                                 f"现有工作表：{'、'.join(names)}")
             ws = self.wb.worksheets[self.sheet]
         elif self.sheet in names:
             ws = self.wb[self.sheet]
         else:
             self.wb.close()
-            raise InputError(f"{self.path}: no sheet {self.sheet!r}; sheets: {', '.join(names)}")
+            raise InputError(f"{self.path}: 没有名为 {self.sheet!r} 的工作表；"
+                             f"现有工作表：{'、'.join(names)}")
         ws.reset_dimensions()  # stale <dimension> tags would otherwise cut rows off
         return ws
 
@@ -343,7 +356,7 @@ class JsonlTable(Table):
         for _, obj in self._objects():
             keys.update(dict.fromkeys(obj))
         if not keys:
-            raise InputError(f"{path}: no JSON objects (only blank lines)")
+            raise InputError(f"{path}: 没有 JSON 对象（只有空行）")
         self.columns = list(keys)
 
     def _objects(self) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -355,13 +368,14 @@ class JsonlTable(Table):
                 try:
                     obj = json.loads(text)
                 except json.JSONDecodeError as e:
-                    cut = e.pos >= len(text.rstrip())
-                    hint = " (the line ends mid-object: file truncated?)" if cut else ""
-                    raise InputError(f"{self.path}:{number}: malformed JSON at line {number}, "
-                                     f"column {e.colno}: {e.msg}{hint}") from None
+                    # a string left open runs to the end of the line: the line is cut too
+                    cut = e.pos >= len(text.rstrip()) or e.msg.startswith("Unterminated string")
+                    hint = "（该行在对象中途结束：文件被截断？）" if cut else ""
+                    raise InputError(f"{self.path}:{number}: 第 {number} 行第 {e.colno} 个字符处 "
+                                     f"JSON 格式错误：{json_problem(e)}{hint}") from None
                 if not isinstance(obj, dict):
-                    raise InputError(f"{self.path}:{number}: line {number} is a JSON "
-                                     f"{type(obj).__name__}, expected an object {{...}}")
+                    raise InputError(f"{self.path}:{number}: 第 {number} 行是 JSON "
+                                     f"{json_type_name(obj)}，应为对象 {{...}}")
                 yield number, obj
 
     def __iter__(self) -> Iterator[tuple[int, Row]]:
@@ -369,6 +383,35 @@ class JsonlTable(Table):
             row: Row = {col: _json_text(obj.get(col)) for col in self.columns}
             if any(v is not None and v.strip() for v in row.values()):
                 yield number, row
+
+
+_JSON_PROBLEMS = (  # json's messages, by their start, as analysts read them
+    ("Expecting value", "此处缺少值"),
+    ("Expecting ',' delimiter", "缺少逗号 ','"),
+    ("Expecting ':' delimiter", "缺少冒号 ':'"),
+    ("Expecting property name enclosed in double quotes", "键名须用双引号括起来"),
+    ("Unterminated string", "字符串缺少结束的双引号"),
+    ("Invalid control character", "字符串中有未转义的控制字符（如换行或制表符）"),
+    ("Invalid \\uXXXX escape", "无效的 \\uXXXX 转义"),
+    ("Invalid \\escape", "无效的反斜杠转义"),
+    ("Extra data", "对象之后还有多余内容"),
+    ("Illegal trailing comma", "结尾多了一个逗号"),
+)
+_JSON_TYPES = {"list": "数组", "str": "字符串", "int": "数字", "float": "数字", "bool": "布尔值",
+               "NoneType": "null", "dict": "对象"}
+
+
+def json_problem(error: json.JSONDecodeError) -> str:
+    """The JSON decoder's reason in Chinese (its own text when it is not a known one)."""
+    for start, reason in _JSON_PROBLEMS:
+        if error.msg.startswith(start):
+            return reason
+    return error.msg
+
+
+def json_type_name(value: Any) -> str:
+    name = type(value).__name__
+    return _JSON_TYPES.get(name, name)
 
 
 def _json_text(value: Any) -> str | None:

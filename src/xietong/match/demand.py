@@ -55,11 +55,9 @@ class DemandError(ValueError):
 def check_text(text: str) -> str:
     text = text.strip()
     if not text:
-        raise DemandError("the demand is empty; write what is sought, e.g. "
-                          "寻找人形机器人谐波减速器供应商")
+        raise DemandError("需求为空；请写明要找什么，例如：寻找人形机器人谐波减速器供应商")
     if len(text) > MAX_QUERY_CHARS:
-        raise DemandError(f"the demand has {len(text)} characters; the limit is "
-                          f"{MAX_QUERY_CHARS}")
+        raise DemandError(f"需求有 {len(text)} 个字，上限为 {MAX_QUERY_CHARS} 字")
     return text
 
 
@@ -70,7 +68,7 @@ def parse_role(label: str) -> str:
         if wanted in (key, chinese):
             return key
     valid = ", ".join(f"{k}({v})" for k, v in ROLE_LABELS.items())
-    raise DemandError(f"unknown relation sought {label!r}; valid: {valid}")
+    raise DemandError(f"未知角色 {label!r}；可选：{valid}")
 
 
 def search_terms(demand: Demand, industry: str | None = None) -> list[str]:

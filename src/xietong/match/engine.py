@@ -125,7 +125,7 @@ class Matcher:
         for "head". Only entities of the relation's range (tail) or domain (head) types in
         the registry are answers; known answers are left out unless ``include_known``."""
         if direction not in ("head", "tail"):
-            raise ValueError(f"unknown direction {direction!r}; valid: head, tail")
+            raise ValueError(f"未知方向 {direction!r}；可选：head, tail")
         kind = REGISTRY.relation(relation)
         g = self.index.graph
         code = g.relations.index(kind.key)
@@ -173,7 +173,7 @@ class Matcher:
         for name in [*(exclude_competitors_of or []), *parsed.exclude_competitors_of]:
             found = self.node_named(name)
             if found is None:
-                raise demands.DemandError(f"unknown entity {name!r} to exclude competitors of")
+                raise demands.DemandError(f"没有名为 {name!r} 的实体，无法排除其竞争对手")
             excluded.append(found)
         terms = demands.search_terms(parsed, industry)
         nodes, scores, anchors, ranking = self._demand_scores(terms, parsed.role)

@@ -66,9 +66,9 @@ class Places:
         if found is None:
             snap = self.index.snapshot
             known = sorted({snap.names[i] for i, t in enumerate(snap.types) if t == "region"})
-            listed = "、".join(known[:30]) or "none in this graph"
-            raise PlaceError(f"unknown region {text!r}; give a province, city or district "
-                             f"such as 上海 or 浦东新区 (regions in the graph: {listed})")
+            listed = "、".join(known[:30]) or "无"
+            raise PlaceError(f"未知区域 {text!r}；请给出省、市或区，如 上海、浦东新区"
+                             f"（图谱中的区域：{listed}）")
         return found
 
     def segments(self, text: str) -> set[int]:
@@ -81,8 +81,8 @@ class Places:
                           if t in kinds and wanted and wanted in snap.names[i]}
         if not found:
             known = sorted(snap.names[i] for i, t in enumerate(snap.types) if t in kinds)
-            raise PlaceError(f"unknown industry or chain segment {text!r}; e.g. "
-                             f"{'、'.join(known[:30]) or 'none in this graph'}")
+            listed = "、".join(known[:30]) or "图谱中没有行业或产业链环节"
+            raise PlaceError(f"未知行业或产业链环节 {text!r}；例如：{listed}")
         return found
 
     def in_segments(self, node: int, segments: set[int]) -> bool:
@@ -98,5 +98,5 @@ class Places:
         for i in parks:
             if wanted == snap.names[i] or wanted in snap.aliases[i]:
                 return i
-        listed = "、".join(sorted(snap.names[i] for i in parks)) or "none in this graph"
-        raise PlaceError(f"unknown park {text!r}; valid: {listed}")
+        listed = "、".join(sorted(snap.names[i] for i in parks)) or "图谱中没有园区"
+        raise PlaceError(f"未知园区 {text!r}；可选：{listed}")

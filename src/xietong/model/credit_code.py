@@ -29,16 +29,16 @@ def validate_credit_code(code: str) -> str:
     """The code normalised to upper case without surrounding spaces; ValueError says why not."""
     norm = code.strip().upper()
     if len(norm) != 18:
-        raise ValueError(f"credit code must have 18 characters, got {len(norm)}")
+        raise ValueError(f"统一社会信用代码须为 18 位，实际为 {len(norm)} 位")
     for pos, ch in enumerate(norm):
         if ch not in _VALUE:
             raise ValueError(
-                f"character {ch!r} at position {pos + 1} is not allowed "
-                "(digits and A-H J-N P-R T-U W-Y only)"
+                f"第 {pos + 1} 位的字符 {ch!r} 不允许（只能是数字和大写字母 "
+                "A-H、J-N、P-R、T-U、W-Y，不含 I、O、S、V、Z）"
             )
     expected = credit_code_check_digit(norm[:17])
     if norm[17] != expected:
-        raise ValueError(f"check digit should be {expected}, not {norm[17]}")
+        raise ValueError(f"校验位应为 {expected}，而不是 {norm[17]}")
     return norm
 
 

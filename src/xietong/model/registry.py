@@ -190,22 +190,22 @@ class Registry:
         """A relation type by key, Chinese label or alias; KeyError lists the valid ones."""
         key = self._labels.get(label.strip())
         if key is None:
-            valid = ", ".join(f"{r.label}({r.key})" for r in self.relation_types.values())
-            raise KeyError(f"unknown relation {label!r}; valid: {valid}")
+            valid = "、".join(f"{r.label}({r.key})" for r in self.relation_types.values())
+            raise KeyError(f"未知关系 {label!r}；可选：{valid}")
         return self.relation_types[key]
 
     def entity_type(self, label: str) -> EntityType:
         key = self._entity_labels.get(label.strip())
         if key is None:
-            valid = ", ".join(f"{t.label}({t.key})" for t in self.entity_types.values())
-            raise KeyError(f"unknown entity type {label!r}; valid: {valid}")
+            valid = "、".join(f"{t.label}({t.key})" for t in self.entity_types.values())
+            raise KeyError(f"未知实体类型 {label!r}；可选：{valid}")
         return self.entity_types[key]
 
     def attribute(self, label: str) -> AttributeType:
         key = self._attribute_labels.get(label.strip())
         if key is None:
-            valid = ", ".join(f"{a.label}({a.key})" for a in self.attribute_types.values())
-            raise KeyError(f"unknown attribute {label!r}; valid: {valid}")
+            valid = "、".join(f"{a.label}({a.key})" for a in self.attribute_types.values())
+            raise KeyError(f"未知属性 {label!r}；可选：{valid}")
         return self.attribute_types[key]
 
     def is_relation(self, label: str) -> bool:

@@ -9,6 +9,7 @@ whichever way it came in.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import unicodedata
@@ -33,6 +34,10 @@ _Y = re.compile(r"(\d{4})年?")
 _EXCEL_SERIAL = re.compile(r"\d{5}(?:\.0+)?")
 _TRUE = {"是", "有", "true", "yes", "y", "1", "√", "✓"}
 _FALSE = {"否", "无", "false", "no", "n", "0", "×", "✗"}
+_KIND_NAMES = {"text": "文本", "int": "整数", "float": "数值", "date": "日期",
+               "credit_code": "统一社会信用代码", "list": "列表", "bool": "是/否"}
+_PY_TYPE_NAMES = {"str": "文本", "int": "整数", "float": "小数", "bool": "布尔值",
+                  "list": "列表", "tuple": "列表", "dict": "对象", "NoneType": "空值"}
 
 
 def split_unit(unit: str) -> tuple[Decimal, str]:
@@ -45,11 +50,11 @@ def split_unit(unit: str) -> tuple[Decimal, str]:
 
 def unit_problem(unit: str, at: AttributeType) -> str | None:
     if at.kind not in ("int", "float"):
-        return f"attribute {at.key} is not a number, so it has no unit"
+        return f"属性 {at.key} 不是数值，不能设单位"
     if at.unit is None:
-        return f"attribute {at.key} has no unit to convert {unit!r} to"
+        return f"属性 {at.key} 没有单位，无法换算 {unit!r}"
     if split_unit(unit)[1] != split_unit(at.unit)[1]:
-        return f"unit {unit!r} cannot be converted to {at.key}'s unit {at.unit!r}"
+        return f"单位 {unit!r} 无法换算为 {at.key} 的单位 {at.unit!r}"
     return None
 
 
@@ -63,20 +68,20 @@ def parse_number(text: str, kind: str, unit: str | None = None,
     clean = unicodedata.normalize("NFKC", text).strip()
     m = _NUMBER.fullmatch(clean)
     if not m or not (m["int"] or m["frac"]):
-        raise ValueError("not a number")
+        raise ValueError("不是数字")
     value = Decimal(m["sign"] + m["int"].replace(",", "") + (m["frac"] or ""))
     cell_unit = (m["unit"] or "").strip()
     if cell_unit in ("%", "％"):
         if unit is not None or m["mult"]:
-            raise ValueError("a percentage is not allowed here")
+            raise ValueError("此处不能用百分数")
         value /= 100
     elif m["mult"] or cell_unit:
         if unit is None:
-            raise ValueError(f"this attribute has no unit, so {m['mult'] or ''}{cell_unit} "
-                             "cannot be converted")
+            raise ValueError(f"该属性没有单位，无法换算 {(m['mult'] or '') + cell_unit!r}；"
+                             "请只写数字")
         factor, base = split_unit(unit)
         if cell_unit and cell_unit != base and split_unit(cell_unit)[1] != base:
-            raise ValueError(f"unit {cell_unit!r} cannot be converted to {unit}")
+            raise ValueError(f"单位 {cell_unit!r} 无法换算为 {unit}")
         cell_factor = split_unit(cell_unit)[0] if cell_unit else Decimal(1)
         value = value * (_MULTIPLIERS[m["mult"]] if m["mult"] else Decimal(1)) * cell_factor \
             / factor
@@ -84,7 +89,7 @@ def parse_number(text: str, kind: str, unit: str | None = None,
         value = value * split_unit(written_in)[0] / split_unit(unit)[0]
     if kind == "int":
         if value != value.to_integral_value():
-            raise ValueError("not a whole number")
+            raise ValueError("不是整数")
         return int(value)
     return float(value)
 
@@ -95,15 +100,17 @@ def parse_date(text: str) -> str:
     if m := _YMD.fullmatch(clean):
         y, mo, d = (int(g) for g in m.groups() if g is not None)
         _check_year(y)
-        try:
-            return dt.date(y, mo, d).isoformat()
-        except ValueError as e:
-            raise ValueError(f"not a valid date ({e})") from None
+        _check_month(mo)
+        days = calendar.monthrange(y, mo)[1]
+        if d > days:
+            raise ValueError(f"不是有效日期（{y} 年 {mo} 月只有 {days} 天）")
+        if d < 1:
+            raise ValueError(f"不是有效日期（日须在 1–{days} 之间）")
+        return dt.date(y, mo, d).isoformat()
     if m := _YM.fullmatch(clean):
         y, mo = (int(g) for g in m.groups() if g is not None)
         _check_year(y)
-        if not 1 <= mo <= 12:
-            raise ValueError(f"month {mo} is not 1-12")
+        _check_month(mo)
         return f"{y:04d}-{mo:02d}"
     if m := _Y.fullmatch(clean):
         y = int(m[1])
@@ -113,19 +120,24 @@ def parse_date(text: str) -> str:
         from openpyxl.utils.datetime import from_excel
 
         return str(from_excel(int(float(clean))).date().isoformat())
-    raise ValueError("not a date; write 2024-03-05, 2024/3/5, 2024年3月5日, 2024.03, "
-                     "2024年3月 or 2024")
+    raise ValueError("不是日期；请写成 2024-03-05、2024/3/5、2024年3月5日、2024.03、"
+                     "2024年3月 或 2024")
 
 
 def _check_year(year: int) -> None:
     if not 1800 <= year <= 2200:
-        raise ValueError(f"year {year} is out of range")
+        raise ValueError(f"年份 {year} 超出范围（须在 1800–2200 之间）")
+
+
+def _check_month(month: int) -> None:
+    if not 1 <= month <= 12:
+        raise ValueError("不是有效日期（月份须在 1–12 之间）")
 
 
 def parse_confidence(text: str) -> float:
     value = parse_number(text, "float")  # accepts 0.8 and 80%
     if not 0 <= value <= 1:
-        raise ValueError("confidence must be between 0 and 1")
+        raise ValueError("置信度须在 0 到 1 之间（如 0.8 或 80%）")
     return value
 
 
@@ -152,7 +164,7 @@ def parse_value(text: str, at: AttributeType, written_in: str | None = None) -> 
             return True
         if low in _FALSE:
             return False
-        raise ValueError("not yes/no (是/否)")
+        raise ValueError("应为 是 或 否（也可写 有/无、true/false、1/0）")
     raise ValueError(f"unsupported attribute kind {at.kind}")
 
 
@@ -163,7 +175,7 @@ def coerce(value: Any, at: AttributeType) -> Any:
         return parse_value(value, at)
     if at.kind == "int" and isinstance(value, (int, float)) and not isinstance(value, bool):
         if isinstance(value, float) and not value.is_integer():
-            raise ValueError("not a whole number")
+            raise ValueError("不是整数")
         return int(value)
     if at.kind == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
@@ -171,4 +183,6 @@ def coerce(value: Any, at: AttributeType) -> Any:
         return list(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
     if at.kind == "bool" and isinstance(value, bool):
         return value
-    raise ValueError(f"expected {at.kind}, got {type(value).__name__}")
+    got = type(value).__name__
+    raise ValueError(f"应为{_KIND_NAMES.get(at.kind, at.kind)}，实际是"
+                     f"{_PY_TYPE_NAMES.get(got, got)}")

@@ -73,7 +73,7 @@ def merge(conn: Connection, entity_id: int, into_id: int, *, rule: str = "manual
     target = canonical_of(conn, into_id)
     source = canonical_of(conn, entity_id)
     if target == source:
-        raise ValueError("already the same entity")
+        raise ValueError("两者已是同一实体")
     conn.execute(update(e).where(e.c.canonical_id == source).values(canonical_id=target))
     remember_decision(conn, entity_id, into_id, True)
     return conn.execute(
@@ -90,7 +90,7 @@ def unmerge(conn: Connection, entity_id: int) -> list[int]:
     e, m = schema.entities, schema.merges
     cluster_root = canonical_of(conn, entity_id)
     if cluster_root == entity_id:
-        raise ValueError("this entity is not merged into another; unmerge the member instead")
+        raise ValueError("该实体没有被合并到其他实体；请改为对合并进来的成员撤销合并")
     # members that joined through entity_id: itself and whatever was merged into it
     undone: list[int] = []
     members = {entity_id}
@@ -119,9 +119,9 @@ def decide_review(conn: Connection, review_id: int, same: bool) -> dict[str, Any
     r = schema.reviews
     row = conn.execute(select(r).where(r.c.id == review_id)).mappings().first()
     if row is None:
-        raise KeyError(f"no review #{review_id}")
+        raise KeyError(f"没有审核项 #{review_id}")
     if row["status"] != "open":
-        raise ValueError(f"review #{review_id} was already decided: {row['status']}")
+        raise ValueError(f"审核项 #{review_id} 已处理过：{row['status']}")
     if same:
         merge(conn, row["entity_id"], row["candidate_id"], rule=row["rule"], score=row["score"],
               features=row["features"], decided_by="reviewer")

@@ -57,7 +57,7 @@ def make_engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     except ModuleNotFoundError as exc:  # pragma: no cover - depends on the install
         raise StoreError(
-            f"PostgreSQL needs psycopg: pip install 'xietong[postgres]' ({exc.name} missing)"
+            f"PostgreSQL 需要 psycopg：请运行 pip install 'xietong[postgres]'（缺少 {exc.name}）"
         ) from exc
 
 

@@ -64,7 +64,9 @@ def _relations(conn: Connection) -> Iterator[dict[str, Any]]:
 def export(conn: Connection, path: Path, fmt: str | None = None) -> dict[str, int]:
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+        raise ValueError(f"未知导出格式 {fmt!r}；可选：{', '.join(FORMATS)}")
+    if not path.parent.is_dir():  # checked first: openpyxl would fail only while saving
+        raise ValueError(f"{path.parent}: 文件夹不存在")
     counts = {"entities": 0, "relations": 0}
     if fmt == "jsonl":
         with path.open("w", encoding="utf-8") as out:

@@ -282,7 +282,7 @@ class _ImportRun:
         except KeyError as exc:
             raise RecordError(rec.provenance, str(exc.args[0])) from None
         if not rec.name or not rec.name.strip():
-            raise RecordError(rec.provenance, "empty name")
+            raise RecordError(rec.provenance, "名称为空")
         attrs = {k: _check_attribute(rec.provenance, k, v) for k, v in rec.attrs.items()}
         names = [rec.name, *(a for a in rec.aliases if a and a.strip())]
         credit_code = attrs.get("credit_code")
@@ -337,7 +337,7 @@ class _ImportRun:
     def _resolve_ref(self, ref: EntityRef, allowed: tuple[str, ...], prov: Provenance,
                      source_id: int) -> int:
         if not ref.name or not ref.name.strip():
-            raise RecordError(prov, "empty entity name in a relation")
+            raise RecordError(prov, "关系中的实体名称为空")
         if ref.type is not None:
             try:
                 types: tuple[str, ...] = (REGISTRY.entity_type(ref.type).key,)
@@ -420,7 +420,7 @@ class _ImportRun:
     def _evidence(self, fact_id: int, source_id: int, prov: Provenance, confidence: float,
                   observed: str | None) -> None:
         if not 0.0 <= confidence <= 1.0:
-            raise RecordError(prov, f"confidence {confidence} is outside 0..1")
+            raise RecordError(prov, f"置信度 {confidence} 不在 0 到 1 之间")
         key = (fact_id, source_id, prov.locator)
         if key not in self.evidence:
             self.evidence[key] = {"fact_id": fact_id, "source_id": source_id,
@@ -478,7 +478,7 @@ def _check_date(prov: Provenance, value: str | None) -> str | None:
     try:
         return parse_date(str(value))
     except ValueError as exc:
-        raise RecordError(prov, f"date {value!r}: {exc}") from None
+        raise RecordError(prov, f"日期 {value!r}：{exc}") from None
 
 
 def _check_attribute(prov: Provenance, key: str, value: Any) -> Any:
@@ -489,4 +489,4 @@ def _check_attribute(prov: Provenance, key: str, value: Any) -> Any:
     try:
         return coerce(value, attr)
     except ValueError as exc:
-        raise RecordError(prov, f"{attr.label}({attr.key}) {value!r}: {exc}") from None
+        raise RecordError(prov, f"属性 {attr.label}({attr.key}) 的值 {value!r}：{exc}") from None
