@@ -70,14 +70,17 @@ def _add_supplier(eco: Ecosystem) -> None:
 
 
 def test_a_store_that_gained_an_enterprise_updates_its_cache(demo: Ecosystem) -> None:
-    first = open_matcher(demo)
+    told: list[str] = []
+    first = open_matcher(demo, notify=told.append)
     old = folder_for(demo.url, demo.snapshot())
     rankers = {p.name: p.read_bytes() for p in old.iterdir()
                if p.name.startswith(("ranker.", "demand."))}
     _add_supplier(demo)
-    updated = open_matcher(demo)
+    updated = open_matcher(demo, notify=told.append)
     new = folder_for(demo.url, demo.snapshot())
     assert first.origin == "built" and updated.origin == "updated"
+    # the user is told before each slow path, in the order they ran
+    assert told == [service.BUILD_NOTICE, service.UPDATE_NOTICE]
     assert new.is_dir() and not old.exists()
     # the new enterprise is found by its text and its park, with the rankers kept
     found = updated.match("寻找谐波传动供应商", park="模速空间", top=3)
@@ -93,9 +96,10 @@ def test_a_store_that_gained_an_enterprise_updates_its_cache(demo: Ecosystem) ->
     node_b = b.node_of[demo.entity("上海谐波精密传动有限公司").id]
     assert sorted(updated.index.features.profile_terms[node_a]) == \
         sorted(built.index.features.profile_terms[node_b])
-    # the next open loads the updated folder as it is
-    again = open_matcher(demo)
+    # the next open loads the updated folder as it is, without a word
+    again = open_matcher(demo, notify=told.append)
     assert again.origin == "loaded" and again.index.snapshot.node_of == a.node_of
+    assert len(told) == 2
 
 
 def test_many_additions_rebuild_and_retrain(demo: Ecosystem,

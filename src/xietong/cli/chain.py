@@ -20,6 +20,7 @@ from xietong.api import Ecosystem
 from xietong.chain.report import ChainAnalyst
 from xietong.chain.risk import load_rules
 from xietong.chain.template import TemplateSet, as_dict
+from xietong.cli.render import notice
 from xietong.match.service import open_matcher
 
 chain_app = typer.Typer(help="产业链图谱: 模板、企业落位、补链强链、风险与断链模拟。",
@@ -48,7 +49,7 @@ def _analyst(db: str | None, templates: list[Path] | None, rules: Path | None = 
     risk_rules = load_rules(rules)
     eco = Ecosystem(db, create=False)
     try:
-        matcher = open_matcher(eco) if shortlists else None
+        matcher = open_matcher(eco, notify=notice) if shortlists else None
         snapshot = matcher.index.snapshot if matcher else eco.snapshot()
     finally:
         eco.close()

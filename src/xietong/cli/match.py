@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from xietong.api import Ecosystem
+from xietong.cli.render import notice
 from xietong.match.demand import ROLE_LABELS
 from xietong.match.engine import Match
 from xietong.match.service import cite_matches, open_matcher
@@ -47,7 +48,7 @@ def match_command(
 ) -> None:
     """Rank organisations for a free-text demand, with reasons — 供需匹配。"""
     eco = Ecosystem(db, create=False)
-    matcher = open_matcher(eco)
+    matcher = open_matcher(eco, notify=notice)
     matches = matcher.match(text, role=relation, region=region, park=park,
                             exclude_competitors_of=exclude_competitors_of,
                             industry=industry, top=top)
@@ -73,7 +74,7 @@ def recommend_command(
         raise ValueError(f"未知方向 {direction!r}；可选：head, tail")
     eco = Ecosystem(db, create=False)
     hit = eco.entity(entity)
-    matcher = open_matcher(eco)
+    matcher = open_matcher(eco, notify=notice)
     node = matcher.index.snapshot.node_of[hit.id]
     matches = matcher.recommend(node, relation, direction, top, region=region, park=park)
     cite_matches(eco, matches)

@@ -15,6 +15,15 @@ _TABLE_LABELS = {"entities": "实体", "aliases": "名称", "facts": "事实", "
                  "merges": "合并", "reviews": "待审核"}
 
 
+_notices = Console(stderr=True, soft_wrap=True)
+
+
+def notice(message: str) -> None:
+    """A line on stderr before slow work, so a long wait is not taken for a hang (stdout
+    stays clean for --json)."""
+    _notices.print(f"[dim]{message}[/]", highlight=False)
+
+
 def _type_label(key: str) -> str:
     entity_type = REGISTRY.entity_types.get(key)
     return entity_type.label if entity_type else key

@@ -84,13 +84,21 @@ def folder_for(url: str, snap: GraphSnapshot) -> Path:
     return cache_dir() / f"match-{_url_key(url)}-{fingerprint(url, snap)}"
 
 
-def open_matcher(eco: Ecosystem, *, cache: bool = True) -> Matcher:
+BUILD_NOTICE = "正在建立匹配索引并训练排序模型（每个数据库状态一次；大库约需 1–2 分钟）…"
+UPDATE_NOTICE = "数据库有新增，正在更新匹配索引…"
+
+
+def open_matcher(eco: Ecosystem, *, cache: bool = True,
+                 notify: Callable[[str], None] | None = None) -> Matcher:
     """The store's matcher: loaded from the cache when the store is unchanged since it
     was written; updated from the previous cache when the store only gained a few
     entities and facts; else built (and the rankers trained) and written to the cache.
-    ``matcher.origin`` says which: "loaded", "updated" or "built"."""
+    ``matcher.origin`` says which: "loaded", "updated" or "built". ``notify`` is called
+    with a line for the user before the slow paths (updating, building)."""
     snap = eco.snapshot()
+    say = notify or (lambda _message: None)
     if not cache:
+        say(BUILD_NOTICE)
         return Matcher.build(snap)
     folder = folder_for(eco.url, snap)
     if folder.is_dir():
@@ -100,12 +108,14 @@ def open_matcher(eco: Ecosystem, *, cache: bool = True) -> Matcher:
             shutil.rmtree(folder, ignore_errors=True)
     previous = _previous(folder)
     if previous is not None:
+        say(UPDATE_NOTICE)
         try:
             updated = _update(previous, snap, folder)
         except (OSError, ValueError, pickle.UnpicklingError, EOFError):
             updated = None  # an unreadable previous folder: build afresh
         if updated is not None:
             return updated
+    say(BUILD_NOTICE)
     return _build_and_save(snap, folder)
 
 
