@@ -239,3 +239,14 @@ def test_registered_name_around_a_short_names_trade_name_is_reviewed() -> None:
     r.add(1, ["鞍山钢铁"])
     match = r.resolve(["马鞍山钢铁股份有限公司"])
     assert (match.band, match.rule) == ("review", "unit_of_group")
+
+
+@pytest.mark.parametrize("known, record", [
+    (["珠海华发实业股份有限公司"], ["珠海华发集团"]),  # the group's short name arrives second
+    (["天津港集团"], ["天津港股份有限公司", "天津港"]),  # a listed company's row meets its group
+])
+def test_a_group_is_not_its_listed_company(known: list[str], record: list[str]) -> None:
+    r = Resolver()
+    r.add(1, known)
+    match = r.resolve(record)
+    assert (match.band, match.rule) == ("review", "unit_of_group")

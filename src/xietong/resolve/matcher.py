@@ -333,6 +333,10 @@ def _unit_features(qn: _Name, en: _Name) -> dict[str, float]:
     s_words = set(s.parsed.industry)
     added = [w for w in long_.parsed.industry if not any(w in x or x in w for x in s_words)]
     group_head = s.stem.startswith(_GROUP_HEAD) or "集团" in s_form
+    if "集团" in s_form and long_.legal and "集团" not in long_.parsed.normalized:
+        # a group's short name against a registration that is no group: the group and its
+        # listed company (天津港集团 / 天津港股份有限公司, 吉林化纤集团 / 吉林化纤股份)
+        f["group_company"] = 1.0
     if s.latin_only and long_.latin_only:
         # Latin names are compared whole: AMD is not Abiomed; Arm / Arm Holdings is for a person
         f["latin_differs"] = 1.0
@@ -688,12 +692,16 @@ class Resolver:
                             score, "exact_name" in f, f, order
             if pair is None:
                 continue
-            if shorts and not best_exact and not any(e.legal for e in names) \
-                    and not any(_short_names_agree(a, b) for a in shorts for b in names):
-                # a short-name-only entity (news) whose names disagree with the record's own
-                # short name: 鞍山钢铁 is no name of 马鞍山钢铁股份有限公司 (马钢股份), 北斗导航
-                # none of 北京北斗星通导航技术股份有限公司 (北斗星通)
-                features["short_names_differ"] = 1.0
+            if registered and not best_exact and not any(e.legal for e in names):
+                # a short-name-only entity (news) against a record with a registered name
+                if shorts and not any(_short_names_agree(a, b) for a in shorts for b in names):
+                    # whose names disagree with the record's own short name: 鞍山钢铁 is no
+                    # name of 马鞍山钢铁股份有限公司 (马钢股份), 北斗导航 none of 北京北斗星通
+                    # 导航技术股份有限公司 (北斗星通)
+                    features["short_names_differ"] = 1.0
+                if any("集团" in (e.parsed.form or "") for e in names) and not any(
+                        "集团" in q.normalized for q in registered):
+                    features["group_company"] = 1.0  # 天津港集团 / 天津港股份有限公司 (天津港)
             if best_exact:
                 ruled.append(Match("merge", entity_id, 1.0, "exact_name", features))
             elif "both_legal" in features:
@@ -824,12 +832,13 @@ class Resolver:
 
 _BAND_RANK = {"merge": 2, "review": 1, "new": 0}
 _LOGS = [0.0] + [math.log(n) for n in range(1, _POSTING_BUDGET + 1)]  # of posting sizes
-_REVERSED_GUARD = frozenset({"unit_word", "group_unit", "form_mismatch", "regional_unit",
-                             "scattered_head", "added_business", "partial", "trade_inside"})
+_REVERSED_GUARD = frozenset({"unit_word", "group_unit", "group_company", "form_mismatch",
+                             "regional_unit", "scattered_head", "added_business", "partial",
+                             "trade_inside"})
 _MODEL_RULES = frozenset({"", "abbreviation", "scored", "unit_of_group",
                           "short_names_differ"})
 _UNIT_GUARD = frozenset({"regional_unit", "form_mismatch", "unit_word", "group_unit",
-                         "listed_brand"})
+                         "listed_brand", "group_company"})
 _LEGAL_REVIEW = 0.75  # pre-score for two registered names with equal 字号 to be reviewed
 
 
