@@ -250,3 +250,11 @@ def test_a_group_is_not_its_listed_company(known: list[str], record: list[str]) 
     r.add(1, known)
     match = r.resolve(record)
     assert (match.band, match.rule) == ("review", "unit_of_group")
+
+
+@pytest.mark.parametrize("short, full", [
+    ("烟台港", "烟台港集团莱州港有限公司"),
+    ("中国二重", "中国第二重型机械集团德阳万航模锻有限责任公司"),
+])
+def test_a_unit_named_after_its_group_is_not_the_group(short: str, full: str) -> None:
+    assert _one(full).resolve([short]).band != "merge"

@@ -333,6 +333,12 @@ def _unit_features(qn: _Name, en: _Name) -> dict[str, float]:
     s_words = set(s.parsed.industry)
     added = [w for w in long_.parsed.industry if not any(w in x or x in w for x in s_words)]
     group_head = s.stem.startswith(_GROUP_HEAD) or "集团" in s_form
+    unit = "" if long_.joint_stock else _named_after_group(long_.parsed.normalized)
+    if unit and unit not in s.parsed.normalized:
+        # X集团Y有限公司 is a unit Y of the group X (中国二重 / 中国第二重型机械集团德阳万航模锻
+        # 有限责任公司, 烟台港 / 烟台港集团莱州港有限公司); joint-stock ones are left out, as
+        # listed companies are named so too (中国重汽 / 中国重汽集团济南卡车股份有限公司)
+        f["group_unit"] = 1.0
     if "集团" in s_form and long_.legal and "集团" not in long_.parsed.normalized:
         # a group's short name against a registration that is no group: the group and its
         # listed company (天津港集团 / 天津港股份有限公司, 吉林化纤集团 / 吉林化纤股份)
@@ -398,6 +404,23 @@ def _unit_features(qn: _Name, en: _Name) -> dict[str, float]:
 def _short_names_agree(a: _Name, b: _Name) -> bool:
     """One short name holds the other's stem: 滨化股份 / 滨化集团, 隆基股份 / 隆基绿能."""
     return bool(a.stem and b.stem) and (a.stem in b.normalized or b.stem in a.normalized)
+
+
+_UNIT_FORMS = ("有限责任公司", "股份有限公司", "有限公司", "公司")
+
+
+def _named_after_group(name: str) -> str:
+    """What a name adds after its group's name: 莱州港 in 烟台港集团莱州港有限公司; empty for
+    a group itself (北京宇信科技集团股份有限公司, X集团控股有限公司)."""
+    at = name.find("集团")
+    if at <= 0:
+        return ""
+    rest = name[at + 2:]
+    for form in _UNIT_FORMS:
+        if rest.endswith(form):
+            rest = rest[:-len(form)]
+            break
+    return "" if rest in ("", "控股", "股份", "有限") else rest
 
 
 def _forms_conflict(qn: _Name, en: _Name) -> bool:
