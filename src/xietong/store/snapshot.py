@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Select, select
 
 from xietong.model.registry import REGISTRY
 from xietong.store import schema
@@ -47,53 +47,67 @@ class GraphSnapshot:
         return self.relations.index(key)
 
 
+def _fetch(conn: Connection, stmt: Select) -> list[tuple]:
+    """Every row as the driver's own tuples: for plain columns SQLAlchemy's Row objects
+    add nothing but cost (0.8 s of 4 s for ICKG25 + ChainKG)."""
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(str(stmt.compile(dialect=conn.dialect)))
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 def load_snapshot(conn: Connection) -> GraphSnapshot:
+    """Read the graph in a few ordered queries, fetched whole (row-by-row iteration was most
+    of the time) and mapped from entity ids to nodes with numpy."""
     e, a, f = schema.entities, schema.aliases, schema.facts
-    rows = conn.execute(
-        select(e.c.id, e.c.name, e.c.type).where(e.c.id == e.c.canonical_id).order_by(e.c.id)
-    ).all()
-    node_of = {row.id: i for i, row in enumerate(rows)}
-    canonical = dict(conn.execute(select(e.c.id, e.c.canonical_id)).all())
-    names = [row.name for row in rows]
-    aliases: list[list[str]] = [[] for _ in rows]
-    seen: list[set[str]] = [{row.name} for row in rows]
+    entities = _fetch(conn, select(e.c.id, e.c.canonical_id, e.c.name, e.c.type)
+                      .order_by(e.c.id))
+    ids = np.fromiter((row[0] for row in entities), dtype=np.int64, count=len(entities))
+    canonical = np.fromiter((row[1] for row in entities), dtype=np.int64, count=len(entities))
+    is_node = ids == canonical
+    nodes = [row for row, keep in zip(entities, is_node.tolist(), strict=True) if keep]
+    node_ids = ids[is_node]  # sorted, as ids are
+    # every entity's node: the position of its canonical entity among the nodes
+    entity_node = dict(zip(ids.tolist(), np.searchsorted(node_ids, canonical).tolist(),
+                           strict=True))
+    names = [row[2] for row in nodes]
+    aliases: list[list[str]] = [[] for _ in nodes]
+    seen: list[set[str]] = [{name} for name in names]
     # ordered: both backends, and every load, give the same aliases in the same order
-    for entity_id, alias in conn.execute(select(a.c.entity_id, a.c.alias).distinct()
-                                         .order_by(a.c.entity_id, a.c.alias)):
-        node = node_of[canonical[entity_id]]
+    for entity_id, alias in _fetch(conn, select(a.c.entity_id, a.c.alias).distinct()
+                                   .order_by(a.c.entity_id, a.c.alias)):
+        node = entity_node[entity_id]
         if alias not in seen[node]:
             seen[node].add(alias)
             aliases[node].append(alias)
 
     relations = list(REGISTRY.relation_types)
     code = {key: i for i, key in enumerate(relations)}
-    sources, targets, kinds, weights, fact_ids = [], [], [], [], []
-    attributes: list[dict[str, Any]] = [{} for _ in rows]
-    stmt = select(f.c.id, f.c.subject_id, f.c.predicate, f.c.object_id, f.c.value,
-                  f.c.weight, f.c.valid_from).order_by(
+    attributes: list[dict[str, Any]] = [{} for _ in nodes]
+    facts = _fetch(
+        conn, select(f.c.id, f.c.subject_id, f.c.predicate, f.c.object_id, f.c.value, f.c.weight)
         # undated first, later dates after (they win); ties by id, the same on both backends
-        f.c.valid_from.asc().nulls_first(), f.c.id)
-    for fact_id, subject, predicate, obj, value, weight, _ in conn.execute(stmt):
-        source = node_of[canonical[subject]]
-        if obj is None:
-            attributes[source][predicate] = json.loads(value)  # later dates win
-            continue
-        sources.append(source)
-        targets.append(node_of[canonical[obj]])
-        kinds.append(code[predicate])
-        weights.append(np.nan if weight is None else weight)
-        fact_ids.append(fact_id)
+        .order_by(f.c.valid_from.asc().nulls_first(), f.c.id))
+    edges = []
+    for row in facts:
+        if row[3] is None:
+            attributes[entity_node[row[1]]][row[2]] = json.loads(row[4])  # later dates win
+        else:
+            edges.append(row)
     return GraphSnapshot(
-        ids=np.array([row.id for row in rows], dtype=np.int64),
+        ids=node_ids,
         names=names,
-        types=[row.type for row in rows],
+        types=[row[3] for row in nodes],
         aliases=aliases,
         relations=relations,
-        edge_source=np.array(sources, dtype=np.int32),
-        edge_target=np.array(targets, dtype=np.int32),
-        edge_relation=np.array(kinds, dtype=np.int16),
-        edge_weight=np.array(weights, dtype=np.float32),
-        edge_fact=np.array(fact_ids, dtype=np.int64),
+        edge_source=np.array([entity_node[row[1]] for row in edges], dtype=np.int32),
+        edge_target=np.array([entity_node[row[3]] for row in edges], dtype=np.int32),
+        edge_relation=np.array([code[row[2]] for row in edges], dtype=np.int16),
+        edge_weight=np.array([np.nan if row[5] is None else row[5] for row in edges],
+                             dtype=np.float32),
+        edge_fact=np.array([row[0] for row in edges], dtype=np.int64),
         attributes=attributes,
-        node_of=node_of,
+        node_of=dict(zip(node_ids.tolist(), range(len(nodes)), strict=True)),
     )
