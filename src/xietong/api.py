@@ -240,6 +240,15 @@ class Ecosystem:
         with self.engine.connect() as conn:
             return queries.profile(conn, hit.id, relation_limit)
 
+    def revision(self) -> str | None:
+        """Which store this is and how many writing transactions it has seen
+        (``xietong.store.state``): equal revisions mean an unchanged graph."""
+        from xietong.store.state import revision
+
+        self._ensure()
+        with self.engine.connect() as conn:
+            return revision(conn)
+
     def snapshot(self) -> GraphSnapshot:
         """The whole graph as arrays (canonical entities, relation edges, attributes)."""
         from xietong.store.snapshot import load_snapshot

@@ -43,6 +43,42 @@ def test_a_second_open_loads_the_saved_index(demo: Ecosystem) -> None:
         [m.to_dict() for m in built.recommend(node, "合作")]
 
 
+def test_an_unchanged_store_is_known_by_its_revision(demo: Ecosystem,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    first = open_matcher(demo)
+    folder = folder_for(demo.url, demo.snapshot())
+
+    def no_read() -> None:
+        raise AssertionError("the graph was read although the store is unchanged")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Ecosystem, "snapshot", lambda self: no_read())
+        again = open_matcher(demo)  # one query for the revision, no graph read
+    assert again.origin == "loaded" and again.index.text.path == folder / "text"
+    assert again.index.snapshot.node_of == first.index.snapshot.node_of
+    _add_supplier(demo)  # any write moves the revision: the graph is read again
+    assert open_matcher(demo).origin == "updated"
+
+
+def test_a_store_made_anew_at_the_same_path_does_not_reuse_the_cache(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XIETONG_CACHE", str(tmp_path / "cache"))
+    path = tmp_path / "s.db"
+    first = Ecosystem(str(path))
+    first.init()
+    first.import_demo()
+    revision = first.revision()
+    open_matcher(first)
+    first.close()
+    path.unlink()
+    second = Ecosystem(str(path))
+    second.init()
+    second.import_demo()  # the same graph, the same number of writes, another store
+    assert second.revision() != revision
+    assert second.revision().split(":")[1] == revision.split(":")[1]
+    second.close()
+
+
 def test_updating_a_loaded_index_leaves_the_cache_as_it_was(demo: Ecosystem) -> None:
     open_matcher(demo)
     folder = folder_for(demo.url, demo.snapshot())

@@ -68,30 +68,43 @@ def test_retracting_a_source_removes_exactly_what_it_alone_supports(
 
 
 def test_merge_unmerge_and_remembered_decisions(eco: Ecosystem, tmp_path: Path) -> None:
+    revisions = [eco.revision()]
+
+    def moved() -> bool:  # every write moves the revision that caches trust (store.state)
+        revisions.append(eco.revision())
+        return revisions[-1] != revisions[-2]
+
     eco.import_file(write_jsonl(tmp_path / "a.jsonl", [
         entity("enterprise", "上海智元新创技术有限公司"),
         relation("上海智元新创技术有限公司", "located_in_region", "浦东新区"),
     ]))
+    assert moved()
     eco.import_file(write_jsonl(tmp_path / "b.jsonl", [
         entity("enterprise", "AgiBot"),
         relation("AgiBot", "cooperates", "上海交通大学"),
     ]))
+    assert moved()
+    eco.import_file(tmp_path / "b.jsonl", dry_run=True)
+    assert not moved()  # a dry run writes nothing
     assert eco.entity("AgiBot").id != eco.entity("上海智元新创技术有限公司").id
     eco.merge("AgiBot", "上海智元新创技术有限公司")
+    assert moved()
     merged = eco.profile("AgiBot")
     assert merged.name == "上海智元新创技术有限公司"
     assert {r["predicate"] for r in merged.relations} == {"located_in_region", "cooperates"}
     assert len(merged.merges) == 1
 
     undone = eco.unmerge("AgiBot")
-    assert len(undone) == 1
+    assert len(undone) == 1 and moved()
     apart = eco.profile("AgiBot")
     assert apart.name == "AgiBot"
     assert {r["predicate"] for r in apart.relations} == {"cooperates"}
     # the verdict "different" outlives a retraction and holds when the name comes back
     eco.retract("b.jsonl")
+    assert moved()
     eco.import_file(tmp_path / "b.jsonl")
     assert eco.entity("AgiBot").id != eco.entity("上海智元新创技术有限公司").id
+    assert len(set(revisions)) == len(revisions) - 1  # only the dry run left it alone
 
 
 def test_review_queue_accept_merges_and_reject_is_remembered(

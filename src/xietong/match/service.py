@@ -50,6 +50,7 @@ CACHE_FORMAT = 4
 _RANKER, _NO_RANKER = "ranker.txt", "ranker.none"
 _DEMAND, _NO_DEMAND = "demand.txt", "demand.none"
 _SNAPSHOT = "snapshot.pickle"
+_REVISION = "revision.txt"  # the store revision the folder was last found current at
 # Updated in place up to this many new entities + facts, as a share of the cached graph's
 # nodes + edges; beyond, rebuilt, so the rankers learn from the graph as it now is.
 MAX_INCREMENTAL_SHARE = 0.02
@@ -94,13 +95,54 @@ def open_matcher(eco: Ecosystem, *, cache: bool = True,
     was written; updated from the previous cache when the store only gained a few
     entities and facts; else built (and the rankers trained) and written to the cache.
     ``matcher.origin`` says which: "loaded", "updated" or "built". ``notify`` is called
-    with a line for the user before the slow paths (updating, building)."""
-    snap = eco.snapshot()
+    with a line for the user before the slow paths (updating, building).
+
+    "Unchanged" is first asked of the store's revision (``Ecosystem.revision``), which
+    costs one query; only when no cache folder was written at this revision is the graph
+    read and fingerprinted."""
     say = notify or (lambda _message: None)
     if not cache:
         say(BUILD_NOTICE)
-        return Matcher.build(snap)
+        return Matcher.build(eco.snapshot())
+    # read before the snapshot: a folder may be tagged older than its snapshot, never newer
+    tag = _revision_tag(eco)
+    known = _folder_at(eco.url, tag)
+    if known is not None:
+        try:
+            return _load(known, "loaded")
+        except (OSError, ValueError, pickle.UnpicklingError, EOFError):  # damaged by hand
+            shutil.rmtree(known, ignore_errors=True)
+    snap = eco.snapshot()
     folder = folder_for(eco.url, snap)
+    matcher = _open(snap, folder, say)
+    if tag is not None:
+        (folder / _REVISION).write_text(tag, encoding="utf-8")
+    return matcher
+
+
+def _revision_tag(eco: Ecosystem) -> str | None:
+    revision = eco.revision()
+    if revision is None:
+        return None
+    from xietong import __version__
+
+    return f"{CACHE_FORMAT}:{__version__}:{revision}"
+
+
+def _folder_at(url: str, tag: str | None) -> Path | None:
+    """This store's cache folder written at revision ``tag``, if any."""
+    if tag is None:
+        return None
+    for folder in _store_folders(url):
+        try:
+            if (folder / _REVISION).read_text(encoding="utf-8") == tag:
+                return folder
+        except OSError:
+            continue
+    return None
+
+
+def _open(snap: GraphSnapshot, folder: Path, say: Callable[[str], None]) -> Matcher:
     if folder.is_dir():
         try:
             return _load(folder, "loaded")
@@ -228,9 +270,17 @@ def _forget_older(folder: Path) -> None:
 
 
 def _others(folder: Path) -> list[Path]:
-    """The same store's other complete cache folders (temporary ones start with a dot)."""
-    prefix = folder.name.rsplit("-", 1)[0] + "-"
-    return [p for p in folder.parent.glob(prefix + "*") if p.is_dir() and p != folder]
+    """The same store's other complete cache folders."""
+    return [p for p in _folders(folder.name.rsplit("-", 1)[0]) if p != folder]
+
+
+def _store_folders(url: str) -> list[Path]:
+    return _folders(f"match-{_url_key(url)}")
+
+
+def _folders(prefix: str) -> list[Path]:
+    """Complete cache folders named ``prefix-…`` (temporary ones start with a dot)."""
+    return [p for p in cache_dir().glob(prefix + "-*") if p.is_dir()]
 
 
 def cite_matches(eco: Ecosystem, matches: list) -> None:  # type: ignore[type-arg]

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, exists, insert, select, update
 
-from xietong.store import schema
+from xietong.store import schema, state
 
 
 def _now() -> datetime:
@@ -25,6 +25,7 @@ def retract_sources(conn: Connection, source_ids: Sequence[int]) -> None:
     s, ev, f, a, e = schema.sources, schema.evidence, schema.facts, schema.aliases, schema.entities
     children = select(s.c.id).where(s.c.parent_id.in_(source_ids))
     ids = list(source_ids) + list(conn.execute(children).scalars())
+    state.bump(conn)
     conn.execute(delete(ev).where(ev.c.source_id.in_(ids)))
     # every fact is written with evidence, so a fact without any was supported by these alone
     conn.execute(delete(f).where(~exists().where(ev.c.fact_id == f.c.id)))
@@ -75,6 +76,7 @@ def merge(conn: Connection, entity_id: int, into_id: int, *, rule: str = "manual
     if target == source:
         raise ValueError("两者已是同一实体")
     conn.execute(update(e).where(e.c.canonical_id == source).values(canonical_id=target))
+    state.bump(conn)
     remember_decision(conn, entity_id, into_id, True)
     return conn.execute(
         insert(schema.merges).values(
@@ -105,6 +107,7 @@ def unmerge(conn: Connection, entity_id: int) -> list[int]:
                 members.add(row.entity_id)
                 frontier.append(row.entity_id)
     conn.execute(update(e).where(e.c.id.in_(members)).values(canonical_id=entity_id))
+    state.bump(conn)
     joined = conn.execute(
         select(m.c.id, m.c.into_id).where(m.c.entity_id == entity_id, m.c.undone_at.is_(None))
     ).all()

@@ -17,6 +17,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     DateTime,
     Float,
@@ -165,4 +166,16 @@ extraction_decisions = Table(
     Column("label", Text, nullable=False),
     Column("file", Text, nullable=False),
     Column("decided_at", DateTime(timezone=True), nullable=False),
+)
+
+store_state = Table(
+    "store_state",
+    metadata,
+    # One row: an id drawn when the store was created and a revision that every writing
+    # transaction (import, merge, unmerge, retraction) bumps, so caches of derived data can
+    # tell "unchanged since" without reading the graph (xietong.store.state).
+    Column("id", Integer, primary_key=True),
+    Column("store_id", String(32), nullable=False),
+    Column("revision", BigInteger, nullable=False),
+    CheckConstraint("id = 1", name="ck_store_state_single_row"),
 )

@@ -42,7 +42,7 @@ from xietong.model.records import (
 )
 from xietong.model.registry import REGISTRY
 from xietong.model.values import coerce, parse_date
-from xietong.store import ids, schema
+from xietong.store import ids, schema, state
 from xietong.store.curation import retract_sources
 from xietong.store.index import EntityIndex, family, normalize
 
@@ -125,6 +125,7 @@ def import_records(
         if previous:
             summary.replaced = [name for _, name in previous]
             retract_sources(conn, [pid for pid, _ in previous])
+        state.bump(conn)
         after = _counts(conn)
         summary.added = {t: max(after[t] - before[t], 0) for t in COUNTED_TABLES}
         summary.removed = {t: max(before[t] - after[t], 0) for t in COUNTED_TABLES}
