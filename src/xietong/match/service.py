@@ -116,7 +116,10 @@ def open_matcher(eco: Ecosystem, *, cache: bool = True,
     folder = folder_for(eco.url, snap)
     matcher = _open(snap, folder, say)
     if tag is not None:
-        (folder / _REVISION).write_text(tag, encoding="utf-8")
+        try:
+            (folder / _REVISION).write_text(tag, encoding="utf-8")
+        except OSError:  # a concurrent open replaced the folder: the next open reads the graph
+            pass
     return matcher
 
 
