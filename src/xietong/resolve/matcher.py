@@ -339,10 +339,6 @@ def _unit_features(qn: _Name, en: _Name) -> dict[str, float]:
         # 有限责任公司, 烟台港 / 烟台港集团莱州港有限公司); joint-stock ones are left out, as
         # listed companies are named so too (中国重汽 / 中国重汽集团济南卡车股份有限公司)
         f["group_unit"] = 1.0
-    if "集团" in s_form and long_.legal and "集团" not in long_.parsed.normalized:
-        # a group's short name against a registration that is no group: the group and its
-        # listed company (天津港集团 / 天津港股份有限公司, 吉林化纤集团 / 吉林化纤股份)
-        f["group_company"] = 1.0
     if s.latin_only and long_.latin_only:
         # Latin names are compared whole: AMD is not Abiomed; Arm / Arm Holdings is for a person
         f["latin_differs"] = 1.0
@@ -399,6 +395,15 @@ def _unit_features(qn: _Name, en: _Name) -> dict[str, float]:
         if all(w in long_.parsed.normalized for w in s.parsed.industry):
             f["industry_bridge"] = 1.0  # 金丹科技 / 河南金丹乳酸科技: the industry word recurs
     return f
+
+
+def _group_and_company(groups: Sequence[_Name], others: Sequence[_Name]) -> bool:
+    """One side names a group by a short name and the other only registrations that are
+    no group: the group and its listed company (珠海华发集团 / 珠海华发实业股份有限公司,
+    天津港集团 / the row 天津港股份有限公司 + 天津港)."""
+    registrations = [o for o in others if o.legal]
+    return bool(registrations) and all("集团" not in o.normalized for o in registrations) \
+        and any(not g.legal and "集团" in (g.parsed.form or "") for g in groups)
 
 
 def _short_names_agree(a: _Name, b: _Name) -> bool:
@@ -689,7 +694,8 @@ class Resolver:
             entity = entities[entity_id]
             e_region = entity.region
             queries, names = prepared, entity.names
-            if registered and len(names) + len(prepared) > 2 and any(e.legal for e in names):
+            e_registered = any(e.legal for e in names)
+            if registered and e_registered:
                 # registered names are legally unique, so two of them decide: a short name
                 # beside them must not bridge two registrations (ST安泰 of 山西安泰集团股份
                 # 有限公司 is no abbreviation of 安泰科技股份有限公司, whose short name it
@@ -715,16 +721,15 @@ class Resolver:
                             score, "exact_name" in f, f, order
             if pair is None:
                 continue
-            if registered and not best_exact and not any(e.legal for e in names):
-                # a short-name-only entity (news) against a record with a registered name
-                if shorts and not any(_short_names_agree(a, b) for a in shorts for b in names):
-                    # whose names disagree with the record's own short name: 鞍山钢铁 is no
-                    # name of 马鞍山钢铁股份有限公司 (马钢股份), 北斗导航 none of 北京北斗星通
-                    # 导航技术股份有限公司 (北斗星通)
-                    features["short_names_differ"] = 1.0
-                if any("集团" in (e.parsed.form or "") for e in names) and not any(
-                        "集团" in q.normalized for q in registered):
-                    features["group_company"] = 1.0  # 天津港集团 / 天津港股份有限公司 (天津港)
+            if shorts and not best_exact and not e_registered and not any(
+                    _short_names_agree(a, b) for a in shorts for b in names):
+                # a short-name-only entity (news) whose names disagree with the record's own
+                # short name: 鞍山钢铁 is no name of 马鞍山钢铁股份有限公司 (马钢股份), 北斗导航
+                # none of 北京北斗星通导航技术股份有限公司 (北斗星通)
+                features["short_names_differ"] = 1.0
+            if not best_exact and (_group_and_company(prepared, names)
+                                   or _group_and_company(names, prepared)):
+                features["group_company"] = 1.0
             if best_exact:
                 ruled.append(Match("merge", entity_id, 1.0, "exact_name", features))
             elif "both_legal" in features:
