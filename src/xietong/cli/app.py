@@ -38,7 +38,7 @@ app.command("extract")(extract_command)
 app.command("match")(match_command)
 app.command("recommend")(recommend_command)
 out = Console()
-err = Console(stderr=True, soft_wrap=True)
+err = render.err
 
 DbOption = Annotated[
     str | None,

@@ -15,13 +15,13 @@ _TABLE_LABELS = {"entities": "实体", "aliases": "名称", "facts": "事实", "
                  "merges": "合并", "reviews": "待审核"}
 
 
-_notices = Console(stderr=True, soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)  # errors and notices; stdout stays for results
 
 
 def notice(message: str) -> None:
     """A line on stderr before slow work, so a long wait is not taken for a hang (stdout
     stays clean for --json)."""
-    _notices.print(f"[dim]{message}[/]", highlight=False)
+    err.print(f"[dim]{message}[/]", highlight=False)
 
 
 def _type_label(key: str) -> str:
