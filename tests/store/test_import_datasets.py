@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+from importlib import resources
 from pathlib import Path
 
 import pytest
 
 from xietong.api import Ecosystem
+from xietong.resolve.deferred import HANDOVER_ENV
+from xietong.store import writer
+from xietong.store.writer import RecordError
 
 
 def _ickg_triples(folder: Path, splits: tuple[str, ...]) -> set[tuple[int, int, int]]:
@@ -81,3 +86,66 @@ def test_demo_ecosystem_cites_its_seed_files(eco: Ecosystem) -> None:
     assert all(s["document"].endswith(".txt") and s["locator"].startswith("chars ")
                and s["quote"] for s in cited)
     assert eco.import_demo().summary.unchanged
+
+
+def _resolution_state(eco: Ecosystem) -> dict[str, list[tuple]]:
+    queries = {
+        "entities": "select id, canonical_id from entities order by id",
+        "merges": "select entity_id, into_id, rule, score from merges order by entity_id",
+        "reviews": "select entity_id, candidate_id, rule, score from reviews "
+                   "order by entity_id, candidate_id",
+    }
+    with eco.engine.connect() as conn:
+        return {name: [tuple(row) for row in conn.exec_driver_sql(sql)]
+                for name, sql in queries.items()}
+
+
+def test_resolving_in_a_worker_process_writes_the_same_store(
+        eco: Ecosystem, data_dir: Path, chainkg_slice: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big import hands resolution to a worker process (xietong.resolve.deferred); the
+    store must be the same as when this process resolves, also for answers that arrive
+    after their entity's row was written (small flushes make that common)."""
+    monkeypatch.setattr(writer, "FLUSH_EVERY", 500)
+    monkeypatch.setenv(HANDOVER_ENV, "off")
+    inline = Ecosystem(str(tmp_path / "inline.db"))
+    inline.init()
+    inline.import_ickg(data_dir / "ickg-subset")
+    inline.import_chainkg(chainkg_slice)
+    monkeypatch.setenv(HANDOVER_ENV, "0")
+    worked = [eco.import_ickg(data_dir / "ickg-subset"), eco.import_chainkg(chainkg_slice)]
+    expected = _resolution_state(inline)
+    inline.close()
+    assert len(expected["merges"]) > 10 and expected["reviews"]
+    assert _resolution_state(eco) == expected
+    assert sum(r.summary.merged for r in worked) == len(expected["merges"])
+
+
+def test_a_failed_import_stops_its_resolver_worker_and_writes_nothing(
+        eco: Ecosystem, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(HANDOVER_ENV, "0")
+    lines = resources.files("xietong.demo").joinpath("ecosystem.jsonl") \
+        .read_text(encoding="utf-8").splitlines()
+    bad = {"relation": "认识", "subject": "上海市", "object": "徐汇区"}
+    path = tmp_path / "生态.jsonl"
+    path.write_text("\n".join([*lines, json.dumps(bad, ensure_ascii=False)]) + "\n",
+                    encoding="utf-8")
+    before = eco.stats()
+    with pytest.raises(RecordError, match="认识"):
+        eco.import_file(path)
+    assert eco.stats() == before
+    assert not _resolver_workers(), "the worker of the failed import is still running"
+
+
+def _resolver_workers() -> list[int]:
+    """Child processes of this one running the resolver's worker."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = (stat.parent / "cmdline").read_bytes()
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+        if parent == os.getpid() and b"xietong.resolve.worker" in command:
+            found.append(int(stat.parent.name))
+    return found

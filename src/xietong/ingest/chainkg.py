@@ -31,9 +31,11 @@ def chainkg_source(directory: Path) -> SourceSpec:
 
 def _field(row: dict, key: str, path: Path, number: int) -> str:
     value = row.get(key)
-    if value is None or str(value).strip() == "":
-        raise InputError(f"{path.name}:{number}: 字段 {key!r} 缺失或为空")
-    return str(value).strip()
+    if value is not None:
+        text = (value if type(value) is str else str(value)).strip()
+        if text:
+            return text
+    raise InputError(f"{path.name}:{number}: 字段 {key!r} 缺失或为空")
 
 
 def _company_row(row: dict, path: Path, n: int,
@@ -64,6 +66,7 @@ def chainkg_records(directory: Path, report: ValidationReport | None = None) -> 
     by_code: dict[str, str] = {}  # "688268.SH" -> full name
 
     path = paths["company.jsonl"]
+    file = path.name
     companies = [(n, _company_row(row, path, n, report)) for n, row in read_jsonl(path)]
     # The source has rows whose code and short name belong to another company (ten full
     # names under 688078 龙软科技): such codes identify nobody, so we keep the full names
@@ -82,37 +85,42 @@ def chainkg_records(directory: Path, report: ValidationReport | None = None) -> 
             aliases = ()
         else:
             by_code[code] = full
-        yield EntityRecord("enterprise", full, Provenance(f"{path.name} line {n}"),
+        yield EntityRecord("enterprise", full, Provenance(f"{file} line {n}"),
                            aliases=aliases, attrs=attrs)
 
     path = paths["industry.jsonl"]
+    file = path.name
     for n, row in read_jsonl(path):
         yield EntityRecord("industry", _field(row, "name", path, n),
-                           Provenance(f"{path.name} line {n}"),
+                           Provenance(f"{file} line {n}"),
                            attrs={"industry_code": _field(row, "code", path, n)})
 
     path = paths["product.jsonl"]
+    file = path.name
     for n, row in read_jsonl(path):
         yield EntityRecord("product", _field(row, "name", path, n),
-                           Provenance(f"{path.name} line {n}"))
+                           Provenance(f"{file} line {n}"))
 
     path = paths["industry_industry.jsonl"]
+    file = path.name
     for n, row in read_jsonl(path):
         yield RelationRecord(EntityRef(_field(row, "from_industry", path, n), "industry"),
                              "parent_industry",
                              EntityRef(_field(row, "to_industry", path, n), "industry"),
-                             Provenance(f"{path.name} line {n}"))
+                             Provenance(f"{file} line {n}"))
 
     path = paths["company_industry.jsonl"]
+    file = path.name
     for n, row in read_jsonl(path):
         name = _company(by_code, _field(row, "company_code", path, n), path, n, report)
         if name is None:
             continue
         yield RelationRecord(EntityRef(name, "enterprise"), "in_industry",
                              EntityRef(_field(row, "industry_name", path, n), "industry"),
-                             Provenance(f"{path.name} line {n}"))
+                             Provenance(f"{file} line {n}"))
 
     path = paths["industry_up.jsonl"]
+    file = path.name
     for n, row in read_jsonl(path):
         industry = _field(row, "industry", path, n)
         ups = row.get("ups") or {}
@@ -121,9 +129,10 @@ def chainkg_records(directory: Path, report: ValidationReport | None = None) -> 
         for upstream, count in ups.items():
             yield RelationRecord(EntityRef(industry, "industry"), "upstream_industry",
                                  EntityRef(upstream, "industry"),
-                                 Provenance(f"{path.name} line {n}"), weight=float(count))
+                                 Provenance(f"{file} line {n}"), weight=float(count))
 
     path = paths["company_product.jsonl"]
+    file = path.name
     for n, row in read_jsonl(path):
         name = _company(by_code, _field(row, "company_code", path, n), path, n, report)
         if name is None:
@@ -131,10 +140,11 @@ def chainkg_records(directory: Path, report: ValidationReport | None = None) -> 
         weight = row.get("weight")
         yield RelationRecord(EntityRef(name, "enterprise"), "main_product",
                              EntityRef(_field(row, "product", path, n), "product"),
-                             Provenance(f"{path.name} line {n}"),
+                             Provenance(f"{file} line {n}"),
                              weight=None if weight is None else float(weight))
 
     path = paths["product_product.jsonl"]
+    file = path.name
     for n, row in read_jsonl(path):
         label = _field(row, "rel", path, n)
         relation = _PRODUCT_RELATIONS.get(label)
@@ -144,7 +154,7 @@ def chainkg_records(directory: Path, report: ValidationReport | None = None) -> 
         yield RelationRecord(EntityRef(_field(row, "from_product", path, n), "product"),
                              relation,
                              EntityRef(_field(row, "to_product", path, n), "product"),
-                             Provenance(f"{path.name} line {n}"))
+                             Provenance(f"{file} line {n}"))
 
 
 def _company(by_code: dict[str, str], code: str, path: Path, number: int,

@@ -63,6 +63,16 @@ def _confidence(path: Path, number: int, row: dict[str, Any]) -> float:
                          f"而不是 {value!r}") from None
 
 
+def _weight(path: Path, number: int, row: dict[str, Any]) -> float | None:
+    value = row.get("weight")
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{path.name}:{number}: 字段 'weight' 应为数，而不是 {value!r}") from None
+
+
 def native_records(path: Path) -> Iterator[Record]:
     for number, row in read_jsonl(path):
         prov = _provenance(path, number, row)
@@ -83,7 +93,7 @@ def native_records(path: Path) -> Iterator[Record]:
                 predicate=_text(path, number, row, "relation"),
                 object=EntityRef(_text(path, number, row, "object"), row.get("object_type")),
                 provenance=prov, confidence=confidence, valid_from=row.get("valid_from"),
-                weight=row.get("weight"),
+                weight=_weight(path, number, row),
             )
         elif "attribute" in row:
             if "value" not in row:

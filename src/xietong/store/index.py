@@ -3,7 +3,8 @@
 Exact names and aliases are looked up in a dict keyed by (family, normalised name);
 organisation names that miss go to the Resolver (Chinese organisation-name matching),
 which is built lazily from the store on the first miss, so small imports into a big
-store stay cheap.
+store stay cheap. Its answers are collected when the import writes (a large import has
+them worked out by a second process meanwhile: ``xietong.resolve.deferred``).
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from functools import lru_cache
 from sqlalchemy import Connection, select
 
 from xietong.model.registry import REGISTRY
-from xietong.resolve.matcher import Match, Resolver
+from xietong.resolve.deferred import DeferredResolver
+from xietong.resolve.matcher import Match
 from xietong.resolve.names import normalize as _normalize
 from xietong.store import schema
+from xietong.store.rows import fetch_tuples
 
 ORG_FAMILY = "org"
 # Imports look the same names up again and again (products, industries): normalise once.
@@ -45,25 +48,33 @@ class KnownEntity:
 
 
 class EntityIndex:
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, handover: int | None = None) -> None:
+        """``handover``: questions answered in this process before a worker process takes
+        over (``xietong.resolve.deferred``); None: never."""
         self._conn = conn
+        self._handover = handover
         self.by_key: dict[tuple[str, str], int] = {}
         self.known: dict[int, KnownEntity] = {}
-        self._resolver: Resolver | None = None
+        self._resolver: DeferredResolver | None = None
         self._load()
 
     def _load(self) -> None:
         e = schema.entities
-        for row in self._conn.execute(select(e.c.id, e.c.type, e.c.canonical_id)):
-            self.known[row.id] = KnownEntity(row.id, row.type, row.canonical_id)
+        known = self.known
+        for entity_id, entity_type, canonical_id in fetch_tuples(
+                self._conn, select(e.c.id, e.c.type, e.c.canonical_id)):
+            known[entity_id] = KnownEntity(entity_id, entity_type, canonical_id)
         a = schema.aliases
-        for row in self._conn.execute(select(a.c.entity_id, a.c.norm).distinct()):
-            known = self.known[row.entity_id]
-            self.by_key.setdefault((family(known.type), row.norm), row.entity_id)
+        by_key = self.by_key
+        # sorted here, not by the database: SQLite and PostgreSQL order strings differently,
+        # and the first entity of a name wins (also in the resolver: _build_resolver)
+        for entity_id, norm in sorted(fetch_tuples(self._conn,
+                                                   select(a.c.entity_id, a.c.norm).distinct())):
+            by_key.setdefault((family(known[entity_id].type), norm), entity_id)
         f = schema.facts
         codes = select(f.c.subject_id, f.c.value).where(f.c.predicate == "credit_code")
-        for row in self._conn.execute(codes):
-            self.known[row.subject_id].credit_code = _unjson(row.value)
+        for subject_id, value in self._conn.execute(codes):
+            known[subject_id].credit_code = _unjson(value)
 
     # -- lookups -------------------------------------------------------------------------
     def find(self, names: Iterable[str], types: Sequence[str]) -> int | None:
@@ -77,34 +88,43 @@ class EntityIndex:
                     return hit
         return None
 
-    def resolve(self, entity_id: int, names: Sequence[str], credit_code: str | None,
-                region: str | None) -> Match:
-        """Match a new record against known organisations. ``entity_id`` is the id the record
-        will get (ids are deterministic), so decisions people made about it apply even
-        before it exists again after a retraction."""
-        return self.resolver.resolve(names, credit_code=credit_code, region=region,
-                                     exclude=entity_id)
+    def ask(self, entity_id: int, names: Sequence[str], credit_code: str | None,
+            region: str | None) -> None:
+        """Ask for the known organisation a new record matches; the answer comes from
+        ``answers``. ``entity_id`` is the id the record will get (ids are deterministic), so
+        decisions people made about it apply even before it exists again after a
+        retraction."""
+        self.resolver.ask(names, credit_code=credit_code, region=region, exclude=entity_id)
+
+    def answers(self, wait: bool) -> list[Match]:
+        """Answers to ``ask``, oldest first (see DeferredResolver.answers)."""
+        return self._resolver.answers(wait) if self._resolver is not None else []
 
     @property
-    def resolver(self) -> Resolver:
+    def resolver(self) -> DeferredResolver:
         if self._resolver is None:
             self._resolver = self._build_resolver()
         return self._resolver
 
-    def _build_resolver(self) -> Resolver:
-        resolver = Resolver()
+    def _build_resolver(self) -> DeferredResolver:
+        resolver = DeferredResolver(self._handover)
         names: dict[int, list[str]] = {}
         a = schema.aliases
-        for row in self._conn.execute(select(a.c.entity_id, a.c.alias).distinct()):
-            known = self.known[row.entity_id]
-            if family(known.type) == ORG_FAMILY:
-                names.setdefault(row.entity_id, []).append(row.alias)
+        for entity_id, alias in sorted(fetch_tuples(self._conn,
+                                                    select(a.c.entity_id, a.c.alias).distinct())):
+            if family(self.known[entity_id].type) == ORG_FAMILY:
+                names.setdefault(entity_id, []).append(alias)
         for entity_id, entity_names in names.items():
             resolver.add(entity_id, entity_names, credit_code=self.known[entity_id].credit_code)
         d = schema.decisions
-        for row in self._conn.execute(select(d.c.a_id, d.c.b_id, d.c.same)):
-            resolver.record_decision(row.a_id, row.b_id, row.same)
+        for a_id, b_id, same in self._conn.execute(select(d.c.a_id, d.c.b_id, d.c.same)):
+            resolver.record_decision(a_id, b_id, bool(same))
         return resolver
+
+    def close(self) -> None:
+        """Stop the resolver's worker process, if one was started."""
+        if self._resolver is not None:
+            self._resolver.close()
 
     # -- updates as the import goes --------------------------------------------------------
     def register(
