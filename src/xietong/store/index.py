@@ -49,8 +49,8 @@ class KnownEntity:
 
 class EntityIndex:
     def __init__(self, conn: Connection, handover: int | None = None) -> None:
-        """``handover``: questions answered in this process before a worker process takes
-        over (``xietong.resolve.deferred``); None: never."""
+        """``handover``: the resolver's work done in this process before a worker process
+        takes over (``xietong.resolve.deferred.HANDOVER``); None: never."""
         self._conn = conn
         self._handover = handover
         self.by_key: dict[tuple[str, str], int] = {}

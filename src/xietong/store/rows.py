@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from sqlalchemy import Connection, Select
 
 
@@ -15,6 +17,6 @@ def fetch_tuples(conn: Connection, stmt: Select) -> list[tuple]:
     cursor = conn.connection.cursor()
     try:
         cursor.execute(str(compiled))
-        return list(cursor.fetchall())
+        return cast(list[tuple], cursor.fetchall())  # a list from both drivers
     finally:
         cursor.close()

@@ -53,7 +53,7 @@ def load_snapshot(conn: Connection) -> GraphSnapshot:
     of the time) and mapped from entity ids to nodes with numpy."""
     e, a, f = schema.entities, schema.aliases, schema.facts
     entities = fetch_tuples(conn, select(e.c.id, e.c.canonical_id, e.c.name, e.c.type)
-                      .order_by(e.c.id))
+                            .order_by(e.c.id))
     ids = np.fromiter((row[0] for row in entities), dtype=np.int64, count=len(entities))
     canonical = np.fromiter((row[1] for row in entities), dtype=np.int64, count=len(entities))
     is_node = ids == canonical
@@ -67,7 +67,7 @@ def load_snapshot(conn: Connection) -> GraphSnapshot:
     seen: list[set[str]] = [{name} for name in names]
     # ordered: both backends, and every load, give the same aliases in the same order
     for entity_id, alias in fetch_tuples(conn, select(a.c.entity_id, a.c.alias).distinct()
-                                   .order_by(a.c.entity_id, a.c.alias)):
+                                         .order_by(a.c.entity_id, a.c.alias)):
         node = entity_node[entity_id]
         if alias not in seen[node]:
             seen[node].add(alias)

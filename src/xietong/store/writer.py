@@ -199,7 +199,7 @@ def _open_source(conn: Connection, spec: SourceSpec) -> tuple[int, list[tuple[in
 def insert_ignoring_duplicates(conn: Connection, table: Table, columns: Sequence[str],
                                rows: list[tuple[Any, ...]]) -> None:
     """Bulk ``INSERT … ON CONFLICT DO NOTHING`` of ``rows`` (tuples in the order of
-    ``columns``) straight to the driver's executemany.
+    ``columns``; the list is sorted in place) straight to the driver's executemany.
 
     Building SQLAlchemy parameters per row cost as much as the database's own work, so rows
     go to the driver as tuples, with each column's bind processing (dates on SQLite) applied
@@ -382,9 +382,11 @@ class _ImportRun:
                 entity_id, discriminator = None, credit_code
         if entity_id is None:
             entity_id = self._create(names, etype, credit_code, region, discriminator)
+        else:
+            self.index.register(entity_id, etype, self.index.canonical(entity_id), names,
+                                credit_code)
         for position, name in enumerate(names):
             self._alias(entity_id, name, "name" if position == 0 else "alias", source_id)
-        self.index.register(entity_id, etype, self.index.canonical(entity_id), names, credit_code)
         return entity_id
 
     def _create(self, names: list[str], etype: str, credit_code: str | None,
@@ -396,7 +398,7 @@ class _ImportRun:
             self.index.ask(entity_id, names, credit_code, region)
             self.awaiting.append(entity_id)
         self.entities[entity_id] = (entity_id, etype, names[0], entity_id, self.now)
-        self.index.register(entity_id, etype, entity_id, [], credit_code)
+        self.index.register(entity_id, etype, entity_id, names, credit_code)
         return entity_id
 
     def _settle(self, entity_id: int, match: Match) -> None:
