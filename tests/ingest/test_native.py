@@ -32,15 +32,21 @@ def test_reads_the_demo_file_whole(demo_lines: list[str]) -> None:
 
 def test_blank_lines_nan_and_huge_numbers_read_as_json_reads_them(
         demo_lines: list[str], tmp_path: Path) -> None:
-    """orjson reads most lines; those it refuses go through json, which takes more."""
+    """orjson reads most lines; those it refuses go through json, which takes more: a huge
+    integer, and NaN, which is then refused as a weight (not as broken JSON)."""
     i, row = _relation_line(demo_lines)
     path = tmp_path / "图谱.jsonl"
     text = json.dumps({**row, "weight": 3}, ensure_ascii=False)
-    path.write_text("\n".join([text, "\u3000", "", text.replace('"weight": 3', '"weight": NaN'),
+    path.write_text("\n".join([text, "\u3000", "",
                                text.replace('"weight": 3', '"weight": 1' + "0" * 30)]) + "\n",
                     encoding="utf-8")
     weights = [r.weight for r in native_records(path) if isinstance(r, RelationRecord)]
-    assert weights[0] == 3.0 and weights[1] != weights[1] and weights[2] == 1e30
+    assert weights == [3.0, 1e30]
+    path.write_text(text + "\n" + text.replace('"weight": 3', '"weight": NaN') + "\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        list(native_records(path))
+    assert str(caught.value) == "图谱.jsonl:2: 字段 'weight' 应为有限的数，而不是 nan"
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [

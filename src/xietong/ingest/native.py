@@ -8,6 +8,7 @@ span) or ``{"locator": "…"}``; without one, the line number is the locator.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -68,9 +69,12 @@ def _weight(path: Path, number: int, row: dict[str, Any]) -> float | None:
     if value is None:
         return None
     try:
-        return float(value)
+        weight = float(value)
     except (TypeError, ValueError):
         raise InputError(f"{path.name}:{number}: 字段 'weight' 应为数，而不是 {value!r}") from None
+    if not math.isfinite(weight):
+        raise InputError(f"{path.name}:{number}: 字段 'weight' 应为有限的数，而不是 {value!r}")
+    return weight
 
 
 def native_records(path: Path) -> Iterator[Record]:

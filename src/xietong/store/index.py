@@ -10,7 +10,7 @@ them worked out by a second process meanwhile: ``xietong.resolve.deferred``).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -48,11 +48,14 @@ class KnownEntity:
 
 
 class EntityIndex:
-    def __init__(self, conn: Connection, handover: int | None = None) -> None:
+    def __init__(self, conn: Connection, handover: int | None = None,
+                 before_read: Callable[[], None] | None = None) -> None:
         """``handover``: the resolver's work done in this process before a worker process
-        takes over (``xietong.resolve.deferred.HANDOVER``); None: never."""
+        takes over (``xietong.resolve.deferred.HANDOVER``); None: never. ``before_read`` is
+        called before the store is read after construction (to finish pending writes)."""
         self._conn = conn
         self._handover = handover
+        self._before_read = before_read
         self.by_key: dict[tuple[str, str], int] = {}
         self.known: dict[int, KnownEntity] = {}
         self._resolver: DeferredResolver | None = None
@@ -107,6 +110,8 @@ class EntityIndex:
         return self._resolver
 
     def _build_resolver(self) -> DeferredResolver:
+        if self._before_read is not None:
+            self._before_read()
         resolver = DeferredResolver(self._handover)
         names: dict[int, list[str]] = {}
         a = schema.aliases

@@ -11,21 +11,18 @@ from __future__ import annotations
 
 import gc
 import json
+import math
 import re
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
     Connection,
     Engine,
-    Float,
-    Table,
-    UniqueConstraint,
     and_,
     bindparam,
     func,
@@ -48,11 +45,11 @@ from xietong.model.values import coerce, parse_date
 from xietong.resolve.deferred import default_handover
 from xietong.resolve.matcher import Match
 from xietong.store import ids, schema, state
+from xietong.store.bulk import BulkWriter
 from xietong.store.curation import retract_sources
 from xietong.store.index import EntityIndex, family, normalize
 
 FLUSH_EVERY = 50_000  # records between writes: bounds memory on huge files
-CHUNK = 20_000  # rows per executemany
 PROGRESS_EVERY = 5_000
 _ISO_DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
 COUNTED_TABLES = ("entities", "aliases", "facts", "evidence", "merges", "reviews")
@@ -121,6 +118,7 @@ def import_records(
         before = _counts(conn)
         source_id, previous = _open_source(conn, spec)
         run = _ImportRun(conn, source_id, spec)
+        completed = False
         try:
             for record in records:
                 run.add(record)
@@ -132,8 +130,9 @@ def import_records(
             if progress:
                 progress(summary.records % PROGRESS_EVERY)
             run.flush(final=True)
+            completed = True
         finally:
-            run.close()
+            run.close(completed)
         if before_commit:
             before_commit()
         if previous:
@@ -196,79 +195,14 @@ def _open_source(conn: Connection, spec: SourceSpec) -> tuple[int, list[tuple[in
     return source_id, [(row.id, row.name) for row in previous]
 
 
-def insert_ignoring_duplicates(conn: Connection, table: Table, columns: Sequence[str],
-                               rows: list[tuple[Any, ...]]) -> None:
-    """Bulk ``INSERT … ON CONFLICT DO NOTHING`` of ``rows`` (tuples in the order of
-    ``columns``; the list is sorted in place) straight to the driver's executemany.
-
-    Building SQLAlchemy parameters per row cost as much as the database's own work, so rows
-    go to the driver as tuples, with each column's bind processing (dates on SQLite) applied
-    by SQLAlchemy's own processors. Plain columns only: JSON needs SQLAlchemy's statement.
-    Float columns must hold floats (or None) already: their processor would only coerce,
-    and rebuilding every row for it cost 0.7 s on ICKG25 + ChainKG."""
-    if not rows:
-        return
-    processors = [None if isinstance(table.c[name].type, Float) else
-                  _memoised(table.c[name].type.bind_processor(conn.dialect)) for name in columns]
-    quoted = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in columns)
-    if conn.dialect.name == "sqlite":
-        sql = f"INSERT OR IGNORE INTO {table.name} ({quoted}) VALUES ({', '.join('?' * len(columns))})"
-    else:
-        marks = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {table.name} ({quoted}) VALUES ({marks}) ON CONFLICT DO NOTHING"
-    key_positions = [columns.index(name) for name in _key_columns(table) if name in columns]
-    if key_positions:
-        # Ids are hashes, so rows arrive in random key order; sorted, each b-tree insert
-        # lands next to the previous one (the whole SQLite write takes 40% less CPU, measured
-        # in benchmarks/import.py).
-        rows.sort(key=itemgetter(*key_positions))
-    converted = [(i, p) for i, p in enumerate(processors) if p is not None]
-    if converted:
-        for n, values in enumerate(rows):
-            as_list = list(values)
-            for i, processor in converted:
-                as_list[i] = processor(as_list[i])
-            rows[n] = tuple(as_list)
-    for start in range(0, len(rows), CHUNK):
-        conn.exec_driver_sql(sql, rows[start : start + CHUNK])
-
-
-def _key_columns(table: Table) -> list[str]:
-    """The columns of the b-tree that an insert into ``table`` extends most: its primary key,
-    or for a rowid table its first unique constraint."""
-    if table.primary_key.columns:
-        return [c.name for c in table.primary_key.columns]
-    for constraint in table.constraints:
-        if isinstance(constraint, UniqueConstraint):
-            return [c.name for c in constraint.columns]
-    return []
-
-
-def _memoised(processor: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
-    """Bind processors convert values like the import's timestamp, shared by every row:
-    convert each distinct value once."""
-    if processor is None:
-        return None
-    cache: dict[Any, Any] = {}
-
-    def convert(value: Any) -> Any:
-        try:
-            return cache[value]
-        except KeyError:
-            cache[value] = converted = processor(value)
-            return converted
-        except TypeError:  # unhashable
-            return processor(value)
-
-    return convert
-
-
 class _ImportRun:
     def __init__(self, conn: Connection, source_id: int, spec: SourceSpec) -> None:
         self.conn = conn
         self.source_id = source_id
         self.spec = spec
-        self.index = EntityIndex(conn, default_handover())
+        self.bulk = BulkWriter(conn)
+        # the resolver's first question reads the store: not while rows are being written
+        self.index = EntityIndex(conn, default_handover(), before_read=self.bulk.wait)
         self.awaiting: deque[int] = deque()  # new organisations, in the order asked about
         self.now = _now()
         self.document_sources: dict[str, int] = {}
@@ -278,9 +212,8 @@ class _ImportRun:
         self.aliases: dict[tuple[int, str, int], tuple[Any, ...]] = {}
         self.facts: dict[int, tuple[Any, ...]] = {}
         self.evidence: dict[tuple[int, int, str], tuple[Any, ...]] = {}
-        self.merges: list[dict[str, Any]] = []
-        self.merged_written: list[dict[str, int]] = []  # canonical ids of rows to update
-        self.reviews: list[dict[str, Any]] = []
+        self.decisions = _Decisions()  # settled since the last rows were submitted
+        self.decisions_submitted = _Decisions()  # settled before them: written after them
         self.merged = 0
         self.reviewed = 0
         self.pending = 0
@@ -329,6 +262,8 @@ class _ImportRun:
         fact_id = ids.relation_fact_id(subject, rtype.key, obj)
         if fact_id not in self.facts:
             weight = None if rec.weight is None else float(rec.weight)
+            if weight is not None and not math.isfinite(weight):
+                raise RecordError(rec.provenance, f"权重 {rec.weight!r} 不是有限数")
             self.facts[fact_id] = (fact_id, subject, rtype.key, obj, None, None, valid_from,
                                    weight)
         self._evidence(fact_id, source_id, rec.provenance, rec.confidence, valid_from)
@@ -413,15 +348,16 @@ class _ImportRun:
             if row is not None:
                 self.entities[entity_id] = (*row[:3], canonical, *row[4:])
             else:  # written by an earlier flush
-                self.merged_written.append({"merged_id": entity_id, "canonical": canonical})
-            self.merges.append({
+                self.decisions.merged_written.append(
+                    {"merged_id": entity_id, "canonical": canonical})
+            self.decisions.merges.append({
                 "entity_id": entity_id, "into_id": match.entity_id, "rule": match.rule,
                 "score": match.score, "features": match.features, "decided_by": "auto",
                 "created_at": self.now,
             })
             self.merged += 1
         else:
-            self.reviews.append({
+            self.decisions.reviews.append({
                 "entity_id": entity_id, "candidate_id": match.entity_id,
                 "score": match.score, "rule": match.rule, "features": match.features,
                 "status": "open", "created_at": self.now,
@@ -462,47 +398,80 @@ class _ImportRun:
             return self.source_id
         found = self.document_sources.get(prov.document)
         if found is None:
+            self.bulk.wait()
             found = _document_source(self.conn, self.source_id, self.spec, prov.document)
             self.document_sources[prov.document] = found
         return found
 
     # -- writing -------------------------------------------------------------------------
     def flush(self, final: bool = False) -> None:
-        """Write what is buffered, with the resolver's answers known so far; the final flush
-        waits for the rest, after writing the rows (the worker finishes meanwhile). New
-        entities are written as their own canonical entity while their answer is pending
-        (facts refer to them), and updated when it comes."""
-        conn = self.conn
+        """Write what is buffered, with the resolver's answers known so far.
+
+        New entities are written as their own canonical entity while their answer is
+        pending (facts refer to them), and updated when it comes. The rows are written in
+        the background (``store.bulk``) while the next records are read, so a decision
+        (merge, review, canonical id) waits for the next flush, when every row it refers to
+        is in. The final flush waits for the resolver's last answers while its rows are
+        written."""
         self._settle_answers(wait=False)
-        for table, columns, buffer in ((schema.entities, ENTITY_COLUMNS, self.entities),
-                                       (schema.aliases, ALIAS_COLUMNS, self.aliases),
-                                       (schema.facts, FACT_COLUMNS, self.facts),
-                                       (schema.evidence, EVIDENCE_COLUMNS, self.evidence)):
-            insert_ignoring_duplicates(conn, table, columns, list(buffer.values()))
+        batches = [self.bulk.prepare(table, columns, list(buffer.values()))
+                   for table, columns, buffer in (
+                       (schema.entities, ENTITY_COLUMNS, self.entities),
+                       (schema.aliases, ALIAS_COLUMNS, self.aliases),
+                       (schema.facts, FACT_COLUMNS, self.facts),
+                       (schema.evidence, EVIDENCE_COLUMNS, self.evidence))]
         for buffer in (self.entities, self.aliases, self.facts, self.evidence):
             buffer.clear()
+        self.bulk.wait()
+        self._write_decisions(self.decisions_submitted)
+        self.decisions_submitted, self.decisions = self.decisions, _Decisions()
+        self.bulk.submit(batches)
         if final:
             self._settle_answers(wait=True)
-        if self.merged_written:
+            self.bulk.wait()
+            self._write_decisions(self.decisions_submitted)
+            self._write_decisions(self.decisions)
+        self.pending = 0
+
+    def _write_decisions(self, decisions: _Decisions) -> None:
+        conn = self.conn
+        if decisions.merged_written:
             e = schema.entities
             conn.execute(update(e).where(e.c.id == bindparam("merged_id"))
-                         .values(canonical_id=bindparam("canonical")), self.merged_written)
-        if self.merges:
-            conn.execute(insert(schema.merges), self.merges)
-        if self.reviews:  # few rows, with JSON: through SQLAlchemy's own type handling
+                         .values(canonical_id=bindparam("canonical")), decisions.merged_written)
+        if decisions.merges:
+            conn.execute(insert(schema.merges), decisions.merges)
+        if decisions.reviews:  # few rows, with JSON: through SQLAlchemy's own type handling
             dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-            conn.execute(dialect.insert(schema.reviews).on_conflict_do_nothing(), self.reviews)
-        self.merged_written.clear()
-        self.merges.clear()
-        self.reviews.clear()
-        self.pending = 0
+            conn.execute(dialect.insert(schema.reviews).on_conflict_do_nothing(),
+                         decisions.reviews)
+        decisions.clear()
 
     def _settle_answers(self, wait: bool) -> None:
         for match in self.index.answers(wait=wait):
             self._settle(self.awaiting.popleft(), match)
 
-    def close(self) -> None:
+    def close(self, completed: bool) -> None:
+        """End the run: after a failure, stop the background write and the resolver's
+        worker without waiting for their results."""
+        if not completed:
+            self.bulk.abandon()
         self.index.close()
+
+
+@dataclass(slots=True)
+class _Decisions:
+    """Resolution results to write: canonical ids of entity rows already submitted, and
+    the merge and review rows."""
+
+    merged_written: list[dict[str, int]] = field(default_factory=list)
+    merges: list[dict[str, Any]] = field(default_factory=list)
+    reviews: list[dict[str, Any]] = field(default_factory=list)
+
+    def clear(self) -> None:
+        self.merged_written.clear()
+        self.merges.clear()
+        self.reviews.clear()
 
 
 def _document_source(conn: Connection, parent_id: int, spec: SourceSpec, document: str) -> int:
