@@ -113,6 +113,8 @@ class _Name:
     joint_stock: bool  # a registered joint-stock name (股份有限公司)
     numerals: tuple[str, ...]  # numbers in the core (_unit_features)
     latin_only: bool  # the whole name is Latin: AMD, ABB
+    group_short: bool  # a short name of a group: 集团 in the form, not registered
+    group_word: bool  # 集团 anywhere in the name
 
 
 @dataclass(slots=True)
@@ -121,6 +123,7 @@ class _Entity:
     credit_code: str | None
     region: Region | None
     keys: tuple[str, ...]  # every key it is posted under (a tuple: see _Name.keys)
+    registered: bool = False  # one of its names is a registered (legal) name
 
 
 # longest first: the regular expression (…)$ they replace removed the longest one
@@ -211,6 +214,8 @@ def _prepare(raw: str) -> _Name:
         joint_stock=legal and "股份" in form,
         numerals=tuple(_NUMERALS.findall(core)),
         latin_only=bool(_LATIN_ONLY.fullmatch(parsed.normalized)),
+        group_short=not legal and "集团" in form,
+        group_word="集团" in parsed.normalized,
     )
 
 
@@ -397,13 +402,15 @@ def _unit_features(qn: _Name, en: _Name) -> dict[str, float]:
     return f
 
 
-def _group_and_company(groups: Sequence[_Name], others: Sequence[_Name]) -> bool:
-    """One side names a group by a short name and the other only registrations that are
-    no group: the group and its listed company (珠海华发集团 / 珠海华发实业股份有限公司,
-    天津港集团 / the row 天津港股份有限公司 + 天津港)."""
-    registrations = [o for o in others if o.legal]
-    return bool(registrations) and all("集团" not in o.normalized for o in registrations) \
-        and any(not g.legal and "集团" in (g.parsed.form or "") for g in groups)
+def _registered_no_group(names: Sequence[_Name]) -> bool:
+    """Some of ``names`` are registered, and none of those names a group."""
+    registered = False
+    for n in names:
+        if n.legal:
+            if n.group_word:
+                return False
+            registered = True
+    return registered
 
 
 def _short_names_agree(a: _Name, b: _Name) -> bool:
@@ -481,6 +488,7 @@ class Resolver:
                                             for n in entity.names):
                 continue
             entity.names.append(prepared)
+            entity.registered = entity.registered or prepared.legal
             if entity.region is None and parsed.region is not None and not parsed.branch:
                 entity.region = parsed.region
             self._index_keys(entity_id, entity, prepared.keys + prepared.skip_pairs)
@@ -690,11 +698,16 @@ class Resolver:
         registered = [p for p in prepared if p.legal]
         # the record's own short names (a stock short name beside the registered one)
         shorts = [p for p in prepared if not p.legal] if registered else []
+        # one side names a group by a short name and the other only registrations that are
+        # no group: the group and its listed company (珠海华发集团 / 珠海华发实业股份有限
+        # 公司, 天津港集团 / the row 天津港股份有限公司 + 天津港); the query's half once
+        q_group_short = any(p.group_short for p in prepared)
+        q_registered_no_group = _registered_no_group(prepared)
         for entity_id in candidates - banned if banned else candidates:
             entity = entities[entity_id]
             e_region = entity.region
             queries, names = prepared, entity.names
-            e_registered = any(e.legal for e in names)
+            e_registered = entity.registered
             if registered and e_registered:
                 # registered names are legally unique, so two of them decide: a short name
                 # beside them must not bridge two registrations (ST安泰 of 山西安泰集团股份
@@ -727,8 +740,9 @@ class Resolver:
                 # short name: 鞍山钢铁 is no name of 马鞍山钢铁股份有限公司 (马钢股份), 北斗导航
                 # none of 北京北斗星通导航技术股份有限公司 (北斗星通)
                 features["short_names_differ"] = 1.0
-            if not best_exact and (_group_and_company(prepared, names)
-                                   or _group_and_company(names, prepared)):
+            if not best_exact and (
+                    (q_group_short and _registered_no_group(names))
+                    or (q_registered_no_group and any(e.group_short for e in names))):
                 features["group_company"] = 1.0
             if best_exact:
                 ruled.append(Match("merge", entity_id, 1.0, "exact_name", features))
