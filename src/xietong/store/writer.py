@@ -2,9 +2,9 @@
 
 ``import_records`` resolves each record's names to entities (exact names first, then
 Chinese organisation-name resolution), turns records into rows with deterministic ids,
-writes them in large ``INSERT … ON CONFLICT DO NOTHING`` batches and commits once. A
-failure or a kill at any point leaves the store as it was; running the same import twice
-adds nothing.
+writes them in large ``INSERT … ON CONFLICT DO NOTHING`` batches (``store.bulk``; on SQLite
+from a background thread while the next records are read) and commits once. A failure or
+a kill at any point leaves the store as it was; running the same import twice adds nothing.
 """
 
 from __future__ import annotations
