@@ -146,8 +146,9 @@ def main() -> None:
 
 The table is the last of {n} rounds; each round imports into a fresh store and then measures
 the limit, and the figures below sum the rounds (this machine's speed drifts within minutes).
-CPU seconds count both processes: a big import resolves names in a second process
-(`xietong.resolve.deferred`).
+CPU seconds count both processes and all threads: a big import resolves names in a second
+process (`xietong.resolve.deferred`), and on SQLite writes its rows from a background thread
+(`xietong.store.bulk`).
 
 - xietong: **{rate:,.0f} facts/s** ({n} × {facts:,} facts in {ours:.1f} s wall,
   {ours_cpu:.1f} s CPU: {n * facts / ours_cpu:,.0f} facts per CPU second), peak memory
