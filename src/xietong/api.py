@@ -24,6 +24,7 @@ from xietong.model.records import Record
 from xietong.resolve.names import normalize
 from xietong.store import curation, queries, schema
 from xietong.store.engine import (
+    SCHEMA_REVISION,
     StoreError,
     current_revision,
     head_revision,
@@ -111,8 +112,9 @@ class Ecosystem:
     def _ensure(self) -> None:
         if self._ready:
             return
-        if current_revision(self.engine) != head_revision():
-            if inspect(self.engine).has_table("entities") and current_revision(self.engine) is None:
+        current = current_revision(self.engine)
+        if current != SCHEMA_REVISION:
+            if current is None and inspect(self.engine).has_table("entities"):
                 raise StoreError(f"{self.url}: 已有数据表，但缺少 xietong 的 schema 版本记录")
             self.init()
         self._ready = True

@@ -10,18 +10,18 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from xietong.api import Ecosystem
-from xietong.chain.report import ChainAnalyst
-from xietong.chain.risk import load_rules
 from xietong.chain.template import TemplateSet, as_dict
 from xietong.cli.render import notice
-from xietong.match.service import open_matcher
+
+if TYPE_CHECKING:
+    from xietong.chain.report import ChainAnalyst
 
 chain_app = typer.Typer(help="产业链图谱: 模板、企业落位、补链强链、风险与断链模拟。",
                         no_args_is_help=True, add_completion=False)
@@ -45,6 +45,12 @@ def _analyst(db: str | None, templates: list[Path] | None, rules: Path | None = 
              *, shortlists: bool = False) -> ChainAnalyst:
     """The analyst over the store; with ``shortlists`` also the store's matcher (its
     trained ranker is cached between runs by xietong.match.service)."""
+    # imported here, as every command's heavy modules are: each xietong command starts
+    # a new process and should load only what it uses (docs/benchmarks.md, CLI start-up)
+    from xietong.chain.report import ChainAnalyst
+    from xietong.chain.risk import load_rules
+    from xietong.match.service import open_matcher
+
     templates_set = TemplateSet(templates or [])
     risk_rules = load_rules(rules)
     eco = Ecosystem(db, create=False)

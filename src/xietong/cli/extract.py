@@ -8,17 +8,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from xietong.api import Ecosystem
-from xietong.extract import Decisions, Document, extract_file, import_document, item_records
-from xietong.extract.decisions import ACCEPT, REJECT
-from xietong.extract.graph import known_names
 from xietong.ingest.errors import InputError
+
+if TYPE_CHECKING:
+    from xietong.extract import Decisions, Document
 
 out = Console()
 
@@ -38,6 +38,10 @@ def extract_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """Extract organisations, people, figures and relations from text — 从新闻报告中抽取事实。"""
+    # xietong.extract loads its models in about 0.4 s: here, not at every command's start
+    from xietong.extract import Decisions, extract_file, import_document
+    from xietong.extract.graph import known_names
+
     for path in files:
         if not path.is_file():
             raise InputError(f"{path}: 文件不存在")
@@ -62,11 +66,16 @@ def extract_command(
 
 
 def _proposed(doc: Document) -> list[Any]:
+    from xietong.extract import item_records
+
     return [item for item in doc.items if item_records(item)]
 
 
 def _review(eco: Ecosystem, doc: Document, decisions: Decisions, accept_all: bool,
             reject: set[str], accept: set[str], as_json: bool) -> dict[str, Any]:
+    from xietong.extract import import_document
+    from xietong.extract.decisions import ACCEPT, REJECT
+
     items = _proposed(doc)
     ids = {item.id for item in items}
     unknown = (reject | accept) - ids - set(decisions.entries)
@@ -97,6 +106,8 @@ def _review(eco: Ecosystem, doc: Document, decisions: Decisions, accept_all: boo
 
 
 def _ask(item: Any) -> str:
+    from xietong.extract.decisions import ACCEPT, REJECT
+
     answer = typer.prompt(f"[{item.id}] {item.label} — 接受? (y/n)", default="y")
     return ACCEPT if answer.strip().lower() in ("y", "yes", "是", "") else REJECT
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,9 +17,10 @@ from rich.table import Table
 from xietong.api import Ecosystem
 from xietong.cli.render import notice
 from xietong.match.demand import ROLE_LABELS
-from xietong.match.engine import Match
-from xietong.match.service import cite_matches, open_matcher
 from xietong.model.registry import REGISTRY
+
+if TYPE_CHECKING:
+    from xietong.match.engine import Match
 
 out = Console()
 
@@ -47,6 +48,9 @@ def match_command(
     as_json: JsonOption = False,
 ) -> None:
     """Rank organisations for a free-text demand, with reasons — 供需匹配。"""
+    # numpy and SciPy load in about 0.4 s: here, not at every command's start
+    from xietong.match.service import cite_matches, open_matcher
+
     eco = Ecosystem(db, create=False)
     matcher = open_matcher(eco, notify=notice)
     matches = matcher.match(text, role=relation, region=region, park=park,
@@ -69,6 +73,8 @@ def recommend_command(
     as_json: JsonOption = False,
 ) -> None:
     """Recommend partners, suppliers, customers or investors for an entity — 推荐。"""
+    from xietong.match.service import cite_matches, open_matcher
+
     REGISTRY.relation(relation)  # an unknown relation fails before any work
     if direction not in ("head", "tail"):
         raise ValueError(f"未知方向 {direction!r}；可选：head, tail")

@@ -12,8 +12,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pypinyin import lazy_pinyin
-
 from xietong.resolve.regions import Region, region_index
 
 # Longest first matters: each list is tried in order at the end of the name.
@@ -237,6 +235,8 @@ def _strip_industry(text: str) -> tuple[str, tuple[str, ...]]:
 @lru_cache(maxsize=65536)
 def pinyin(text: str) -> str:
     """Pinyin of a phrase, polyphones read in context (重庆 -> chongqing)."""
+    from pypinyin import lazy_pinyin  # its dictionaries take 0.25 s to load: on first use
+
     return "".join(lazy_pinyin(text))
 
 
@@ -251,6 +251,8 @@ def char_pinyin(text: str) -> str:
         return "".join([_CHAR_PINYIN[ch] for ch in text])
     except KeyError:
         pass
+    from pypinyin import lazy_pinyin
+
     out = []
     for ch in text:
         syllable = _CHAR_PINYIN.get(ch)
