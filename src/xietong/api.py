@@ -150,7 +150,7 @@ class Ecosystem:
         if not file.is_file():
             raise InputError(f"{file}: 文件不存在")
         spec = SourceSpec(kind="file", name=file.name, uri=str(file.resolve()),
-                          sha256=file_sha256(file))
+                          sha256=file_sha256(file), size=file.stat().st_size)
         report = ValidationReport()
         records: Iterable[Record]
         if mapping is None and _is_native_jsonl(file):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -13,8 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from xietong.resolve import Match, Resolver
-from xietong.resolve.deferred import HANDOVER_ENV, DeferredResolver, default_handover
+from xietong.api import Ecosystem
+from xietong.ingest.ickg import ickg_records, ickg_source
+from xietong.resolve import Match, Resolver, deferred
+from xietong.resolve.deferred import (
+    HANDOVER_ENV,
+    LARGE_INPUT,
+    DeferredResolver,
+    default_handover,
+)
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 
@@ -107,6 +115,35 @@ def test_handover_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(HANDOVER_ENV, "许多")
     with pytest.raises(ValueError, match=f"环境变量 {HANDOVER_ENV} 应为整数或 off"):
         default_handover()
+    monkeypatch.setenv(HANDOVER_ENV, "0")
+    assert default_handover(input_size=LARGE_INPUT) == 0  # the environment wins
+    monkeypatch.setenv(HANDOVER_ENV, "500")
+    assert default_handover(input_size=LARGE_INPUT) == 500
     monkeypatch.delenv(HANDOVER_ENV)
-    expected = None if len(os.sched_getaffinity(0)) < 2 else 20_000
-    assert default_handover() == expected
+    several_cores = len(os.sched_getaffinity(0)) >= 2
+    assert default_handover() == (20_000 if several_cores else None)
+    # a big input starts the worker at the first question, a small one after 20,000 work
+    assert default_handover(input_size=LARGE_INPUT) == (0 if several_cores else None)
+    assert default_handover(input_size=LARGE_INPUT - 1) == (20_000 if several_cores else None)
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one core: no worker")
+def test_a_big_input_resolves_in_the_worker_from_the_first_question(
+        eco: Ecosystem, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(HANDOVER_ENV, raising=False)
+    replays: list[int] = []  # the messages each worker started with
+    start = deferred._Worker.__init__
+
+    def counting(worker: deferred._Worker, replay: list[deferred.Message]) -> None:
+        replays.append(len(replay))
+        start(worker, replay)
+
+    monkeypatch.setattr(deferred._Worker, "__init__", counting)
+    folder = data_dir / "ickg-subset"
+    small = ickg_source(folder)
+    assert small.size is not None and small.size < LARGE_INPUT
+    eco.import_ickg(folder, dry_run=True)
+    assert replays == []  # too little work for a second process
+    eco.import_records(dataclasses.replace(small, size=LARGE_INPUT), ickg_records(folder))
+    assert replays == [0]  # started at the first question, before any answer here
+    assert eco.stats().entities > 0

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from xietong.ingest.datasets import read_jsonl, require_files, sha256_of
+from xietong.ingest.datasets import read_jsonl, require_files, sha256_of, size_of
 from xietong.ingest.errors import InputError, ValidationReport
 from xietong.model.records import EntityRecord, EntityRef, Provenance, Record, RelationRecord
 from xietong.store.writer import SourceSpec
@@ -26,7 +26,7 @@ _PRODUCT_RELATIONS = {"上游材料": "upstream_material", "产品小类": "sub_
 def chainkg_source(directory: Path) -> SourceSpec:
     paths = require_files(directory.resolve(), FILES)
     return SourceSpec(kind="dataset", name=directory.name, uri=f"chainkg:{directory.resolve()}",
-                      sha256=sha256_of(paths), meta={"format": "chainkg"})
+                      sha256=sha256_of(paths), meta={"format": "chainkg"}, size=size_of(paths))
 
 
 def _field(row: dict, key: str, path: Path, number: int) -> str:

@@ -24,6 +24,11 @@ def require_files(directory: Path, names: Sequence[str]) -> list[Path]:
     return paths
 
 
+def size_of(paths: Sequence[Path]) -> int:
+    """The files' total size in bytes."""
+    return sum(path.stat().st_size for path in paths)
+
+
 def sha256_of(paths: Sequence[Path]) -> str:
     digest = hashlib.sha256()
     for path in paths:

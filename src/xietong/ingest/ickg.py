@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from xietong.ingest.datasets import read_lines, require_files, sha256_of, split_fields
+from xietong.ingest.datasets import read_lines, require_files, sha256_of, size_of, split_fields
 from xietong.ingest.errors import InputError
 from xietong.model.records import EntityRecord, EntityRef, Provenance, Record, RelationRecord
 from xietong.model.registry import REGISTRY
@@ -62,12 +62,14 @@ class IckgFiles:
 
 def ickg_source(directory: Path, splits: Sequence[str] = ("train.txt", "valid.txt")) -> SourceSpec:
     files = IckgFiles(directory.resolve(), tuple(splits))
+    paths = files.paths
     return SourceSpec(
         kind="dataset",
         name=f"{directory.name} ({'+'.join(Path(s).stem for s in splits)})",
         uri=f"ickg:{files.directory}:{'+'.join(splits)}",
-        sha256=sha256_of(files.paths),
+        sha256=sha256_of(paths),
         meta={"format": "ickg", "splits": list(splits)},
+        size=size_of(paths),
     )
 
 

@@ -31,9 +31,13 @@ from xietong.resolve.matcher import Match, Resolver
 
 # Work done in this process before a worker takes over, counted in names told (a question
 # costs about as much as ten names: 300 against 25 µs on ickg25). Below it, a process
-# (about 0.3 s of the second core to start) costs more than it saves. A store with more
+# (about 0.4 s of the second core to start) costs more than it saves. A store with more
 # organisations than this is handed over at the first question, before any is read here.
 HANDOVER: Final = 20_000
+# An input this big (bytes) is handed over at the first question: the worker then starts
+# while the importer reads on, instead of after HANDOVER's work is done here (ICKG25,
+# 3.4 MB: 7 % less wall time in alternating runs; docs/decisions.md).
+LARGE_INPUT: Final = 1 << 20
 QUESTION_WORK: Final = 10
 HANDOVER_ENV: Final = "XIETONG_RESOLVER_HANDOVER"  # a number, or "off" for no worker
 _BATCH: Final = 512  # messages per pipe write
@@ -44,8 +48,9 @@ _POLL_SECONDS: Final = 1.0  # how often a waiting importer checks that the worke
 Message = tuple
 
 
-def default_handover() -> int | None:
-    """``HANDOVER``, unless the environment says otherwise or there is one core only."""
+def default_handover(input_size: int | None = None) -> int | None:
+    """``HANDOVER``, or 0 for an input of ``input_size`` ≥ ``LARGE_INPUT`` bytes; the
+    environment overrides both, and with one core only no worker starts."""
     value = os.environ.get(HANDOVER_ENV, "").strip().lower()
     if value in ("off", "none", "never"):
         return None
@@ -54,7 +59,9 @@ def default_handover() -> int | None:
             return max(int(value), 0)
         except ValueError:
             raise ValueError(f"环境变量 {HANDOVER_ENV} 应为整数或 off，而不是 {value!r}") from None
-    return HANDOVER if len(os.sched_getaffinity(0)) >= 2 else None
+    if len(os.sched_getaffinity(0)) < 2:
+        return None
+    return 0 if input_size is not None and input_size >= LARGE_INPUT else HANDOVER
 
 
 class DeferredResolver:
