@@ -4,6 +4,7 @@ dependencies and chain leaders (链主)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 import numpy as np
 import scipy.sparse as sp
@@ -18,6 +19,15 @@ SIZE_ATTRIBUTES = (("revenue", "营收(万元)"), ("headcount", "员工人数"))
 LEADER_WEIGHTS = {"centrality": 0.45, "size": 0.3, "span": 0.1, "prominence": 0.15}
 
 
+class SingleSource(TypedDict):
+    """A local firm (``customer``) with one ``supplier`` in an upstream ``segment``."""
+
+    customer: int  # node
+    supplier: int  # node
+    segment: int
+    supplier_local: bool
+
+
 @dataclass
 class ChainMetrics:
     placement: Placement
@@ -29,7 +39,7 @@ class ChainMetrics:
     members: list[np.ndarray]  # per segment, all placed members
     local_members: list[np.ndarray]  # per segment, local members
     segment_metrics: list[dict[str, float | None]] = field(default_factory=list)
-    single_sources: list[dict[str, object]] = field(default_factory=list)
+    single_sources: list[SingleSource] = field(default_factory=list)
     enterprise_metrics: dict[int, dict[str, float | None]] = field(default_factory=dict)
     pagerank: np.ndarray | None = None
 

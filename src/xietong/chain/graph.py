@@ -39,8 +39,8 @@ class GraphViews:
         """Boolean mask of the nodes of one entity type."""
         if entity_type not in self._types:
             if self._type_codes is None:  # one pass over the Python list, then numpy
-                names, codes = np.unique(np.asarray(self.snapshot.types), return_inverse=True)
-                self._type_codes = (list(names), codes)
+                unique, codes = np.unique(np.asarray(self.snapshot.types), return_inverse=True)
+                self._type_codes = (list(unique), codes)
             names, codes = self._type_codes
             code = names.index(entity_type) if entity_type in names else -1
             self._types[entity_type] = codes == code

@@ -141,8 +141,8 @@ def build_report(m: ChainMetrics, rules: RiskRules, ranker: MatchRanker,
                   for u, d in chain.links],
         "leaders": analytics.leaders(m),
         "single_source": [
-            {"customer": s.names[d["customer"]], "supplier": s.names[d["supplier"]],  # type: ignore[index]
-             "segment": chain.segments[d["segment"]].name,  # type: ignore[index]
+            {"customer": s.names[d["customer"]], "supplier": s.names[d["supplier"]],
+             "segment": chain.segments[d["segment"]].name,
              "supplier_local": d["supplier_local"]} for d in m.single_sources[:100]],
         "enterprise_risks": enterprises[:100],
         "rules": rules.source,
@@ -178,11 +178,12 @@ def simulation_report(m: ChainMetrics, remove: list[str], top: int = 50) -> dict
     rows = []
     for node in affected[:top]:
         supplier = int(sim.parent[node])
-        seg = int(p.primary[supplier]) if supplier >= 0 else -1
+        supplier_segment = int(p.primary[supplier]) if supplier >= 0 else -1
         rows.append({"name": s.names[node], "segment": chain.segments[p.primary[node]].name,
                      "loss": round(float(sim.loss[node]), 3), "hop": int(sim.hop[node]),
                      "local": bool(m.local[node]), "path": path(sim, int(node), s.names),
-                     "alternative_suppliers": alternatives(seg) if seg >= 0 else []})
+                     "alternative_suppliers": (alternatives(supplier_segment)
+                                               if supplier_segment >= 0 else [])})
     removed_segments = sorted({int(p.primary[r]) for r in removed if p.primary[r] >= 0})
     return {
         "chain": {"key": chain.key, "name": chain.name},

@@ -135,6 +135,7 @@ class MatchRanker:
         p, snap = m.placement, m.placement.views.snapshot
         reasons: list[str] = []
         if hit and hit.demand is not None:
+            assert hit.demand_rank is not None  # rank() sets both together
             r = hit.demand.reasons
             why = [f"匹配词「{'、'.join(r.matched_terms[:4])}」"] if r.matched_terms else []
             why += r.chain_fit[:2] or r.path_texts()[:1]

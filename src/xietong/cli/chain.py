@@ -148,7 +148,9 @@ def simulate(
     templates: TemplatesOption = None, db: DbOption = None, as_json: JsonOption = False,
 ) -> None:
     """Disruption simulation — 断链模拟: 移除企业或区域，沿供给关系多跳传播。"""
-    result = _analyst(db, templates).simulate(chain, remove, region=region, park=park)
+    # JSON-like values, read by key below
+    result: dict[str, Any] = _analyst(db, templates).simulate(chain, remove, region=region,
+                                                              park=park)
     if as_json:
         _print_json(result)
         return

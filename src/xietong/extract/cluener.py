@@ -30,7 +30,7 @@ def load(path: Path) -> list[Sentence]:
             if not line.strip():
                 continue
             row = json.loads(line)
-            spans = []
+            spans: list[Span] = []
             for kind, mentions in row.get("label", {}).items():
                 kind = kind if kind in KEPT_TYPES else "misc"
                 for positions in mentions.values():

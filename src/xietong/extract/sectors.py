@@ -92,7 +92,9 @@ def sector_or_generic(name: str, kind: str) -> str | None:
     region and a generic body."""
     if _NUMBERED.match(name):
         return "numbered"  # 五个中心, 三大产业
-    rest = name[_GENERIC_PREFIX.match(name).end():]
+    prefix = _GENERIC_PREFIX.match(name)
+    assert prefix is not None  # every part of the pattern is optional: it always matches
+    rest = name[prefix.end():]
     if rest in _GENERIC_BODIES or (_region_prefix(name) and name[_region_prefix(name):] in
                                    ("高校", "部门", "企业", "科创中心", "实验室")):
         return "generic body"

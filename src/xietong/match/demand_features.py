@@ -103,7 +103,8 @@ class DemandFeatures:
         anchor_nodes, anchor_scores = idx.text.search(name_terms(["".join(terms)]) + terms,
                                                       "name", ANCHORS, types=ANCHOR_TYPES)
         anchors = anchor_nodes.tolist()
-        near = is_anchor = near_w = np.empty(0)
+        near = near_w = np.empty(0)
+        is_anchor = np.empty(0, dtype=bool)  # boolean, like the mask computed below
         via = np.empty(0, dtype=np.int64)
         if len(anchor_scores):
             pairs = demands.ROLES.get(role or "", ()) or demands.ROLES["supplier"]

@@ -62,7 +62,7 @@ class Matcher:
         """Index ``snap``; train the rankers on it (held-out edges) unless given: the
         ``recommend`` ranker, and the supplier-demand ranker (from 主营产品 links). A graph
         too small to learn from is ranked by a fixed feature combination."""
-        options = {"encoder": encoder} if encoder else {}
+        options: dict[str, Any] = {"encoder": encoder} if encoder else {}
         if ranker is None and train:
             ranker = Ranker.try_fit(snap, config or RankerConfig(), options)
         if demand_ranker is None and train:

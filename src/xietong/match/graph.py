@@ -9,6 +9,7 @@ is re-read from the store or re-tokenised.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 import numpy as np
 import scipy.sparse as sp
@@ -16,7 +17,7 @@ import scipy.sparse as sp
 from xietong.model.registry import REGISTRY
 from xietong.store.snapshot import GraphSnapshot
 
-Matrix = sp.csr_matrix
+Matrix: TypeAlias = sp.csr_matrix
 
 
 def _csr(rows: np.ndarray, cols: np.ndarray, n: int, values: np.ndarray | None = None) -> Matrix:

@@ -47,7 +47,9 @@ def snapshot_from_records(records: Iterable[Record]) -> GraphSnapshot:
             rt = REGISTRY.relation(record.predicate)
             s = ensure(record.subject.name, record.subject.type, rt.domain[0])
             t = ensure(record.object.name, record.object.type, rt.range[0])
-            src.append(s), dst.append(t), rel.append(relations.index(rt.key))
+            src.append(s)
+            dst.append(t)
+            rel.append(relations.index(rt.key))
             weight.append(np.nan if record.weight is None else record.weight)
         elif isinstance(record, AttributeRecord):
             attributes[ensure(record.subject.name, record.subject.type, "enterprise")][

@@ -28,7 +28,7 @@ STOPWORDS = frozenset(
 @lru_cache(maxsize=200_000)
 def words(text: str) -> tuple[str, ...]:
     """jieba words of ``text``, lower-cased, punctuation dropped (cached: names repeat)."""
-    out = []
+    out: list[str] = []
     for piece in _WORD.findall(text.lower()):
         out.extend(sys.intern(w) for w in _jieba.lcut(piece) if w.strip())
     return tuple(out)

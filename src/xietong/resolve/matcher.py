@@ -22,7 +22,7 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, cast
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
@@ -517,8 +517,8 @@ class Resolver:
             elif type(posting) is tuple:
                 posting += (entity_id,)
                 index[key] = posting if len(posting) <= _TUPLE_POSTING else array("l", posting)
-            else:
-                posting.append(entity_id)
+            else:  # an array: mypy narrows only on isinstance, slower here than type() is
+                cast("array[int]", posting).append(entity_id)
 
     def remove(self, entity_id: int) -> None:
         entity = self._entities.pop(entity_id, None)
@@ -531,8 +531,8 @@ class Resolver:
                 posting = tuple(e for e in posting if e != entity_id)
                 if posting:
                     index[key] = posting
-            else:
-                posting.remove(entity_id)
+            else:  # an array (see _index_keys)
+                cast("array[int]", posting).remove(entity_id)
             if not posting:
                 del index[key]
         if entity.credit_code:
@@ -706,21 +706,21 @@ class Resolver:
         for entity_id in candidates - banned if banned else candidates:
             entity = entities[entity_id]
             e_region = entity.region
-            queries, names = prepared, entity.names
+            queries, e_names = prepared, entity.names
             e_registered = entity.registered
             if registered and e_registered:
                 # registered names are legally unique, so two of them decide: a short name
                 # beside them must not bridge two registrations (ST安泰 of 山西安泰集团股份
                 # 有限公司 is no abbreviation of 安泰科技股份有限公司, whose short name it
                 # resembles)
-                queries, names = registered, [e for e in names if e.legal]
+                queries, e_names = registered, [e for e in e_names if e.legal]
             # the best pair by (pre-score, exact name); the first of equals wins
             best_score, best_exact = -1.0, False
             features: dict[str, float] = {}
             pair: tuple[_Name, _Name] | None = None
             for q in queries:
                 q_legal = q.legal
-                for e in names:
+                for e in e_names:
                     if q_legal and not e.legal:  # judge the short name against the full one
                         f, score = _pair_features(e, q, e_region, q_region)
                         f["reversed"] = 1.0
@@ -735,14 +735,14 @@ class Resolver:
             if pair is None:
                 continue
             if shorts and not best_exact and not e_registered and not any(
-                    _short_names_agree(a, b) for a in shorts for b in names):
+                    _short_names_agree(a, b) for a in shorts for b in e_names):
                 # a short-name-only entity (news) whose names disagree with the record's own
                 # short name: 鞍山钢铁 is no name of 马鞍山钢铁股份有限公司 (马钢股份), 北斗导航
                 # none of 北京北斗星通导航技术股份有限公司 (北斗星通)
                 features["short_names_differ"] = 1.0
             if not best_exact and (
-                    (q_group_short and _registered_no_group(names))
-                    or (q_registered_no_group and any(e.group_short for e in names))):
+                    (q_group_short and _registered_no_group(e_names))
+                    or (q_registered_no_group and any(e.group_short for e in e_names))):
                 features["group_company"] = 1.0
             if best_exact:
                 ruled.append(Match("merge", entity_id, 1.0, "exact_name", features))

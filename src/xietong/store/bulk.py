@@ -117,7 +117,9 @@ class BulkWriter:
     def abandon(self) -> None:
         """Stop a write in progress (the import failed and rolls back) and forget errors."""
         if self._thread is not None:
-            self._conn.connection.driver_connection.interrupt()
+            driver = self._conn.connection.driver_connection
+            assert driver is not None  # the write in progress runs on it
+            driver.interrupt()
             self._thread.join()
             self._thread = None
         self._error = None
@@ -187,8 +189,8 @@ def _convert(conn: Connection, table: Table, columns: Sequence[str],
         return
     for n, values in enumerate(rows):
         as_list = list(values)
-        for i, processor in converted:
-            as_list[i] = processor(as_list[i])
+        for i, convert in converted:
+            as_list[i] = convert(as_list[i])
         rows[n] = tuple(as_list)
 
 

@@ -22,17 +22,17 @@ RELATION_COLUMNS = ("主体", "主体类型", "关系", "客体", "客体类型"
 def _entities(conn: Connection) -> Iterator[dict[str, Any]]:
     e, a, f = schema.entities, schema.aliases, schema.facts
     names: dict[int, list[str]] = {}
-    for row in conn.execute(
+    for named in conn.execute(
         select(e.c.canonical_id, a.c.alias).join(e, e.c.id == a.c.entity_id).distinct()
     ):
-        names.setdefault(row.canonical_id, []).append(row.alias)
+        names.setdefault(named.canonical_id, []).append(named.alias)
     attrs: dict[int, dict[str, Any]] = {}
-    for row in conn.execute(
+    for fact in conn.execute(
         select(e.c.canonical_id, f.c.predicate, f.c.value, f.c.valid_from)
         .join(e, e.c.id == f.c.subject_id).where(f.c.object_id.is_(None))
         .order_by(f.c.valid_from)
     ):
-        attrs.setdefault(row.canonical_id, {})[row.predicate] = json.loads(row.value)
+        attrs.setdefault(fact.canonical_id, {})[fact.predicate] = json.loads(fact.value)
     for row in conn.execute(select(e.c.id, e.c.type, e.c.name).where(e.c.id == e.c.canonical_id)
                             .order_by(e.c.type, e.c.name)):
         yield {"id": row.id, "type": row.type, "name": row.name,
@@ -45,8 +45,8 @@ def _relations(conn: Connection) -> Iterator[dict[str, Any]]:
     subj, obj = e.alias("subj"), e.alias("obj")
     subj_root, obj_root = e.alias("subj_root"), e.alias("obj_root")
     sources: dict[int, set[str]] = {}
-    for row in conn.execute(select(ev.c.fact_id, s.c.name).join(s, s.c.id == ev.c.source_id)):
-        sources.setdefault(row.fact_id, set()).add(row.name)
+    for cited in conn.execute(select(ev.c.fact_id, s.c.name).join(s, s.c.id == ev.c.source_id)):
+        sources.setdefault(cited.fact_id, set()).add(cited.name)
     stmt = (
         select(f.c.id, f.c.predicate, f.c.weight, f.c.valid_from,
                subj_root.c.name.label("subject"), subj_root.c.type.label("subject_type"),

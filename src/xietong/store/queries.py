@@ -35,18 +35,18 @@ class Stats:
 
 
 def stats(conn: Connection) -> Stats:
-    by_type = dict(conn.execute(
+    by_type: dict[str, int] = dict(conn.execute(
         select(e.c.type, func.count()).where(e.c.id == e.c.canonical_id).group_by(e.c.type)
     ).all())
     merged = conn.execute(select(func.count()).where(e.c.id != e.c.canonical_id)).scalar_one()
-    by_predicate = dict(conn.execute(
+    by_predicate: dict[str, int] = dict(conn.execute(
         select(f.c.predicate, func.count()).group_by(f.c.predicate)
     ).all())
     relations = {k: v for k, v in by_predicate.items() if k in REGISTRY.relation_types}
     attributes = {k: v for k, v in by_predicate.items() if k not in REGISTRY.relation_types}
     root = schema.sources.alias("root")
     label = func.coalesce(root.c.name, s.c.name)
-    by_source = dict(conn.execute(
+    by_source: dict[str, int] = dict(conn.execute(
         select(label, func.count(func.distinct(ev.c.fact_id)))
         .select_from(ev.join(s, s.c.id == ev.c.source_id)
                      .outerjoin(root, root.c.id == s.c.parent_id))
@@ -192,10 +192,11 @@ def profile(conn: Connection, entity_id: int, relation_limit: int = 200) -> Prof
         .where(a.c.entity_id.in_(members))
     ).all()
     names: dict[str, dict[str, Any]] = {}
-    for row in name_rows:
-        entry = names.setdefault(row.alias, {"alias": row.alias, "kind": row.kind, "sources": []})
-        if row.name not in entry["sources"]:
-            entry["sources"].append(row.name)
+    for name_row in name_rows:
+        entry = names.setdefault(name_row.alias,
+                                 {"alias": name_row.alias, "kind": name_row.kind, "sources": []})
+        if name_row.name not in entry["sources"]:
+            entry["sources"].append(name_row.name)
 
     attr_rows = conn.execute(
         select(f.c.id, f.c.predicate, f.c.value, f.c.unit, f.c.valid_from)
