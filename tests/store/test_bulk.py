@@ -4,19 +4,14 @@ a failed or abandoned write leaves the store as it was."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, Index, Table, inspect, select
+from sqlalchemy import select
 
 from xietong.api import Ecosystem
-from xietong.ingest.ickg import ickg_records, ickg_source
-from xietong.model.records import Provenance, Record
 from xietong.store import bulk, schema, writer
 from xietong.store.bulk import BulkWriter
-from xietong.store.writer import RecordError
 
 # every column of every table an import writes, except the import's own timestamps
 _TABLES = {
@@ -143,57 +138,3 @@ def test_a_weight_that_is_not_finite_is_refused(eco: Ecosystem, tmp_path: Path) 
     with pytest.raises(Exception, match="weight' 应为有限的数"):
         eco.import_file(path)
     assert eco.stats() == before
-
-
-def _facts(eco: Ecosystem) -> list[tuple[object, ...]]:
-    with eco.engine.connect() as conn:  # sorted here: JSON columns have no order in SQL
-        return sorted(tuple(row) for row in conn.exec_driver_sql(
-            f"SELECT {_TABLES['facts']} FROM facts"))
-
-
-def _fact_indexes(eco: Ecosystem) -> list[str]:
-    return sorted(str(index["name"]) for index in inspect(eco.engine).get_indexes("facts"))
-
-
-def test_an_import_that_doubles_the_facts_builds_their_indexes_at_the_end(
-        db_url: str, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """On SQLite the subject and object indexes are dropped for the import and built again
-    before it commits: same rows, same schema. A failing import gets them back by its
-    rollback. PostgreSQL keeps them (DROP INDEX would lock readers out)."""
-    dropped: list[list[str]] = []
-    drop = writer.drop_indexes
-
-    def recording(conn: Connection, table: Table) -> list[Index]:
-        indexes = drop(conn, table)
-        dropped.append(sorted(str(index.name) for index in indexes))
-        return indexes
-
-    monkeypatch.setattr(writer, "drop_indexes", recording)
-    names = ["ix_facts_object_id", "ix_facts_subject_id"]
-    expected = [] if db_url.startswith("postgresql") else names
-    folder = data_dir / "ickg-subset"
-    spec = ickg_source(folder)
-    plain = Ecosystem(str(tmp_path / "plain.db"))
-    plain.init()
-    plain.import_records(replace(spec, size=None), ickg_records(folder))  # size unknown
-    assert dropped == []
-    rebuilt = Ecosystem(db_url)
-    rebuilt.init()
-    rebuilt.import_ickg(folder)  # an empty store: any input doubles its facts
-    assert dropped == [expected]
-    assert _fact_indexes(rebuilt) == _fact_indexes(plain) == names
-    assert _facts(rebuilt) == _facts(plain)
-
-    def failing() -> Iterator[Record]:
-        yield from ickg_records(folder)
-        raise RecordError(Provenance(locator="row 9"), "第 9 行坏了")
-
-    before = rebuilt.stats()
-    big = replace(spec, uri=spec.uri + ":again", size=1 << 40)
-    with pytest.raises(RecordError, match="第 9 行坏了"):
-        rebuilt.import_records(big, failing())
-    assert dropped == [expected, expected]
-    assert rebuilt.stats() == before
-    assert _fact_indexes(rebuilt) == names
-    plain.close()
-    rebuilt.close()

@@ -22,7 +22,7 @@ from operator import itemgetter
 from typing import Any, Final
 
 import orjson
-from sqlalchemy import Connection, Float, Index, Table, UniqueConstraint
+from sqlalchemy import Connection, Float, Table, UniqueConstraint
 
 CHUNK: Final = 20_000  # rows per executemany call
 
@@ -123,24 +123,6 @@ class BulkWriter:
             self._thread.join()
             self._thread = None
         self._error = None
-
-
-def drop_indexes(conn: Connection, table: Table) -> list[Index]:
-    """Drop ``table``'s secondary indexes inside ``conn``'s transaction, to be built again
-    by ``create_indexes`` once the rows are in. Only on SQLite: there other connections go
-    on reading the last committed schema, and a rollback brings the indexes back; on
-    PostgreSQL ``DROP INDEX`` would lock readers out for the whole import."""
-    if conn.dialect.name != "sqlite":
-        return []
-    indexes = sorted(table.indexes, key=lambda index: str(index.name))
-    for index in indexes:
-        index.drop(conn)
-    return indexes
-
-
-def create_indexes(conn: Connection, indexes: Sequence[Index]) -> None:
-    for index in indexes:
-        index.create(conn)
 
 
 def _execute(run: Callable[..., Any], batch: Batch) -> None:

@@ -45,15 +45,12 @@ from xietong.model.values import coerce, parse_date
 from xietong.resolve.deferred import default_handover
 from xietong.resolve.matcher import Match
 from xietong.store import ids, schema, state
-from xietong.store.bulk import BulkWriter, create_indexes, drop_indexes
+from xietong.store.bulk import BulkWriter
 from xietong.store.curation import retract_sources
 from xietong.store.index import EntityIndex, family, normalize
 
 FLUSH_EVERY = 50_000  # records between writes: bounds memory on huge files
 PROGRESS_EVERY = 5_000
-# bytes of input per fact, on the low side (ICKG25 has one fact per 55 bytes, ChainKG per
-# 98, a spreadsheet of attributes more): an input's size // this estimates its facts
-INPUT_BYTES_PER_FACT = 100
 _ISO_DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
 COUNTED_TABLES = ("entities", "aliases", "facts", "evidence", "merges", "reviews")
 # the columns an import writes, in the order of its row tuples
@@ -121,7 +118,7 @@ def import_records(
     with _no_cyclic_gc(), engine.connect() as conn, conn.begin() as trans:
         before = _counts(conn)
         source_id, previous = _open_source(conn, spec)
-        run = _ImportRun(conn, source_id, spec, before["facts"])
+        run = _ImportRun(conn, source_id, spec)
         completed = False
         try:
             for record in records:
@@ -200,8 +197,7 @@ def _open_source(conn: Connection, spec: SourceSpec) -> tuple[int, list[tuple[in
 
 
 class _ImportRun:
-    def __init__(self, conn: Connection, source_id: int, spec: SourceSpec,
-                 facts_before: int) -> None:
+    def __init__(self, conn: Connection, source_id: int, spec: SourceSpec) -> None:
         self.conn = conn
         self.source_id = source_id
         self.spec = spec
@@ -226,12 +222,6 @@ class _ImportRun:
         self.merged = 0
         self.reviewed = 0
         self.pending = 0
-        # an import that will at least double the facts builds their subject and object
-        # indexes once at the end, sorted, instead of inserting into them at random
-        # (entity ids are hashes): ChainKG after ICKG25, 186K facts onto 62K, wrote them in
-        # 1.1–1.6 s against 2.2–2.3 s (docs/decisions.md)
-        self.dropped_indexes = drop_indexes(conn, schema.facts) if spec.size is not None \
-            and spec.size // INPUT_BYTES_PER_FACT >= max(facts_before, 1) else []
 
     # -- records -----------------------------------------------------------------------
     def add(self, record: Record) -> None:
@@ -471,9 +461,7 @@ class _ImportRun:
         """End the run: after a failure, stop the background write and the resolver's
         worker without waiting for their results."""
         if not completed:
-            self.bulk.abandon()  # the rollback brings dropped indexes back
-        else:
-            create_indexes(self.conn, self.dropped_indexes)
+            self.bulk.abandon()
         self.index.close()
 
 
