@@ -89,7 +89,8 @@ def current_revision(engine: Engine) -> str | None:
             return None
         versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
     if len(versions) > 1:  # our history is linear: one row, or a store not ours
-        raise StoreError(f"schema 版本记录有多行: {', '.join(sorted(versions))}")
+        where = engine.url.render_as_string(hide_password=True)
+        raise StoreError(f"{where}: schema 版本记录有多行: {', '.join(sorted(versions))}")
     return versions[0] if versions else None
 
 
