@@ -23,8 +23,9 @@ import scipy.sparse as sp
 
 from xietong.chain.graph import INDUSTRY_RELATIONS, PRODUCT_RELATIONS, SUPPLY_RELATIONS, GraphViews
 from xietong.chain.keywords import keyword_strength, match_keywords
-from xietong.chain.template import ChainTemplate
+from xietong.chain.template import ChainTemplate, Segment
 from xietong.model.registry import REGISTRY
+from xietong.store.snapshot import GraphSnapshot
 
 WEIGHTS = {"member": 3.0, "industry": 1.0, "product": 1.2, "text": 0.6, "relation": 0.4}
 MIN_CONFIDENCE = 0.3
@@ -123,11 +124,11 @@ class Placement:
 _TARGET = {"member": "chain_segment", "industry": "industry", "product": "product"}
 
 
-def _segment_keywords(segment) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+def _segment_keywords(segment: Segment) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*segment.keywords, *segment.products)))
 
 
-def _node_text(s, node: int) -> str:  # type: ignore[no-untyped-def]
+def _node_text(s: GraphSnapshot, node: int) -> str:
     description = s.attributes[node].get("description", "") if s.attributes else ""
     return " ".join([s.names[node], *s.aliases[node], str(description or "")])
 

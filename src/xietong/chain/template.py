@@ -8,7 +8,7 @@ mistyped field) is reported as ``file:line: reason``.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -298,7 +298,7 @@ class TemplateSet:
                                     f"{self.templates[t.key].path} 中定义")
             self.templates[t.key] = t
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[ChainTemplate]:
         return iter(self.templates.values())
 
     def get(self, name: str) -> ChainTemplate:

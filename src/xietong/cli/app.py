@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import asdict
 from enum import Enum
 from pathlib import Path
@@ -128,7 +129,7 @@ class _progress:
     def __init__(self, label: str, quiet: bool) -> None:
         self.label, self.quiet = label, quiet
 
-    def __enter__(self):  # type: ignore[no-untyped-def]
+    def __enter__(self) -> Callable[[int], None] | None:
         if self.quiet or not err.is_terminal:
             return None
         self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),

@@ -27,4 +27,4 @@ def load_local_encoder(path: str) -> TextEncoder:
         from sentence_transformers import SentenceTransformer
     except ImportError as exc:  # pragma: no cover - optional
         raise ValueError("a dense encoder needs the sentence-transformers package") from exc
-    return SentenceTransformer(path, local_files_only=True)  # type: ignore[no-any-return]
+    return SentenceTransformer(path, local_files_only=True)

@@ -54,6 +54,8 @@ class GraphIndex:
     rel: np.ndarray
     fact: np.ndarray
     _cache: dict[tuple[int, str], Matrix] = field(default_factory=dict)
+    _popularity: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=dict)
 
     @classmethod
     def from_snapshot(cls, snap: GraphSnapshot) -> GraphIndex:
@@ -81,7 +83,7 @@ class GraphIndex:
         self.aa_weight = (1.0 / np.log(2.0 + self.degree)).astype(np.float32)
         self.by_relation = [_csr(self.src[self.rel == r], self.dst[self.rel == r], n)
                             for r in range(len(self.relations))]
-        self._cache.clear()
+        self._forget()
 
     # -- incremental updates ------------------------------------------------------------
     def add_node(self) -> int:
@@ -97,7 +99,7 @@ class GraphIndex:
         self.degree = np.append(self.degree, 0.0)
         self.fact_degree = np.append(self.fact_degree, 0.0)
         self.aa_weight = np.append(self.aa_weight, np.float32(1.0 / np.log(2.0)))
-        self._cache.clear()
+        self._forget()
         return self.n - 1
 
     def add_edge(self, source: int, target: int, relation: str, fact: int = -1) -> None:
@@ -117,7 +119,7 @@ class GraphIndex:
             self.aa_weight[[source, target]] = 1.0 / np.log(2.0 + self.degree[[source, target]])
         self.fact_degree[[source, target]] += 1
         self.by_relation[r] = self.by_relation[r] + one(source, target)
-        self._cache = {k: v for k, v in self._cache.items() if k[0] != r}
+        self._forget(r)
 
     # -- views --------------------------------------------------------------------------
     def answers(self, relation: int, direction: str) -> Matrix:
@@ -135,12 +137,18 @@ class GraphIndex:
 
     def popularity(self, relation: int, direction: str) -> tuple[np.ndarray, np.ndarray]:
         """How often each node is an answer, and a query side, of this relation-direction."""
-        key = (relation, direction + ":pop")
-        if key not in self._cache:
+        key = (relation, direction)
+        if key not in self._popularity:
             m = self.answers(relation, direction)
-            self._cache[key] = (np.asarray(m.sum(axis=0)).ravel(),
-                                np.asarray(m.sum(axis=1)).ravel())  # type: ignore[assignment]
-        return self._cache[key]  # type: ignore[return-value]
+            self._popularity[key] = (np.asarray(m.sum(axis=0)).ravel(),
+                                     np.asarray(m.sum(axis=1)).ravel())
+        return self._popularity[key]
+
+    def _forget(self, relation: int | None = None) -> None:
+        """Drop the views derived from one relation's matrix, or from all of them."""
+        for cache in (self._cache, self._popularity):
+            for key in [k for k in cache if relation is None or k[0] == relation]:
+                del cache[key]
 
     def edges_between(self, a: int, b: int) -> np.ndarray:
         """Indexes of the edges joining a and b (either way)."""

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from xietong.match.delta import additions
 from xietong.match.demand_ranker import DemandRanker
-from xietong.match.engine import Matcher
+from xietong.match.engine import Match, Matcher
 from xietong.match.features import FEATURES
 from xietong.match.index import MatchIndex
 from xietong.match.ranker import Ranker
@@ -286,7 +286,7 @@ def _folders(prefix: str) -> list[Path]:
     return [p for p in cache_dir().glob(prefix + "-*") if p.is_dir()]
 
 
-def cite_matches(eco: Ecosystem, matches: list) -> None:  # type: ignore[type-arg]
+def cite_matches(eco: Ecosystem, matches: list[Match]) -> None:
     """Attach the store's sources to every fact on the matches' reason paths."""
     with eco.engine.connect() as conn:
         cite([m.reasons for m in matches], conn)

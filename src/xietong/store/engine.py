@@ -10,6 +10,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy.engine.interfaces import DBAPIConnection
 
 DB_ENV = "XIETONG_DB"
 DEFAULT_DB = "xietong.db"
@@ -45,7 +46,7 @@ SQLITE_PRAGMAS = (
 )
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     for pragma in SQLITE_PRAGMAS:
         cursor.execute(f"PRAGMA {pragma}")
