@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable
@@ -82,14 +81,6 @@ class ImportResult:
         }
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 class Ecosystem:
     """One ecosystem graph in one store (a SQLite file by default, or PostgreSQL)."""
 
@@ -144,6 +135,7 @@ class Ecosystem:
         nothing is written and ``ImportRejected`` carries the full report, unless
         ``skip_invalid`` is set, in which case only the valid rows are imported."""
         from xietong.ingest import native
+        from xietong.ingest.datasets import file_sha256
         from xietong.ingest.mapping import open_table, records_from_table
 
         file = Path(path)
@@ -189,6 +181,7 @@ class Ecosystem:
 
     def import_demo(self, *, dry_run: bool = False) -> ImportResult:
         """The curated Shanghai AI ecosystem shipped with xietong (cites ../shared/seeds)."""
+        from xietong.ingest.datasets import file_sha256
         from xietong.ingest.native import native_records
 
         demo = resources.files("xietong.demo").joinpath("ecosystem.jsonl")

@@ -68,7 +68,10 @@ def test_a_broken_line_and_a_wrong_encoding_are_named(demo_lines: list[str],
                                                       tmp_path: Path) -> None:
     path = tmp_path / "图谱.jsonl"
     path.write_text(demo_lines[0] + "\n" + demo_lines[1][:-5] + "\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"^图谱.jsonl:2: 第 \d+ 个字符处 JSON 格式错误"):
+    with pytest.raises(InputError, match=r"^图谱.jsonl:2: 第 2 行第 \d+ 个字符处 JSON 格式错误"):
+        list(native_records(path))
+    path.write_text(demo_lines[0] + "\n[1, 2]\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^图谱.jsonl:2: 第 2 行是 JSON 数组，应为对象"):
         list(native_records(path))
     path.write_bytes(demo_lines[0].encode("utf-8") + b"\n" + demo_lines[1].encode("gbk") + b"\n")
     with pytest.raises(InputError, match=r"^图谱.jsonl:2: 不是 UTF-8 编码"):

@@ -215,6 +215,21 @@ def test_truncated_jsonl(tmp_path: Path) -> None:
     assert "文件被截断" in str(exc.value)
 
 
+def test_gbk_jsonl_and_what_only_json_reads(tmp_path: Path) -> None:
+    """GBK lines are decoded first; NaN and integers beyond 64 bits, which orjson refuses,
+    are read as json reads them."""
+    lines = (SHARED / "chainkg" / "company.jsonl").read_text(encoding="utf-8").splitlines()[:20]
+    path = tmp_path / "company.jsonl"
+    path.write_text("\n".join(lines) + '\n{"name": "测试", "score": NaN, "big": 123456789012345678901}\n',
+                    encoding="gbk")
+    table = read_table(path)
+    assert table.encoding == "gb18030"
+    rows = list(table)
+    assert [row["name"] for _, row in rows[:20]] == [json.loads(line)["name"] for line in lines]
+    assert rows[-1] == (21, {"name": "测试", "fullname": None, "code": None, "location": None,
+                             "time": None, "score": "nan", "big": "123456789012345678901"})
+
+
 def test_jsonl_line_that_is_not_an_object(tmp_path: Path) -> None:
     path = tmp_path / "arr.jsonl"
     path.write_text('{"name": "甲"}\n["乙"]\n', encoding="utf-8")
