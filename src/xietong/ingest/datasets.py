@@ -53,16 +53,21 @@ def read_lines(path: Path) -> Iterator[tuple[int, str]]:
     """(line number, text) of each non-empty line, decoded as UTF-8 with a clear error."""
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
-            line = utf8_line(path.name, number, raw).rstrip("\r\n")
+            try:
+                line = raw.decode("utf-8").rstrip("\r\n")
+            except UnicodeDecodeError:
+                utf8_line(path.name, number, raw)  # raises, naming the line and byte
+                raise
             if line.strip():
                 yield number, line
 
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, object) of each non-empty line (see ``readers.json_object``)."""
+    where = path.name
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
-            value = json_object(path.name, number, raw)
+            value = json_object(where, number, raw)
             if value is not None:
                 yield number, value
 

@@ -96,6 +96,14 @@ def infer_type(name: str, votes: Counter[str]) -> str:
     return votes.most_common(1)[0][0]
 
 
+def _vote(votes: dict[int, Counter[str]], ident: int, suggested: str | None) -> None:
+    counter = votes.get(ident)
+    if counter is None:
+        counter = votes[ident] = Counter()
+    if suggested:
+        counter[suggested] += 1
+
+
 def ickg_records(
     directory: Path, splits: Sequence[str] = ("train.txt", "valid.txt")
 ) -> Iterator[Record]:
@@ -112,25 +120,26 @@ def ickg_records(
 
     quads: list[tuple[str, int, int, int, int, int]] = []
     votes: dict[int, Counter[str]] = {}
+    # This pass runs before the first record, so before the resolver can start: it is
+    # written for speed (one lookup per relation id, no Counter built per line).
+    head_votes = {rel: _POSITION_VOTES.get((label, "h")) for rel, label in relation_labels.items()}
+    tail_votes = {rel: _POSITION_VOTES.get((label, "t")) for rel, label in relation_labels.items()}
     for path in split_paths:
+        file_name = path.name
         for number, line in read_lines(path):
             fields = split_fields(path, number, line, 4)
             try:
-                head, rel, tail, time = (int(f) for f in fields)
+                head, rel, tail, time = map(int, fields)
             except ValueError:
-                raise InputError(f"{path.name}:{number}: 编号须为数字") from None
+                raise InputError(f"{file_name}:{number}: 编号须为数字") from None
             for ident, table, what in ((head, entity_names, "实体"), (tail, entity_names,
                                        "实体"), (rel, relation_labels, "关系"),
                                        (time, dates, "时间")):
                 if ident not in table:
-                    raise InputError(f"{path.name}:{number}: 未知的{what}编号 {ident}")
-            label = relation_labels[rel]
-            quads.append((path.name, number, head, rel, tail, time))
-            for ident, position in ((head, "h"), (tail, "t")):
-                suggested = _POSITION_VOTES.get((label, position))
-                counter = votes.setdefault(ident, Counter())
-                if suggested:
-                    counter[suggested] += 1
+                    raise InputError(f"{file_name}:{number}: 未知的{what}编号 {ident}")
+            quads.append((file_name, number, head, rel, tail, time))
+            _vote(votes, head, head_votes[rel])
+            _vote(votes, tail, tail_votes[rel])
 
     types = {ident: infer_type(entity_names[ident], counter) for ident, counter in votes.items()}
     for ident in sorted(types):
