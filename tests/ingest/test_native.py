@@ -76,3 +76,13 @@ def test_a_broken_line_and_a_wrong_encoding_are_named(demo_lines: list[str],
     path.write_bytes(demo_lines[0].encode("utf-8") + b"\n" + demo_lines[1].encode("gbk") + b"\n")
     with pytest.raises(InputError, match=r"^图谱.jsonl:2: 不是 UTF-8 编码"):
         list(native_records(path))
+
+
+def test_a_byte_order_mark_is_skipped(demo_lines: list[str], tmp_path: Path) -> None:
+    """Windows Notepad saves UTF-8 with a byte-order mark: the file reads as without it."""
+    path = tmp_path / "图谱.jsonl"
+    path.write_text("\n".join(demo_lines[:20]) + "\n", encoding="utf-8-sig")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    with_mark = list(native_records(path))
+    path.write_text("\n".join(demo_lines[:20]) + "\n", encoding="utf-8")
+    assert with_mark == list(native_records(path))
