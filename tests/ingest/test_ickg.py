@@ -56,3 +56,11 @@ def test_a_bad_line_is_named_before_any_record(subset: Path, replacement: bytes,
     with pytest.raises(InputError) as caught:
         next(records)  # the splits are read whole before the first record
     assert str(caught.value).startswith(message)
+
+
+def test_a_byte_order_mark_does_not_enter_the_first_name(subset: Path) -> None:
+    before = list(ickg_records(subset))
+    for name in ("entity2id.txt", "train.txt"):
+        path = subset / name
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert list(ickg_records(subset)) == before

@@ -50,7 +50,8 @@ def _hash_content(digest: hashlib._Hash, path: Path) -> None:
 
 
 def read_lines(path: Path) -> Iterator[tuple[int, str]]:
-    """(line number, text) of each non-empty line, decoded as UTF-8 with a clear error."""
+    """(line number, text) of each non-empty line, decoded as UTF-8 with a clear error; a
+    byte-order mark opening the file (Windows Notepad writes one) is not part of line 1."""
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
             try:
@@ -58,6 +59,8 @@ def read_lines(path: Path) -> Iterator[tuple[int, str]]:
             except UnicodeDecodeError:
                 utf8_line(path.name, number, raw)  # raises, naming the line and byte
                 raise
+            if number == 1:
+                line = line.removeprefix("\ufeff")
             if line.strip():
                 yield number, line
 
