@@ -17,6 +17,7 @@ from sqlalchemy import Connection, and_, func, or_, select
 from xietong.model.registry import REGISTRY
 from xietong.resolve.names import normalize, pinyin
 from xietong.store import schema
+from xietong.store.rows import fetch_tuples
 
 e, a, f, ev, s = schema.entities, schema.aliases, schema.facts, schema.evidence, schema.sources
 
@@ -97,33 +98,59 @@ def lookup(conn: Connection, text: str) -> list[EntityHit]:
 
 def search(conn: Connection, text: str, limit: int = 10,
            entity_type: str | None = None) -> list[EntityHit]:
-    """Names and aliases close to ``text``: substrings, typos and homophones (拼音) alike."""
+    """Names and aliases close to ``text``: substrings, typos and homophones (拼音) alike.
+
+    Two steps, so that one query does not read a big store's every alias row: the distinct
+    normalised names are ranked by characters (a broad net), and only those caught are
+    joined to their entities and scored again, with pinyin for names of about the query's
+    length (a homophone typo keeps the length)."""
     query = normalize(text)
     if not query:
         return []
     root = schema.entities.alias("root")
+    joined = a.join(e, e.c.id == a.c.entity_id).join(root, root.c.id == e.c.canonical_id)
+    names = select(a.c.norm).distinct()
+    if entity_type:
+        norms = list(conn.execute(
+            names.select_from(joined).where(root.c.type == entity_type)).scalars())
+    else:  # every name in the store: as the driver's tuples (SQLAlchemy rows cost 0.4 s)
+        norms = [norm for (norm,) in fetch_tuples(conn, names)]
+    pool = {norm: score for norm, score, _ in process.extract(
+        query, norms, scorer=fuzz.WRatio, limit=max(limit * 20, 200))}
+    if not pool:
+        return []
     stmt = (select(root.c.id, root.c.name, root.c.type, a.c.alias, a.c.norm)
-            .select_from(a.join(e, e.c.id == a.c.entity_id)
-                         .join(root, root.c.id == e.c.canonical_id)).distinct())
+            .select_from(joined).where(a.c.norm.in_(list(pool))).distinct()
+            .order_by(root.c.id, a.c.alias))
     if entity_type:
         stmt = stmt.where(root.c.type == entity_type)
-    rows = conn.execute(stmt).all()
-    norms = [row.norm for row in rows]
-    # a broad net by characters, then the best of character and pinyin similarity
-    pool = process.extract(query, norms, scorer=fuzz.WRatio, limit=max(limit * 20, 200))
     query_pinyin = pinyin(query)
+    scores: dict[str, float] = {}
     best: dict[int, EntityHit] = {}
-    for norm, score, index in pool:
-        row = rows[index]
-        sound = fuzz.ratio(query_pinyin, pinyin(norm)) if query_pinyin else 0.0
-        exact = 100.0 if norm == query else 0.0
-        contained = 95.0 if query in norm else 0.0
-        combined = max(exact, contained, score * 0.9, sound * 0.92) / 100.0
+    for row in conn.execute(stmt):
+        norm = row.norm
+        combined = scores.get(norm)
+        if combined is None:
+            combined = scores[norm] = _similarity(query, query_pinyin, norm, pool[norm])
         hit = best.get(row.id)
         if hit is None or combined > hit.score:
-            best[row.id] = EntityHit(row.id, row.name, row.type, row.alias, round(combined, 3))
-    ranked = sorted(best.values(), key=lambda h: (-h.score, len(h.matched)))
+            best[row.id] = EntityHit(row.id, row.name, row.type, row.alias, combined)
+    ranked = sorted(best.values(), key=lambda h: (-h.score, len(h.matched), h.name, h.id))
     return ranked[:limit]
+
+
+def _similarity(query: str, query_pinyin: str, norm: str, characters: float) -> float:
+    """0–1: exact, containing the query, alike in characters or alike in sound. A name
+    shorter than the query is compared whole (fuzz.ratio): WRatio's partial match would
+    score 机 at 0.81 for 智元机器人, as any fragment of the query."""
+    if norm == query:
+        return 1.0
+    if len(norm) < len(query):
+        characters = fuzz.ratio(query, norm)
+    sound = fuzz.ratio(query_pinyin, pinyin(norm)) \
+        if query_pinyin and abs(len(norm) - len(query)) <= 2 else 0.0
+    contained = 95.0 if query in norm else 0.0
+    return round(max(contained, characters * 0.9, sound * 0.92) / 100.0, 3)
 
 
 @dataclass(slots=True)

@@ -1,0 +1,29 @@
+"""Search: names and aliases by characters, containment and sound, on both backends."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from xietong.api import Ecosystem
+
+
+def test_fragments_of_the_query_do_not_crowd_the_answer(eco: Ecosystem, tmp_path: Path) -> None:
+    """Product names from ChainKG that are pieces of the query (机, 机器) scored 0.81 for
+    智元机器人 before, as WRatio matches any fragment; now a shorter name is compared whole."""
+    eco.import_demo()
+    products = tmp_path / "产品.jsonl"
+    products.write_text("".join(
+        json.dumps({"entity": "product", "name": name, "source": {"file": "产品.jsonl"}},
+                   ensure_ascii=False) + "\n" for name in ("机", "机器", "机器人")),
+        encoding="utf-8")
+    eco.import_file(products)
+    hits = eco.search("智圆机器人")  # a homophone typo of the short name 智元机器人
+    assert hits[0].name == "上海智元新创技术有限公司" and hits[0].score == 0.92
+    scores = {h.name: h.score for h in hits}
+    assert scores.get("机", 0.0) < 0.5 and scores.get("机器", 0.0) < 0.6
+    assert scores["机器人"] < hits[0].score
+    # a longer name containing the query, and the type filter
+    assert eco.search("智元新创")[0].score == 0.95
+    assert [h.name for h in eco.search("模速", entity_type="park")][:1] == ["模速空间"]
+    assert {h.type for h in eco.search("模速", entity_type="policy")} == {"policy"}
