@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -49,30 +50,33 @@ def _hash_content(digest: hashlib._Hash, path: Path) -> None:
             digest.update(block)
 
 
-def read_lines(path: Path) -> Iterator[tuple[int, str]]:
-    """(line number, text) of each non-empty line, decoded as UTF-8 with a clear error; a
-    byte-order mark opening the file (Windows Notepad writes one) is not part of line 1."""
+def _raw_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """(line number, bytes) of each line, less the UTF-8 byte-order mark that Windows
+    Notepad writes before the first."""
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
-            try:
-                line = raw.decode("utf-8").rstrip("\r\n")
-            except UnicodeDecodeError:
-                utf8_line(path.name, number, raw)  # raises, naming the line and byte
-                raise
-            if number == 1:
-                line = line.removeprefix("\ufeff")
-            if line.strip():
-                yield number, line
+            yield number, raw.removeprefix(codecs.BOM_UTF8) if number == 1 else raw
+
+
+def read_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """(line number, text) of each non-empty line, decoded as UTF-8 with a clear error."""
+    for number, raw in _raw_lines(path):
+        try:
+            line = raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            utf8_line(path.name, number, raw)  # raises, naming the line and byte
+            raise
+        if line.strip():
+            yield number, line
 
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, object) of each non-empty line (see ``readers.json_object``)."""
     where = path.name
-    with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            value = json_object(where, number, raw)
-            if value is not None:
-                yield number, value
+    for number, raw in _raw_lines(path):
+        value = json_object(where, number, raw)
+        if value is not None:
+            yield number, value
 
 
 def split_fields(path: Path, number: int, line: str, count: int, sep: str = "\t") -> list[str]:
