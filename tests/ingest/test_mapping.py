@@ -12,12 +12,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from xietong.api import Ecosystem
 from xietong.ingest.automap import infer_mapping
 from xietong.ingest.errors import InputError, MappingError, ValidationReport
 from xietong.ingest.mapping import load_mapping, open_table, records_from_table
 from xietong.ingest.readers import read_table
 from xietong.model.credit_code import credit_code_check_digit
-from xietong.model.records import EntityRecord, Record, RelationRecord
+from xietong.model.records import AttributeRecord, EntityRecord, Record, RelationRecord
 from xietong.model.values import parse_date, parse_number
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -407,3 +408,76 @@ def test_infer_mapping_relation_rows(tmp_path: Path) -> None:
     [record], report = run(path)
     assert report.ok and isinstance(record, RelationRecord)
     assert record.predicate == "cooperates"
+
+
+# --- a registry export (企查查 / 天眼查) -------------------------------------------------
+
+EXPORT_HEADER = ["企业名称", "登记状态", "法定代表人", "注册资本", "实缴资本", "成立日期",
+                 "统一社会信用代码", "企业地址", "所属省份", "所属城市", "所属区县", "电话",
+                 "所属行业", "经营范围", "企业类型", "参保人数", "曾用名", "英文名", "官网"]
+
+
+def registry_export(path: Path) -> Path:
+    """An export as registries produce it: a title row above the header, '-' for no value,
+    capital with its currency, and a totals row at the end."""
+    a, b, c = companies(3)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["企查查 导出数据（2025-11-30）"])
+    ws.append(EXPORT_HEADER)
+    ws.append([a["fullname"], "存续", "张三", "3,000万元人民币", "-", a["time"], credit_code(0),
+               "湖南省邵阳市", "湖南省", "邵阳市", "大祥区", "-", "通用设备制造业",
+               "液压件研发、制造", "股份有限公司(上市)", "362", "－", "-", "-"])
+    ws.append([b["fullname"], "在业", "李四", "500万美元", "--", b["time"], "-", "-", "-", "-",
+               "-", "-", "-", "-", "有限责任公司(外国法人独资)", "N/A", "-", "-", "-"])
+    ws.append([c["fullname"], "存续", "王五", "人民币1.2亿元", "6000万(元)", c["time"], "—",
+               "-", "-", "-", "-", "-", "-", "-", "-", "暂无", c["name"], "-", "-"])
+    ws.append(["合  计", None, None, "——", None, None, None, None, None, None, None, None,
+               None, None, None, "362", None, None, None])
+    wb.save(path)
+    return path
+
+
+def test_registry_export_placeholders_currencies_and_totals(tmp_path: Path) -> None:
+    path = registry_export(tmp_path / "企查查导出.xlsx")
+    records, report = run(path)
+    assert report.ok, report.render_text()
+    assert [w.render() for w in report.warnings] == [
+        f"{path}:2 — 警告: 以下列无法识别，已忽略：所属省份、所属城市、电话",
+        f"{path}:6 — 警告: 合计行，已跳过"]
+    entities = [r for r in records if isinstance(r, EntityRecord)]
+    assert [e.name for e in entities] == [c["fullname"] for c in companies(3)]
+    first, second, third = entities
+    assert first.attrs == {
+        "registration_status": "存续", "legal_representative": "张三",
+        "registered_capital": 3000.0, "founded": "2021-10-19", "credit_code": credit_code(0),
+        "address": "湖南省邵阳市", "region": "大祥区", "business_scope": "液压件研发、制造",
+        "company_kind": "股份有限公司(上市)", "insured_headcount": 362}
+    # '-', '--', 'N/A' are no value: nothing for 实缴资本, no alias from 曾用名
+    assert first.aliases == () and "paid_in_capital" not in second.attrs
+    assert "insured_headcount" not in second.attrs and "insured_headcount" not in third.attrs
+    assert (third.attrs["registered_capital"], third.attrs["paid_in_capital"]) == (12000.0,
+                                                                                    6000.0)
+    assert third.aliases == (companies(3)[2]["name"],)
+    # capital in dollars keeps its currency: a fact of its own, in 万美元
+    [usd] = [r for r in records if isinstance(r, AttributeRecord)]
+    assert "registered_capital" not in second.attrs
+    assert (usd.subject.name, usd.key, usd.value, usd.unit, usd.provenance.locator) == (
+        second.name, "registered_capital", 500.0, "万美元", "row 4")
+    industries = [r for r in records if isinstance(r, RelationRecord)]
+    assert [(r.subject.name, r.predicate, r.object.name) for r in industries] == [
+        (first.name, "in_industry", "通用设备制造业")]
+
+
+def test_registry_export_in_the_store(eco: Ecosystem, tmp_path: Path) -> None:
+    path = registry_export(tmp_path / "企查查导出.xlsx")
+    result = eco.import_file(path)
+    assert result.summary.added["entities"] == 4  # three companies and one industry
+    second = companies(3)[1]["fullname"]
+    capital = [a for a in eco.profile(second).attributes if a["key"] == "registered_capital"]
+    assert [(a["value"], a["unit"]) for a in capital] == [(500.0, "万美元")]
+    first = companies(3)[0]["fullname"]
+    capital = [a for a in eco.profile(first).attributes if a["key"] == "registered_capital"]
+    assert [(a["value"], a["unit"]) for a in capital] == [(3000.0, "万元")]
+    again = eco.import_file(path)
+    assert again.summary.unchanged

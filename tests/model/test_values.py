@@ -8,8 +8,10 @@ import pytest
 from xietong.model.registry import REGISTRY, AttributeType
 from xietong.model.values import (
     coerce,
+    is_placeholder,
     parse_confidence,
     parse_date,
+    parse_money,
     parse_number,
     parse_value,
     split_cell,
@@ -111,3 +113,47 @@ def test_typed_values_from_json_are_checked_not_reparsed() -> None:
         coerce(True, HEADCOUNT)
     with pytest.raises(ValueError, match="应为日期，实际是整数"):
         coerce(2024, FOUNDED)
+
+
+CAPITAL = REGISTRY.attribute("注册资本")  # float, 万元, money
+
+
+@pytest.mark.parametrize(("cell", "written_in", "expected"), [
+    ("3000万元人民币", None, (3000.0, "万元")),  # 企查查's way
+    ("3000.0000万人民币", None, (3000.0, "万元")),
+    ("人民币1.2亿元", None, (12000.0, "万元")),
+    ("5,000万(元)", None, (5000.0, "万元")),
+    ("3000", None, (3000.0, "万元")),  # no unit: the attribute's
+    ("0.3", "亿元", (3000.0, "万元")),  # a column written in 亿元
+    ("500万美元", None, (500.0, "万美元")),  # no exchange rate: the currency is kept
+    ("100万（港币）", None, (100.0, "万港元")),
+    ("1,000.5万元美元", None, (1000.5, "万美元")),
+])
+def test_money_keeps_its_currency(cell: str, written_in: str | None,
+                                  expected: tuple[float, str]) -> None:
+    assert parse_money(cell, "万元", written_in) == expected
+
+
+def test_money_refused_with_the_reason() -> None:
+    with pytest.raises(ValueError, match="一个单元格里有多种货币：美元、人民币"):
+        parse_money("500万美元（人民币）", "万元")
+    with pytest.raises(ValueError, match="单位 '股' 无法换算为 万元"):
+        parse_money("3000万股", "万元")
+    # where one number is wanted, a foreign currency is refused rather than converted
+    with pytest.raises(ValueError, match="金额以美元计，无法换算为万元（不做汇率换算）"):
+        coerce("500万美元", CAPITAL)
+    assert coerce("3000万元人民币", CAPITAL) == 3000.0
+
+
+@pytest.mark.parametrize(("cell", "placeholder"), [
+    ("-", True), ("－", True), ("——", True), (" N/A ", True), ("暂无", True), ("/", True),
+    ("无", False),  # "no" in a yes/no column
+    ("-3.5", False), ("0", False),
+])
+def test_placeholders(cell: str, placeholder: bool) -> None:
+    assert is_placeholder(cell) is placeholder
+
+
+def test_an_approximate_number_is_named_as_such() -> None:
+    with pytest.raises(ValueError, match=r"不是数字（这是约数，请写确切的数，如 800）"):
+        parse_value("约800人", HEADCOUNT)

@@ -36,6 +36,13 @@ _ATTRIBUTE_SYNONYMS = {
     "成立时间": "founded", "注册时间": "founded", "注册日期": "founded",
     "证券代码": "stock_code", "营收": "revenue", "员工数": "headcount", "员工数量": "headcount",
     "官网": "website", "网站": "website", "所在地区": "region", "注册地": "region",
+    # registry exports (企查查, 天眼查): the district is the region; province and city
+    # columns are left out, as only one column can give it
+    "所属区县": "region", "区县": "region", "法人代表": "legal_representative",
+    "法人": "legal_representative", "经营状态": "registration_status",
+    "企业状态": "registration_status", "公司类型": "company_kind", "企业地址": "address",
+    "注册地址": "address", "通信地址": "address", "办公地址": "address",
+    "社保人数": "insured_headcount", "注册资金": "registered_capital",
 }
 _RELATION_SYNONYMS = {"所在园区": "located_in_park", "所在区": "located_in_region",
                       "所属区域": "located_in_region"}
@@ -89,11 +96,13 @@ def infer_mapping(table: Table) -> Mapping:
     while (alias := find(alias_candidates, used)) is not None:
         aliases.append(alias)
         used.add(alias)
-    attributes, relations = [], []
+    attributes: list[AttributeColumn] = []
+    relations: list[RelationColumn] = []
     for col in table.columns:
         if col in used:
             continue
-        if (ac := _auto_attribute(col, type_spec)) is not None:
+        ac = _auto_attribute(col, type_spec)
+        if ac is not None and all(a.attribute.key != ac.attribute.key for a in attributes):
             attributes.append(ac)
             used.add(col)
         elif (rc := _auto_relation(col, type_spec)) is not None:

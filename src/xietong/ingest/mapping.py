@@ -26,6 +26,7 @@ import yaml
 from xietong.ingest.errors import InputError, MappingError, ValidationReport
 from xietong.ingest.readers import EXTRA_CELLS, Row, Table, read_table
 from xietong.model.records import (
+    AttributeRecord,
     EntityRecord,
     EntityRef,
     Provenance,
@@ -34,8 +35,10 @@ from xietong.model.records import (
 )
 from xietong.model.registry import REGISTRY, AttributeType, RelationType
 from xietong.model.values import (
+    is_placeholder,
     parse_confidence,
     parse_date,
+    parse_money,
     parse_number,
     parse_value,
     split_cell,
@@ -488,7 +491,10 @@ class _RowContext:
         if column is None:
             return None
         value = self.row.get(self.columns[column])
-        return value.strip() if value is not None and value.strip() else None
+        if value is None:
+            return None
+        value = value.strip()
+        return value if value and not is_placeholder(value) else None
 
     def error(self, column: str | None, value: str | None, reason: str) -> None:
         self.failed = True
@@ -623,6 +629,8 @@ def _entity_rows(table: Table, mapping: Mapping, lay: EntityLayout, columns: dic
                  report: ValidationReport) -> Iterator[Record]:
     seen: dict[bytes, bytes] = {}  # digest of (type, name) -> packed _Seen entry
     for number, row in table:
+        if _is_total_row(table, number, row, report):
+            continue
         ctx = _RowContext(table.name, number, row, columns, report)
         provenance = Provenance(locator=f"row {number}")
         name = ctx.cell(lay.name)
@@ -632,16 +640,24 @@ def _entity_rows(table: Table, mapping: Mapping, lay: EntityLayout, columns: dic
         aliases = tuple(dict.fromkeys(
             a for col in lay.aliases for a in split_cell(ctx.cell(col) or "") if a != name))
         attrs: dict[str, Any] = {}
+        foreign: dict[str, tuple[float, str]] = {}  # money in another currency, with its unit
         for ac in lay.attributes:
-            if etype and ac.attribute.entity_types and etype not in ac.attribute.entity_types \
+            at = ac.attribute
+            if etype and at.entity_types and etype not in at.entity_types \
                     and ctx.cell(ac.column) is not None:
-                ctx.error(ac.column, ctx.cell(ac.column),
-                          f"属性 {ac.attribute.key} 不适用于 {etype}")
+                ctx.error(ac.column, ctx.cell(ac.column), f"属性 {at.key} 不适用于 {etype}")
                 continue
-            value = ctx.convert(ac.column,
-                                partial(parse_value, at=ac.attribute, written_in=ac.unit))
+            if at.money and at.unit is not None:
+                amount = ctx.convert(ac.column, partial(parse_money, unit=at.unit,
+                                                        written_in=ac.unit))
+                if amount is not None and amount[1] != at.unit:
+                    foreign[at.key] = amount
+                elif amount is not None:
+                    attrs[at.key] = amount[0]
+                continue
+            value = ctx.convert(ac.column, partial(parse_value, at=at, written_in=ac.unit))
             if value is not None:
-                attrs[ac.attribute.key] = value
+                attrs[at.key] = value
         date, confidence = _common(ctx, mapping)
         relations = list(_column_relations(ctx, lay, name, etype, provenance, confidence, date))
         if ctx.failed or name is None or etype is None:
@@ -649,18 +665,35 @@ def _entity_rows(table: Table, mapping: Mapping, lay: EntityLayout, columns: dic
         fp = _fingerprint(row)
         key = _digest((etype, name), 16)
         first = seen.get(key)
+        values = {**attrs, **foreign}
         if first is None:
-            digests = b"".join(_digest(attrs.get(ac.attribute.key), _Seen._ATTR)
+            digests = b"".join(_digest(values.get(ac.attribute.key), _Seen._ATTR)
                                for ac in lay.attributes)
             seen[key] = _Seen.pack(number, fp, digests)
         elif _Seen.fingerprint(first) == fp:
             report.warning(table.name, number, None, None,
                            f"与第 {_Seen.row(first)} 行完全相同；已跳过")
             continue
-        elif _conflicts(ctx, first, attrs, lay, name):
+        elif _conflicts(ctx, first, values, lay, name):
             continue
         yield EntityRecord(etype, name, provenance, aliases, attrs, confidence, date)
+        for attr_key, (amount, unit) in foreign.items():
+            yield AttributeRecord(EntityRef(name, etype), attr_key, amount, provenance, unit,
+                                  date, confidence)
         yield from relations
+
+
+# A row summing the others, as spreadsheets end (or break) with: its first cell says so.
+_TOTALS = frozenset({"合计", "总计", "小计", "共计", "总数"})
+
+
+def _is_total_row(table: Table, number: int, row: Row, report: ValidationReport) -> bool:
+    first = next((v for v in row.values() if v is not None and v.strip()), None)
+    word = re.sub(r"[\s:：]", "", first) if first is not None else ""
+    if word not in _TOTALS:
+        return False
+    report.warning(table.name, number, None, None, f"{word}行，已跳过")
+    return True
 
 
 def _conflicts(ctx: _RowContext, first: bytes, attrs: dict[str, Any], lay: EntityLayout,
@@ -701,6 +734,8 @@ def _relation_rows(table: Table, mapping: Mapping, lay: RelationLayout,
                    columns: dict[str, str], report: ValidationReport) -> Iterator[Record]:
     seen: dict[bytes, int] = {}
     for number, row in table:
+        if _is_total_row(table, number, row, report):
+            continue
         ctx = _RowContext(table.name, number, row, columns, report)
         subject = ctx.cell(lay.subject)
         if subject is None:

@@ -43,6 +43,9 @@ class AttributeType:
     description: str
     unit: str | None = None
     entity_types: tuple[str, ...] = ()  # empty: any type
+    # an amount of money: a cell may name its currency (3000万元人民币, 500万美元); amounts in
+    # another currency keep it in their fact's unit, as no exchange rate is applied
+    money: bool = False
 
 
 ENTITY_TYPES: tuple[EntityType, ...] = (
@@ -155,6 +158,21 @@ ATTRIBUTE_TYPES: tuple[AttributeType, ...] = (
                   entity_types=("industry",)),
     AttributeType("headcount", "员工人数", "int", "Number of employees.", unit="人"),
     AttributeType("revenue", "营业收入", "float", "Revenue.", unit="万元"),
+    AttributeType("registered_capital", "注册资本", "float", "Registered capital.", unit="万元",
+                  entity_types=_ANY_ORG, money=True),
+    AttributeType("paid_in_capital", "实缴资本", "float", "Paid-in capital.", unit="万元",
+                  entity_types=_ANY_ORG, money=True),
+    AttributeType("legal_representative", "法定代表人", "text",
+                  "Legal representative, as registered.", entity_types=_ANY_ORG),
+    AttributeType("registration_status", "登记状态", "text",
+                  "Registration status: 存续, 在业, 注销, 吊销, 迁出 …", entity_types=_ANY_ORG),
+    AttributeType("company_kind", "企业类型", "text",
+                  "Registered kind, e.g. 有限责任公司(自然人投资或控股).", entity_types=_ANY_ORG),
+    AttributeType("address", "地址", "text", "Registered or office address."),
+    AttributeType("business_scope", "经营范围", "text", "Registered business scope.",
+                  entity_types=_ANY_ORG),
+    AttributeType("insured_headcount", "参保人数", "int",
+                  "Employees covered by social insurance.", unit="人"),
     AttributeType("rd_ratio", "研发投入占比", "float", "R&D spend as a share of revenue (0–1)."),
     AttributeType("qualifications", "资质", "list",
                   "Qualifications such as 高新技术企业, 专精特新, 小巨人."),

@@ -27,6 +27,7 @@ _MULTIPLIERS = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "千万": 
 _NUMBER = re.compile(
     r"(?P<sign>[+-]?)(?P<int>\d{1,3}(?:,\d{3})+|\d*)(?P<frac>\.\d+)?"
     r"\s*(?P<mult>万亿|亿|千万|百万|万)?\s*(?P<unit>[^\d\s.,+-][^\d]*)?")
+_APPROXIMATE = ("约", "大约", "超", "近", "逾", "不到", "不足", "上万", "数")  # 约800人, 超70家
 _YMD = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
                   r"|(\d{4})年(\d{1,2})月(\d{1,2})[日号]?|(\d{4})(\d{2})(\d{2})")
 _YM = re.compile(r"(\d{4})[-/.](\d{1,2})|(\d{4})年(\d{1,2})月?")
@@ -34,6 +35,16 @@ _Y = re.compile(r"(\d{4})年?")
 _EXCEL_SERIAL = re.compile(r"\d{5}(?:\.0+)?")
 _TRUE = {"是", "有", "true", "yes", "y", "1", "√", "✓"}
 _FALSE = {"否", "无", "false", "no", "n", "0", "×", "✗"}
+# What registry exports (企查查, 天眼查) and analysts write in a cell that has no value.
+# 无 is not among them: it is "no" in a yes/no column.
+_PLACEHOLDERS = frozenset({"-", "--", "---", "—", "——", "/", "n/a", "na", "null", "none",
+                           "nan", "暂无", "未公开", "不详", "未知"})
+# Currencies a registered capital is given in, as written, and the unit word each keeps.
+_CURRENCIES = {"人民币": "元", "美元": "美元", "美金": "美元", "港元": "港元", "港币": "港元",
+               "欧元": "欧元", "日元": "日元", "英镑": "英镑", "新加坡元": "新加坡元",
+               "瑞士法郎": "瑞士法郎", "加元": "加元", "澳元": "澳元", "新台币": "新台币"}
+_CURRENCY = re.compile(r"\(?(" + "|".join(sorted(_CURRENCIES, key=len, reverse=True))
+                       + r")\)?")
 _KIND_NAMES = {"text": "文本", "int": "整数", "float": "数值", "date": "日期",
                "credit_code": "统一社会信用代码", "list": "列表", "bool": "是/否"}
 _PY_TYPE_NAMES = {"str": "文本", "int": "整数", "float": "小数", "bool": "布尔值",
@@ -68,6 +79,8 @@ def parse_number(text: str, kind: str, unit: str | None = None,
     clean = unicodedata.normalize("NFKC", text).strip()
     m = _NUMBER.fullmatch(clean)
     if not m or not (m["int"] or m["frac"]):
+        if clean.startswith(_APPROXIMATE):
+            raise ValueError("不是数字（这是约数，请写确切的数，如 800）")
         raise ValueError("不是数字")
     value = Decimal(m["sign"] + m["int"].replace(",", "") + (m["frac"] or ""))
     cell_unit = (m["unit"] or "").strip()
@@ -92,6 +105,29 @@ def parse_number(text: str, kind: str, unit: str | None = None,
             raise ValueError("不是整数")
         return int(value)
     return float(value)
+
+
+def is_placeholder(text: str) -> bool:
+    """A cell such as '-', '—', 'N/A' or '暂无' that stands for no value."""
+    return unicodedata.normalize("NFKC", text).strip().lower() in _PLACEHOLDERS
+
+
+def parse_money(text: str, unit: str, written_in: str | None = None) -> tuple[float, str]:
+    """An amount and its unit from a cell such as '3000万元人民币', '人民币1.2亿元' or
+    '500万美元': in ``unit`` (万元) when the currency is 人民币 or unnamed, otherwise in 万
+    of the cell's currency ('万美元'), as no exchange rate is applied."""
+    clean = unicodedata.normalize("NFKC", text).strip()
+    named = _CURRENCY.findall(clean)
+    currencies = {_CURRENCIES[m] for m in named}
+    if len(currencies) > 1:
+        raise ValueError(f"一个单元格里有多种货币：{'、'.join(dict.fromkeys(named))}")
+    base = currencies.pop() if currencies else "元"
+    amount = _CURRENCY.sub("", clean).replace("(", "").replace(")", "").strip()  # 5000万(元)
+    if base == "元":
+        return parse_number(amount, "float", unit, written_in), unit
+    # the unit word of 500万美元 is gone with its currency; 500万元美元 says the same twice
+    foreign = "万" + base
+    return parse_number(amount.removesuffix("元"), "float", foreign), foreign
 
 
 def parse_date(text: str) -> str:
@@ -150,6 +186,12 @@ def parse_value(text: str, at: AttributeType, written_in: str | None = None) -> 
     text = text.strip()
     if at.kind == "text":
         return text
+    if at.money and at.unit is not None:
+        value, unit = parse_money(text, at.unit, written_in)
+        if unit != at.unit:
+            raise ValueError(f"金额以{unit.removeprefix('万')}计，无法换算为{at.unit}"
+                             "（不做汇率换算）")
+        return value
     if at.kind in ("int", "float"):
         return parse_number(text, at.kind, at.unit, written_in)
     if at.kind == "date":
