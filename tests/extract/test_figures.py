@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import SEEDS
@@ -67,3 +69,21 @@ def test_the_curated_demo_figures_are_recovered_from_the_seeds() -> None:
     assert len(wanted) >= 15
     assert found >= len(wanted) - 1  # 静安区's 1,700 企业 is read, as a plain metric
     assert right_subject >= 8
+
+
+def test_an_amount_of_the_thing_named_after_it_has_no_subject_before_it() -> None:
+    """"设立规模10亿元的产业基金": the new fund's size, not the speaker's industry scale."""
+    (fund,) = figures("浦东新区科经委介绍，明年将设立规模10亿元的具身智能产业基金")
+    assert (fund.value, fund.counted, fund.of_following) == (10, "具身智能产业基金", True)
+    (project,) = figures("总投资50亿元的智能制造项目将于明年开工")
+    assert (project.counted, project.of_following) == ("智能制造项目", True)
+    (scale,) = figures("2024年产业规模达1637亿元的同时")  # "的同时" names no thing
+    assert (scale.counted, scale.of_following) == ("规模", False)
+
+
+def test_a_fund_of_the_sentence_is_not_the_government_bodys(tmp_path: Path) -> None:
+    path = tmp_path / "news.txt"
+    path.write_text("浦东新区科经委副主任李明介绍，明年将设立规模10亿元的具身智能产业基金。",
+                    encoding="utf-8")
+    (fund,) = extract_file(path).of_kind("figure")
+    assert fund.data["subject"] is None and fund.confidence == 0.4

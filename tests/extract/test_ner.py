@@ -107,3 +107,22 @@ def test_titles_after_a_name() -> None:
               mentions("（作者：何建华，上海社会科学院原副院长，江苏决策咨询研究基地首席专家）")
               if m.kind == "person"}
     assert people["何建华"] == ("原副院长", "上海社会科学院")
+
+
+def test_a_short_name_before_a_title_refers_back_to_the_article() -> None:
+    """"联仁健康董事长戴忠": 联仁健康 is the short name of the company the article named in
+    full sentences earlier (seed 000); a place before a title is no short name."""
+    from tests.conftest import SEEDS
+    from xietong.extract.entities import mentions
+    from xietong.extract.pipeline import extract_file
+
+    doc = extract_file(SEEDS / "000_6416cac1b2156db7.txt")
+    people = {i.data["name"]: i.data["organisation"] for i in doc.of_kind("person")}
+    assert people["戴忠"] == "联仁健康医疗大数据科技股份有限公司"
+    assert people["陈彬"] == "鹿客科技（北京）股份有限公司"
+    works_for = {(r.data["subject"], r.data["object"]) for r in doc.of_kind("relation")
+                 if r.data["predicate"] == "works_for"}
+    assert ("戴忠", "联仁健康医疗大数据科技股份有限公司") in works_for
+    person = next(m for m in mentions("上海交通大学与华为签约。上海市委书记陈吉宁出席。")
+                  if m.kind == "person")
+    assert person.organisation is None

