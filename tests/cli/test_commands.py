@@ -59,7 +59,7 @@ def test_export_xlsx_and_jsonl_round_trip(demo_db: str, tmp_path: Path) -> None:
     xlsx = tmp_path / "生态.xlsx"
     counts = json.loads(cli(demo_db, "export", str(xlsx), "--json"))
     book = load_workbook(xlsx, read_only=True)
-    assert book.sheetnames == ["实体", "关系"]
+    assert book.sheetnames == ["实体", "关系", "属性"]
     assert sum(1 for _ in book["实体"].iter_rows()) == counts["entities"] + 1
     jsonl = tmp_path / "生态.jsonl"
     cli(demo_db, "export", str(jsonl))
