@@ -26,4 +26,14 @@ def test_fragments_of_the_query_do_not_crowd_the_answer(eco: Ecosystem, tmp_path
     # a longer name containing the query, and the type filter
     assert eco.search("智元新创")[0].score == 0.95
     assert [h.name for h in eco.search("模速", entity_type="park")][:1] == ["模速空间"]
-    assert {h.type for h in eco.search("模速", entity_type="policy")} == {"policy"}
+    policies = eco.search("科技服务业", entity_type="policy")
+    assert policies and {h.type for h in policies} == {"policy"}
+    assert eco.search("模速", entity_type="policy") == []  # no policy is named like it
+
+
+def test_names_that_only_share_a_syllable_are_not_hits(eco: Ecosystem) -> None:
+    eco.import_demo()
+    hits = eco.search("傅利叶")
+    assert hits[0].name == "傅利叶" and hits[0].score == 1.0
+    assert all(h.score >= 0.5 for h in hits), hits  # 朱洁 scored 0.46 by sound
+    assert eco.search("傅立叶")[0].name == "傅利叶"  # a homophone typo is still found
