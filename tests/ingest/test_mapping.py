@@ -481,3 +481,39 @@ def test_registry_export_in_the_store(eco: Ecosystem, tmp_path: Path) -> None:
     assert [(a["value"], a["unit"]) for a in capital] == [(3000.0, "万元")]
     again = eco.import_file(path)
     assert again.summary.unchanged
+
+
+# --- a roster of people ------------------------------------------------------------------
+
+def roster(path: Path) -> Path:
+    return write_csv(path, [["姓名", "职务", "工作单位"],
+                            ["夏立雪", "首席执行官", "无问芯穹"],
+                            ["张三", "教授", "上海交通大学"],
+                            ["李四", "研究员", "上海智能机器人研究院"],
+                            ["王五", "副主任", "浦东新区科经委"]], encoding="gbk")
+
+
+def test_a_roster_of_people_maps_itself(tmp_path: Path) -> None:
+    records, report = run(roster(tmp_path / "专家库.csv"))
+    assert report.ok and not report.issues, report.render_text()
+    people = [r for r in records if isinstance(r, EntityRecord)]
+    assert {(p.type, p.name, p.attrs["title"]) for p in people} >= {
+        ("person", "夏立雪", "首席执行官"), ("person", "张三", "教授")}
+    jobs = [r for r in records if isinstance(r, RelationRecord)]
+    assert [(r.subject.name, r.predicate, r.object.name, r.object.type) for r in jobs][:2] == [
+        ("夏立雪", "works_for", "无问芯穹", None), ("张三", "works_for", "上海交通大学", None)]
+
+
+def test_a_roster_links_to_known_organisations_of_any_type(eco: Ecosystem,
+                                                           tmp_path: Path) -> None:
+    """上海交通大学 is an institute in the demo: found as one, not made a new enterprise;
+    organisations new to the store are typed by their names."""
+    eco.import_demo()
+    before = {t: n for t, n in eco.stats().entities_by_type.items()}
+    eco.import_file(roster(tmp_path / "专家库.csv"))
+    after = eco.stats().entities_by_type
+    jobs = {r["other"]: r["other_type"] for name in ("夏立雪", "张三", "李四", "王五")
+            for r in eco.profile(name).relations if r["predicate"] == "works_for"}
+    assert jobs == {"上海无问芯穹智能科技有限公司": "enterprise", "上海交通大学": "institute",
+                    "上海智能机器人研究院": "institute", "浦东新区科经委": "government"}
+    assert after.get("enterprise") == before.get("enterprise")

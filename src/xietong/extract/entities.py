@@ -14,17 +14,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from xietong.extract import lac, tagger
-from xietong.extract.lexicon import (
+from xietong.extract.lexicon import TITLES, Lexicon
+from xietong.extract.regions import RegionName, find_regions
+from xietong.extract.sectors import STRONG_SUFFIXES, sector_or_generic
+from xietong.model.org_types import (
     COMPANY_SUFFIXES,
     GOVERNMENT_SUFFIXES,
     INSTITUTE_SUFFIXES,
     INVESTOR_SUFFIXES,
     ORGANIZATION_SUFFIXES,
-    TITLES,
-    Lexicon,
+    org_type_by_name,
 )
-from xietong.extract.regions import RegionName, find_regions
-from xietong.extract.sectors import STRONG_SUFFIXES, sector_or_generic
 
 _ALL_SUFFIXES = (COMPANY_SUFFIXES + GOVERNMENT_SUFFIXES + INSTITUTE_SUFFIXES + INVESTOR_SUFFIXES
                  + ORGANIZATION_SUFFIXES)
@@ -83,13 +83,10 @@ class KnownNames:
 
 def org_kind(name: str, crf_type: str) -> str:
     """The graph type of an organisation name the tagger found, by its suffix first."""
-    if name.endswith("公司"):  # a registered company, whatever else its name says
-        return "investor" if name.endswith(("投资有限公司", "基金管理有限公司")) else "enterprise"
-    if name.endswith(INSTITUTE_SUFFIXES) or "大学" in name or "研究院" in name:
-        return "institute"
-    if name.endswith(INVESTOR_SUFFIXES):
-        return "investor"
-    if crf_type == "government" or name.endswith(GOVERNMENT_SUFFIXES):
+    by_suffix = org_type_by_name(name)
+    if by_suffix is not None:
+        return by_suffix
+    if crf_type == "government":
         return "government"
     if _PARK.fullmatch(name):
         return "park"

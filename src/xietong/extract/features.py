@@ -8,15 +8,14 @@ end (公司, 委员会, 大学 …); a name dictionary marks known names.
 from __future__ import annotations
 
 from xietong.extract.lac import Word, char_tags
-from xietong.extract.lexicon import (
+from xietong.extract.lexicon import TITLES, Lexicon
+from xietong.model.org_types import (
     COMPANY_SUFFIXES,
     GOVERNMENT_SUFFIXES,
     INSTITUTE_SUFFIXES,
     INVESTOR_SUFFIXES,
     ORGANIZATION_SUFFIXES,
     PARK_SUFFIXES,
-    TITLES,
-    Lexicon,
 )
 
 _SUFFIX_KINDS: dict[str, tuple[str, ...]] = {

@@ -15,7 +15,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from xietong.extract.lexicon import (
+from xietong.extract.regions import find_regions
+from xietong.model.org_types import (
     COMPANY_SUFFIXES,
     GOVERNMENT_SUFFIXES,
     INSTITUTE_SUFFIXES,
@@ -23,7 +24,6 @@ from xietong.extract.lexicon import (
     ORGANIZATION_SUFFIXES,
     PARK_SUFFIXES,
 )
-from xietong.extract.regions import find_regions
 
 FILE_NAME = "sectors.txt"
 GENERIC_WORDS = ("发展", "科创", "创新", "经济", "技术", "高新技术", "服务", "服务业", "先行", "临空",

@@ -26,6 +26,9 @@ from xietong.model.values import unit_problem
 _FULL_NAMES = ("企业全称", "公司全称", "全称", "机构全称", "fullname", "full_name")
 _NAMES = (*_FULL_NAMES, "企业名称", "公司名称", "机构名称", "单位名称", "园区名称", "载体名称",
           "主体名称", "实体名称", "名称", "name")
+# A roster of people (专家库, 企业家名单): its rows are persons unless a type column says
+# otherwise.
+_PERSON_NAMES = ("姓名", "人员姓名", "专家姓名", "联系人姓名", "人物")
 _SHORT_NAMES = ("名称", "name", "企业名称", "公司名称", "简称")
 _ALIASES = ("别名", "简称", "曾用名", "企业简称", "公司简称", "aliases", "alias", "short_name")
 _TYPES = ("类型", "主体类型", "实体类型", "机构类型", "type", "entity_type")
@@ -45,7 +48,9 @@ _ATTRIBUTE_SYNONYMS = {
     "社保人数": "insured_headcount", "注册资金": "registered_capital",
 }
 _RELATION_SYNONYMS = {"所在园区": "located_in_park", "所在区": "located_in_region",
-                      "所属区域": "located_in_region"}
+                      "所属区域": "located_in_region", "单位": "works_for",
+                      "工作单位": "works_for", "所在单位": "works_for", "任职单位": "works_for",
+                      "任职机构": "works_for", "所在企业": "works_for", "所在机构": "works_for"}
 _SUBJECTS = ("主体", "主体名称", "头实体", "subject", "head")
 _RELATION_LABELS = ("关系", "关系类型", "relation", "predicate")
 _OBJECTS = ("客体", "对象", "客体名称", "尾实体", "object", "tail")
@@ -78,17 +83,19 @@ def infer_mapping(table: Table) -> Mapping:
         return _auto(table, layout, used, find)
 
     name = find(_NAMES, used)
+    person = name is None and (name := find(_PERSON_NAMES, used)) is not None
     if name is None:
         raise InputError(
             f"{table.name}:{table.header_row}: 无法自动识别各列：没有名称列（应为 "
-            f"{'、'.join(_NAMES)} 之一；每行一个关系时用 主体、关系、客体）；"
+            f"{'、'.join(_NAMES)} 之一；人员名单用 姓名；每行一个关系时用 主体、关系、客体）；"
             f"文件中的列：{'、'.join(table.columns)}。请编写映射文件（见 docs/mapping.md）。")
     used.add(name)
     type_col = find(_TYPES, used)
     if type_col:
         used.add(type_col)
-    type_spec = TypeSpec(column=type_col, default="enterprise") if type_col \
-        else TypeSpec(fixed="enterprise")
+    default_type = "person" if person else "enterprise"
+    type_spec = TypeSpec(column=type_col, default=default_type) if type_col \
+        else TypeSpec(fixed=default_type)
     # With a full legal name present, the short-name columns are aliases.
     is_full = norm_column(name) in {norm_column(f) for f in _FULL_NAMES}
     alias_candidates = _ALIASES + (_SHORT_NAMES if is_full else ())
@@ -147,4 +154,6 @@ def _auto_relation(column: str, type_spec: TypeSpec) -> RelationColumn | None:
     rel = REGISTRY.relation_types[key] if key else REGISTRY.relation(label)
     if type_spec.fixed and type_spec.fixed not in rel.domain:
         return None
-    return RelationColumn(column, rel, rel.range[0])
+    # several types possible (任职于 any organisation): resolved among them all, and a new
+    # one typed by its name (xietong.model.org_types)
+    return RelationColumn(column, rel, rel.range[0] if len(rel.range) == 1 else None)

@@ -32,6 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from xietong.model.org_types import org_type_by_name
 from xietong.model.records import (
     AttributeRecord,
     EntityRecord,
@@ -310,7 +311,11 @@ class _ImportRun:
         if found is not None:
             self._alias(found, ref.name, "alias", source_id)
             return found
-        return self._find_or_create([ref.name], types[0], prov, source_id, None, None)
+        # an untyped organisation new to the store: its name's suffix says which of the
+        # allowed types it is (上海交通大学 an institute), else the first
+        guessed = org_type_by_name(ref.name) if len(types) > 1 else None
+        etype = guessed if guessed in types else types[0]
+        return self._find_or_create([ref.name], etype, prov, source_id, None, None)
 
     def _find_or_create(self, names: list[str], etype: str, prov: Provenance, source_id: int,
                         credit_code: str | None, region: str | None) -> int:

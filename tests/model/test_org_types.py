@@ -1,0 +1,22 @@
+"""Typing an organisation by the end of its name."""
+
+from __future__ import annotations
+
+import pytest
+
+from xietong.model.org_types import org_type_by_name
+
+
+@pytest.mark.parametrize(("name", "kind"), [
+    ("上海阶跃星辰智能科技有限公司", "enterprise"),
+    ("上海国和投资有限公司", "investor"),  # an investment company is registered as 公司
+    ("红杉资本", "investor"),
+    ("上海交通大学", "institute"),
+    ("上海交通大学人工智能研究院", "institute"),
+    ("浦东新区科经委", "government"),
+    ("徐汇区人民政府", "government"),
+    ("模速空间", None),  # a park, or a brand: the name alone does not say
+    ("智元机器人", None),
+])
+def test_the_suffix_decides_or_says_nothing(name: str, kind: str | None) -> None:
+    assert org_type_by_name(name) == kind
