@@ -8,6 +8,8 @@ import itertools
 import json
 import re
 import tracemalloc
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -273,3 +275,36 @@ def test_title_row_above_the_header_is_skipped(tmp_path: Path) -> None:
     table = read_table(path)
     assert (table.header_row, table.columns) == (3, HEADER[:3])
     assert [n for n, _ in table] == [4, 5]
+
+
+def _rewrite_sheet(path: Path, edit: Callable[[str], str]) -> None:
+    """Edit the first sheet's XML inside an XLSX, as another program would have saved it."""
+    with zipfile.ZipFile(path) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    members["xl/worksheets/sheet1.xml"] = edit(
+        members["xl/worksheets/sheet1.xml"].decode()).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+def test_formulas_without_saved_results_are_refused(tmp_path: Path) -> None:
+    """openpyxl (like other programs) saves a formula without its result; reading values
+    would silently give empty cells. Excel and WPS save the result: then the file reads."""
+    path = tmp_path / "名单.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["企业名称", "员工人数", "备注"])
+    sheet.append(["甲公司", 1200, '=IF(B2>1000,"","小")'])
+    sheet.append(["乙公司", "=B2+1", None])
+    book.save(path)
+    with pytest.raises(InputError) as exc:
+        read_table(path)
+    assert str(exc.value) == (
+        f"{path}: 工作表 'Sheet' 有 2 个公式单元格没有保存计算结果（C2、B3），导入时会被当作空值；"
+        "这类文件通常由程序生成。请用 Excel 或 WPS 打开并保存后再导入")
+    # as Excel saves it: B3 with its result, C2 an empty-string result (t="str")
+    _rewrite_sheet(path, lambda xml: xml.replace("<f>B2+1</f><v></v>", "<f>B2+1</f><v>1201</v>")
+                   .replace('<c r="C2">', '<c r="C2" t="str">'))
+    rows = dict(read_table(path))
+    assert rows[3]["员工人数"] == "1201" and rows[2]["备注"] is None

@@ -250,6 +250,13 @@ class XlsxTable(Table):
             self.sheet_title: str = ws.title
             found = _find_header((n, [_cell_text(v) for v in values])
                                  for n, values in self._rows(ws))
+            uncached = _uncached_formulas(path, ws)
+        if uncached:
+            shown = "、".join(uncached[:5]) + ("……" if len(uncached) > 5 else "")
+            raise InputError(
+                f"{path}: 工作表 {self.sheet_title!r} 有 {len(uncached)} 个公式单元格没有保存"
+                f"计算结果（{shown}），导入时会被当作空值；这类文件通常由程序生成。"
+                "请用 Excel 或 WPS 打开并保存后再导入")
         if found is None:
             raise InputError(f"{path}: 工作表 {self.sheet_title!r} 是空的（没有表头）")
         self.header_row, cells = found
@@ -319,6 +326,30 @@ class _OpenSheet:
     def __exit__(self, *exc: object) -> None:
         if self.wb is not None:
             self.wb.close()
+
+
+_CELL_XML = re.compile(rb"<c\b([^>]*?)(?<!/)>(.*?)</c>", re.S)
+_CELL_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+
+
+def _uncached_formulas(path: Path, ws: Any) -> list[str]:
+    """Cells holding a formula but no saved result: Excel and WPS save both, programs that
+    write workbooks (openpyxl among them) often only the formula, and reading values then
+    gives nothing. A formula whose result is an empty string is marked t="str"."""
+    member = getattr(ws, "_worksheet_path", None)  # openpyxl names the sheet's XML only here
+    if member is None:
+        return []
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read(member)
+    if b"<f" not in xml:
+        return []
+    found = []
+    for cell in _CELL_XML.finditer(xml):
+        attributes, body = cell.groups()
+        if b"<f" in body and b'"str"' not in attributes and not re.search(rb"<v>[^<]", body):
+            ref = _CELL_REF.search(attributes)
+            found.append(ref.group(1).decode() if ref else "?")
+    return found
 
 
 def _cell_text(value: Any) -> str | None:
