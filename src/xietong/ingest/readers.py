@@ -19,6 +19,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 from xml.etree.ElementTree import ParseError
 
 import orjson
@@ -328,28 +329,38 @@ class _OpenSheet:
             self.wb.close()
 
 
-_CELL_XML = re.compile(rb"<c\b([^>]*?)(?<!/)>(.*?)</c>", re.S)
-_CELL_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
 def _uncached_formulas(path: Path, ws: Any) -> list[str]:
     """Cells holding a formula but no saved result: Excel and WPS save both, programs that
     write workbooks (openpyxl among them) often only the formula, and reading values then
-    gives nothing. A formula whose result is an empty string is marked t="str"."""
+    gives nothing. A formula whose result is an empty string is marked t="str". The
+    sheet's XML is streamed: scanned for a formula first, parsed only when it has one."""
     member = getattr(ws, "_worksheet_path", None)  # openpyxl names the sheet's XML only here
     if member is None:
         return []
     with zipfile.ZipFile(path) as archive:
-        xml = archive.read(member)
-    if b"<f" not in xml:
-        return []
-    found = []
-    for cell in _CELL_XML.finditer(xml):
-        attributes, body = cell.groups()
-        if b"<f" in body and b'"str"' not in attributes and not re.search(rb"<v>[^<]", body):
-            ref = _CELL_REF.search(attributes)
-            found.append(ref.group(1).decode() if ref else "?")
-    return found
+        with archive.open(member) as xml:
+            tail, found = b"", False
+            while chunk := xml.read(1 << 20):
+                if b"<f" in tail + chunk:
+                    found = True
+                    break
+                tail = chunk[-1:]
+        if not found:
+            return []
+        uncached = []
+        with archive.open(member) as xml:
+            for _, element in ElementTree.iterparse(xml):
+                if element.tag == f"{_SHEET_NS}row":
+                    element.clear()  # its cells are checked: memory stays flat
+                elif element.tag == f"{_SHEET_NS}c":
+                    value = element.find(f"{_SHEET_NS}v")
+                    if element.find(f"{_SHEET_NS}f") is not None and element.get("t") != "str" \
+                            and (value is None or not value.text):
+                        uncached.append(element.get("r", "?"))
+        return uncached
 
 
 def _cell_text(value: Any) -> str | None:
