@@ -126,3 +126,16 @@ def test_a_short_name_before_a_title_refers_back_to_the_article() -> None:
     person = next(m for m in mentions("上海交通大学与华为签约。上海市委书记陈吉宁出席。")
                   if m.kind == "person")
     assert person.organisation is None
+
+
+def test_an_investment_arm_keeps_its_investor_word() -> None:
+    """The tagger stops 腾讯投资 at 腾讯; before a round role the investor word is part of the
+    name, before anything else it may be the verb."""
+    from xietong.extract.entities import mentions
+
+    def orgs(sentence: str) -> list[tuple[str, str]]:
+        return [(m.text, m.kind) for m in mentions(sentence)
+                if m.kind not in ("region", "person")]
+
+    assert ("腾讯投资", "investor") in orgs("智元机器人近日完成新一轮融资，由红杉中国领投，腾讯投资跟投。")
+    assert ("腾讯", "enterprise") in orgs("腾讯投资了智元机器人。")

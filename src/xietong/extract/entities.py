@@ -165,6 +165,8 @@ def mentions(sentence: str, known: KnownNames | None = None,
     words = lac.analyse(sentence)
     for a, b, crf_type, probability in scored:
         if crf_type in _CRF_ORG and not _overlaps((a, b), taken):
+            if arm := _INVESTMENT_ARM.match(sentence, b):
+                b = arm.end(1)  # 腾讯 → 腾讯投资 in "腾讯投资跟投"
             name = sentence[a:b]
             kind = org_kind(name, crf_type)
             if not is_organisation_name(name, kind, probability, a, b, words):
@@ -198,6 +200,10 @@ def mentions(sentence: str, known: KnownNames | None = None,
     return sorted(found, key=lambda m: m.start)
 
 
+# The tagger often stops a group's investment arm at the group (腾讯 of 腾讯投资): an investor
+# word right after it, then a round role or the next co-investor, belongs to the name; "腾讯
+# 投资了…" keeps 投资 a verb.
+_INVESTMENT_ARM = re.compile(r"(投资|资本|创投)(?=领投|跟投|参投|联合领投|共同领投|、|等)")
 _CLAUSE_START = re.compile(r"[，,。；;、：:（）()“”\s]")
 
 
