@@ -517,3 +517,20 @@ def test_a_roster_links_to_known_organisations_of_any_type(eco: Ecosystem,
     assert jobs == {"上海无问芯穹智能科技有限公司": "enterprise", "上海交通大学": "institute",
                     "上海智能机器人研究院": "institute", "浦东新区科经委": "government"}
     assert after.get("enterprise") == before.get("enterprise")
+
+
+def test_region_cells_link_to_the_region_they_name(eco: Ecosystem, tmp_path: Path) -> None:
+    """上海市徐汇区 and 上海浦东 are the demo's 徐汇区 and 浦东新区, not new regions; a
+    district several cities have keeps its city in its name."""
+    eco.import_demo()
+    regions_before = eco.stats().entities_by_type["region"]
+    path = write_csv(tmp_path / "名录.csv", [
+        ["企业名称", "所在区"], ["上海稀宇科技有限公司", "上海市徐汇区"],
+        ["上海测试二科技有限公司", "上海浦东"], ["南京测试三科技有限公司", "南京市鼓楼区"]])
+    eco.import_file(path)
+    where = {name: next(r["other"] for r in eco.profile(name).relations
+                        if r["predicate"] == "located_in_region")
+             for name in ("上海稀宇科技有限公司", "上海测试二科技有限公司", "南京测试三科技有限公司")}
+    assert where == {"上海稀宇科技有限公司": "徐汇区", "上海测试二科技有限公司": "浦东新区",
+                     "南京测试三科技有限公司": "南京市鼓楼区"}
+    assert eco.stats().entities_by_type["region"] == regions_before + 1

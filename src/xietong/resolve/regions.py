@@ -121,6 +121,41 @@ def region_index() -> RegionIndex:
     return RegionIndex(upper, district_full, district_short, max_len, heads)
 
 
+def canonical_region(text: str) -> Region | None:
+    """The one region ``text`` names, in a field that holds a region: 上海, 上海市, 徐汇,
+    上海市徐汇区, 上海徐汇. None for no region, or for a name several regions share (鼓楼区
+    is in four cities)."""
+    index = region_index()
+    rest = text.strip()
+    found = index.lookup(rest)
+    if found is not None:
+        return found
+    region: Region | None = None  # a region under its parents: 江苏省南京市鼓楼区
+    while rest:
+        hit = index.prefix(rest, region)
+        if hit is None:
+            return None
+        region, size = hit
+        rest = rest[size:]
+    return region
+
+
+@lru_cache(maxsize=1)
+def _upper_by_code() -> dict[str, Region]:
+    return {r.code: r for r in region_index().upper.values()}
+
+
+def region_label(region: Region) -> str:
+    """The name that tells the region apart: 徐汇区, but 南京市鼓楼区 (there are four 鼓楼区)."""
+    index = region_index()
+    if region.level != "district" or len(index.district_full.get(region.name, ())) <= 1:
+        return region.name
+    by_code = _upper_by_code()
+    # the prefecture city, or for a municipality's district (北京 朝阳区) the province
+    parent = by_code.get(region.city or "") or by_code.get(region.province)
+    return parent.name + region.name if parent is not None else region.name
+
+
 def regions_conflict(a: Region, b: Region) -> bool:
     """True when two regions cannot both hold: different provinces or different cities."""
     if a.province != b.province:

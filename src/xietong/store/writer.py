@@ -45,6 +45,7 @@ from xietong.model.registry import REGISTRY
 from xietong.model.values import coerce, parse_date
 from xietong.resolve.deferred import default_handover
 from xietong.resolve.matcher import Match
+from xietong.resolve.regions import canonical_region, region_label
 from xietong.store import ids, schema, state
 from xietong.store.bulk import BulkWriter
 from xietong.store.curation import retract_sources
@@ -307,10 +308,16 @@ class _ImportRun:
                 raise RecordError(prov, str(exc.args[0])) from None
         else:
             types = allowed
-        found = self.index.find([ref.name], types)
+        names = [ref.name]
+        if types == ("region",) and (region := canonical_region(ref.name)) is not None:
+            # 上海市徐汇区 and 上海徐汇 are 徐汇区; 南京市鼓楼区 keeps its city (four 鼓楼区)
+            names = list(dict.fromkeys((region_label(region), ref.name.strip())))
+        found = self.index.find(names, types)
         if found is not None:
             self._alias(found, ref.name, "alias", source_id)
             return found
+        if len(names) > 1:
+            return self._find_or_create(names, types[0], prov, source_id, None, None)
         # an untyped organisation new to the store: its name's suffix says which of the
         # allowed types it is (上海交通大学 an institute), else the first
         guessed = org_type_by_name(ref.name) if len(types) > 1 else None
