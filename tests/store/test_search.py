@@ -1,4 +1,5 @@
-"""Search: names and aliases by characters, containment and sound, on both backends."""
+"""Search and profiles: names and aliases by characters, containment and sound, and what a
+profile shows of a merged entity, on both backends."""
 
 from __future__ import annotations
 
@@ -37,3 +38,20 @@ def test_names_that_only_share_a_syllable_are_not_hits(eco: Ecosystem) -> None:
     assert hits[0].name == "傅利叶" and hits[0].score == 1.0
     assert all(h.score >= 0.5 for h in hits), hits  # 朱洁 scored 0.46 by sound
     assert eco.search("傅立叶")[0].name == "傅利叶"  # a homophone typo is still found
+
+
+def test_a_merged_entity_shows_a_fact_its_members_share_once(eco: Ecosystem,
+                                                             tmp_path: Path) -> None:
+    """稀宇科技 (demo) and 上海稀宇科技有限公司 (a list) merge; both are in 徐汇区: one
+    relation with both sources, not two."""
+    eco.import_demo()
+    path = tmp_path / "名录.csv"
+    path.write_text("企业名称,所在区\n上海稀宇科技有限公司,上海市徐汇区\n", encoding="utf-8")
+    eco.import_file(path)
+    profile = eco.profile("稀宇科技")
+    assert len(profile.members) == 2
+    regions = [r for r in profile.relations if r["predicate"] == "located_in_region"]
+    assert len(regions) == 1 and regions[0]["other"] == "徐汇区"
+    assert {s["source"] for s in regions[0]["sources"]} == {"名录.csv",
+                                                            "demo: Shanghai AI ecosystem"}
+    assert profile.relation_count == len(profile.relations)

@@ -243,26 +243,36 @@ def profile(conn: Connection, entity_id: int, relation_limit: int = 200) -> Prof
     in_rows = _relation_rows(conn, members, "in", relation_limit)
     evidence = _evidence_for(conn, [r.id for r in (*attr_rows, *out_rows, *in_rows)])
 
-    attributes = []
+    # Members of a merged entity often state the same fact (both say 入驻 模速空间): one
+    # entry, with the sources of each.
+    attributes: dict[tuple[Any, ...], dict[str, Any]] = {}
     for row in sorted(attr_rows, key=lambda r: (r.predicate, r.valid_from or "")):
         attr = REGISTRY.attribute_types.get(row.predicate)
-        attributes.append({
-            "key": row.predicate, "label": attr.label if attr else row.predicate,
-            "value": json.loads(row.value), "unit": row.unit, "as_of": row.valid_from,
-            "sources": evidence.get(row.id, []),
-        })
-    relations = []
+        same_value = (row.predicate, row.value, row.unit, row.valid_from)
+        value_entry = attributes.get(same_value)
+        if value_entry is None:
+            attributes[same_value] = value_entry = {
+                "key": row.predicate, "label": attr.label if attr else row.predicate,
+                "value": json.loads(row.value), "unit": row.unit, "as_of": row.valid_from,
+                "sources": []}
+        value_entry["sources"] += evidence.get(row.id, [])
+    relations: dict[tuple[Any, ...], dict[str, Any]] = {}
     neighbours: Counter[tuple[int, str, str]] = Counter()
     for direction, rows in (("out", out_rows), ("in", in_rows)):
         for row in rows:
-            rel = REGISTRY.relation_types[row.predicate]
-            relations.append({
-                "direction": direction, "predicate": row.predicate, "label": rel.label,
-                "other_id": row.other_id, "other": row.other_name, "other_type": row.other_type,
-                "weight": row.weight, "valid_from": row.valid_from,
-                "sources": evidence.get(row.id, []),
-            })
-            neighbours[(row.other_id, row.other_name, row.other_type)] += 1
+            same_fact = (direction, row.predicate, row.other_id, row.weight, row.valid_from)
+            fact_entry = relations.get(same_fact)
+            if fact_entry is None:
+                rel = REGISTRY.relation_types[row.predicate]
+                relations[same_fact] = fact_entry = {
+                    "direction": direction, "predicate": row.predicate, "label": rel.label,
+                    "other_id": row.other_id, "other": row.other_name,
+                    "other_type": row.other_type, "weight": row.weight,
+                    "valid_from": row.valid_from, "sources": []}
+                neighbours[(row.other_id, row.other_name, row.other_type)] += 1
+            fact_entry["sources"] += evidence.get(row.id, [])
+    if len(out_rows) + len(in_rows) == relation_count:  # all of them read: count entries
+        relation_count = len(relations)
     merge_rows = conn.execute(
         select(schema.merges).where(
             or_(schema.merges.c.entity_id.in_(members), schema.merges.c.into_id.in_(members)),
@@ -270,7 +280,8 @@ def profile(conn: Connection, entity_id: int, relation_limit: int = 200) -> Prof
     ).mappings().all()
     return Profile(
         id=root.id, name=root.name, type=root.type, members=members,
-        names=list(names.values()), attributes=attributes, relations=relations,
+        names=list(names.values()), attributes=list(attributes.values()),
+        relations=list(relations.values()),
         relation_count=relation_count,
         neighbours=[{"id": i, "name": n, "type": t, "links": c}
                     for (i, n, t), c in neighbours.most_common(20)],
