@@ -689,7 +689,9 @@ _TOTALS = frozenset({"合计", "总计", "小计", "共计", "总数"})
 
 def _is_total_row(table: Table, number: int, row: Row, report: ValidationReport) -> bool:
     first = next((v for v in row.values() if v is not None and v.strip()), None)
-    word = re.sub(r"[\s:：]", "", first) if first is not None else ""
+    if first is None or first.lstrip()[:1] not in "合总小共":  # most rows: one string test
+        return False
+    word = re.sub(r"[\s:：]", "", first)
     if word not in _TOTALS:
         return False
     report.warning(table.name, number, None, None, f"{word}行，已跳过")

@@ -109,6 +109,8 @@ def parse_number(text: str, kind: str, unit: str | None = None,
 
 def is_placeholder(text: str) -> bool:
     """A cell such as '-', '—', 'N/A' or '暂无' that stands for no value."""
+    if len(text) > 8:  # every cell of an import is asked: most are longer than any marker
+        return False
     return unicodedata.normalize("NFKC", text).strip().lower() in _PLACEHOLDERS
 
 
