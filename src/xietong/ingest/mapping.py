@@ -35,6 +35,7 @@ from xietong.model.records import (
 )
 from xietong.model.registry import REGISTRY, AttributeType, RelationType
 from xietong.model.values import (
+    PLACEHOLDER_STARTS,
     is_placeholder,
     parse_confidence,
     parse_date,
@@ -488,13 +489,19 @@ class _RowContext:
         self.failed = False
 
     def cell(self, column: str | None) -> str | None:
+        """The cell's text, stripped; None when empty or a no-value marker ('-', 'N/A')."""
         if column is None:
             return None
         value = self.row.get(self.columns[column])
         if value is None:
             return None
         value = value.strip()
-        return value if value and not is_placeholder(value) else None
+        if not value:
+            return None
+        # a no-value marker is short and starts like one: most cells skip the call
+        if len(value) <= 8 and value[0] in PLACEHOLDER_STARTS and is_placeholder(value):
+            return None
+        return value
 
     def error(self, column: str | None, value: str | None, reason: str) -> None:
         self.failed = True
@@ -665,7 +672,7 @@ def _entity_rows(table: Table, mapping: Mapping, lay: EntityLayout, columns: dic
         fp = _fingerprint(row)
         key = _digest((etype, name), 16)
         first = seen.get(key)
-        values = {**attrs, **foreign}
+        values = {**attrs, **foreign} if foreign else attrs
         if first is None:
             digests = b"".join(_digest(values.get(ac.attribute.key), _Seen._ATTR)
                                for ac in lay.attributes)
@@ -688,8 +695,12 @@ _TOTALS = frozenset({"合计", "总计", "小计", "共计", "总数"})
 
 
 def _is_total_row(table: Table, number: int, row: Row, report: ValidationReport) -> bool:
-    first = next((v for v in row.values() if v is not None and v.strip()), None)
-    if first is None or first.lstrip()[:1] not in "合总小共":  # most rows: one string test
+    for first in row.values():
+        if first is not None and first.strip():
+            break
+    else:
+        return False
+    if first.lstrip()[:1] not in "合总小共":  # most rows: one string test
         return False
     word = re.sub(r"[\s:：]", "", first)
     if word not in _TOTALS:
