@@ -154,6 +154,10 @@ def test_placeholders(cell: str, placeholder: bool) -> None:
     assert is_placeholder(cell) is placeholder
 
 
+def test_markers_inside_a_list_cell_are_no_values() -> None:
+    assert split_cell("高新技术企业、-、专精特新；N/A") == ["高新技术企业", "专精特新"]
+
+
 def test_an_approximate_number_is_named_as_such() -> None:
     with pytest.raises(ValueError, match=r"不是数字（这是约数，请写确切的数，如 800）"):
         parse_value("约800人", HEADCOUNT)

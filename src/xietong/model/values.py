@@ -183,7 +183,10 @@ def parse_confidence(text: str) -> float:
 
 
 def split_cell(text: str) -> list[str]:
-    return list(dict.fromkeys(p.strip() for p in SEPARATORS.split(text) if p.strip()))
+    """The values of a multi-valued cell, in order, without repeats or no-value markers
+    ('高新技术企业、-' is one qualification)."""
+    parts = (p.strip() for p in SEPARATORS.split(text))
+    return list(dict.fromkeys(p for p in parts if p and not is_placeholder(p)))
 
 
 def parse_value(text: str, at: AttributeType, written_in: str | None = None) -> Any:
