@@ -154,3 +154,20 @@ def test_a_dense_encoder_adds_one_feature_when_configured(demo: Ecosystem) -> No
         QueryBatch(np.array([node]), snap.relation_code("cooperates"), "tail"))
     column = cands.x[:, cands.columns.index(DENSE_FEATURE)]
     assert cands.columns[-1] == DENSE_FEATURE and column.max() > 0
+
+
+def test_regions_written_with_their_city_are_placed(demo: Ecosystem, tmp_path: Path) -> None:
+    """A list's 所属区县 '上海市长宁区' and 所在区 '南京市鼓楼区' are read through the national
+    division list, as is a --region written the same way."""
+    path = tmp_path / "名录.csv"
+    path.write_text("企业名称,所属区县,所在区\n测试甲科技有限公司,上海市长宁区,\n"
+                    "测试乙科技有限公司,,南京市鼓楼区\n", encoding="utf-8")
+    demo.import_file(path)
+    matcher = open_matcher(demo)
+    snapshot = matcher.index.snapshot
+    first, second = (snapshot.names.index(n) for n in ("测试甲科技有限公司", "测试乙科技有限公司"))
+    places = matcher.places
+    assert places.in_region(first, places.region("上海市长宁区"))
+    assert places.in_region(first, places.region("上海"))
+    assert places.in_region(second, places.region("南京"))
+    assert not places.in_region(second, places.region("上海"))

@@ -9,7 +9,7 @@ from functools import lru_cache
 from xietong.match.graph import row
 from xietong.match.index import MatchIndex
 from xietong.resolve.names import parse_org_name
-from xietong.resolve.regions import Region, region_index
+from xietong.resolve.regions import Region, canonical_region
 
 
 class PlaceError(ValueError):
@@ -42,11 +42,11 @@ class Places:
         for region in self._linked(node, "located_in_region"):
             attrs = snap.attributes[region] if snap.attributes else {}
             code = attrs.get("admin_code")
-            found = region_index().lookup(snap.names[region])
+            found = canonical_region(snap.names[region])
             codes |= {c for c in (code, found.code if found else None) if c}
         attrs = snap.attributes[node] if snap.attributes else {}
         if isinstance(attrs.get("region"), str):
-            found = region_index().lookup(attrs["region"])
+            found = canonical_region(attrs["region"])
             if found:
                 codes.add(found.code)
         if snap.types[node] in ("enterprise", "investor", "institute", "government"):
@@ -62,7 +62,7 @@ class Places:
         return set(self._linked(node, "located_in_park"))
 
     def region(self, text: str) -> Region:
-        found = region_index().lookup(text.strip())
+        found = canonical_region(text)
         if found is None:
             snap = self.index.snapshot
             known = sorted({snap.names[i] for i, t in enumerate(snap.types) if t == "region"})
