@@ -30,3 +30,6 @@ def test_a_district_new_to_the_graph_is_inside_its_city(eco: Ecosystem, tmp_path
         "测试甲科技有限公司", "测试丙科技有限公司"}
     nanjing = local_mask(views, resolve_scope(views, region="南京"), candidates)
     assert {name for name, node in nodes.items() if nanjing[node]} == {"测试乙科技有限公司"}
+    changning = resolve_scope(views, region="上海市长宁区")  # as a list writes it
+    assert {name for name, node in nodes.items()
+            if local_mask(views, changning, candidates)[node]} == {"测试甲科技有限公司"}

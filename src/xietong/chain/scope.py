@@ -16,7 +16,7 @@ import scipy.sparse as sp
 
 from xietong.chain.graph import GraphViews
 from xietong.resolve.names import parse_org_name
-from xietong.resolve.regions import canonical_region, region_index
+from xietong.resolve.regions import canonical_region
 
 
 @dataclass(slots=True)
@@ -68,7 +68,7 @@ def resolve_scope(views: GraphViews, region: str | None = None, park: str | None
     assert region is not None
     wanted = region.strip()
     node = _find(views, wanted, "region")
-    known = region_index().lookup(wanted)
+    known = canonical_region(wanted)
     code = None
     if node is not None and s.attributes and s.attributes[node].get("admin_code"):
         code = _code_prefix(str(s.attributes[node]["admin_code"]))
