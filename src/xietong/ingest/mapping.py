@@ -35,7 +35,6 @@ from xietong.model.records import (
 )
 from xietong.model.registry import REGISTRY, AttributeType, RelationType
 from xietong.model.values import (
-    PLACEHOLDER_STARTS,
     is_placeholder,
     parse_confidence,
     parse_date,
@@ -496,12 +495,7 @@ class _RowContext:
         if value is None:
             return None
         value = value.strip()
-        if not value:
-            return None
-        # a no-value marker is short and starts like one: most cells skip the call
-        if len(value) <= 8 and value[0] in PLACEHOLDER_STARTS and is_placeholder(value):
-            return None
-        return value
+        return value if value and not is_placeholder(value) else None
 
     def error(self, column: str | None, value: str | None, reason: str) -> None:
         self.failed = True

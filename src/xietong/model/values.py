@@ -40,7 +40,7 @@ _FALSE = {"否", "无", "false", "no", "n", "0", "×", "✗"}
 _PLACEHOLDERS = frozenset({"-", "--", "---", "—", "——", "/", "n/a", "na", "null", "none",
                            "nan", "暂无", "未公开", "不详", "未知"})
 # their first characters as written, full-width forms (－, ／, Ｎ) and capitals included
-PLACEHOLDER_STARTS = frozenset("-—/nN暂未不－／Ｎｎ")
+_PLACEHOLDER_STARTS = frozenset("-—/nN暂未不－／Ｎｎ")
 # Currencies a registered capital is given in, as written, and the unit word each keeps.
 _CURRENCIES = {"人民币": "元", "美元": "美元", "美金": "美元", "港元": "港元", "港币": "港元",
                "欧元": "欧元", "日元": "日元", "英镑": "英镑", "新加坡元": "新加坡元",
@@ -112,7 +112,7 @@ def parse_number(text: str, kind: str, unit: str | None = None,
 def is_placeholder(text: str) -> bool:
     """A cell such as '-', '—', 'N/A' or '暂无' that stands for no value."""
     # every cell of an import is asked: most are longer, or start unlike any marker
-    if len(text) > 8 or text.lstrip()[:1] not in PLACEHOLDER_STARTS:
+    if len(text) > 8 or text.lstrip()[:1] not in _PLACEHOLDER_STARTS:
         return False
     return unicodedata.normalize("NFKC", text).strip().lower() in _PLACEHOLDERS
 
