@@ -49,8 +49,14 @@ class NotFound(LookupError):
 
 
 class Ambiguous(LookupError):
-    def __init__(self, text: str, hits: list[queries.EntityHit]) -> None:
-        listed = ", ".join(f"{h.name} [{h.type} #{h.id}]" for h in hits[:8])
+    """Several entities bear the name; ``notes`` tells them apart (a person's organisations)."""
+
+    def __init__(self, text: str, hits: list[queries.EntityHit],
+                 notes: dict[int, str] | None = None) -> None:
+        notes = notes or {}
+        listed = ", ".join(
+            f"{h.name} [{h.type} #{h.id}{'，' + notes[h.id] if h.id in notes else ''}]"
+            for h in hits[:8])
         super().__init__(f"{text!r} 对应 {len(hits)} 个实体：{listed}；请改用 id")
         self.hits = hits
 
@@ -226,8 +232,9 @@ class Ecosystem:
             hits = queries.lookup(conn, text)
             if not hits:
                 raise NotFound(text, queries.search(conn, text, 5))
-        if len(hits) > 1:
-            raise Ambiguous(text, hits)
+            if len(hits) > 1:
+                workplaces = queries.workplaces(conn, [h.id for h in hits if h.type == "person"])
+                raise Ambiguous(text, hits, {k: "、".join(v) for k, v in workplaces.items()})
         return hits[0]
 
     def profile(self, text: str, relation_limit: int = 200) -> queries.Profile:

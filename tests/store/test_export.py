@@ -51,6 +51,39 @@ def test_jsonl_export_imports_back_with_every_value(eco: Ecosystem, tmp_path: Pa
     copy.close()
 
 
+def test_exports_keep_namesakes_apart(eco: Ecosystem, tmp_path: Path) -> None:
+    """Two 张伟 at two organisations come back as two people, each with their own title,
+    from either export."""
+    eco.import_demo()
+    roster = tmp_path / "专家库.csv"
+    with roster.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["姓名", "职务", "工作单位"], ["张伟", "教授", "上海交通大学"],
+                                 ["张伟", "总经理", "上海智元新创技术有限公司"]])
+    eco.import_file(roster)
+
+    def people(store: Ecosystem) -> set[tuple[str, ...]]:
+        found = set()
+        for hit in store.search("张伟", entity_type="person"):
+            if hit.name == "张伟":
+                profile = store.profile(str(hit.id))
+                found.add(tuple(sorted(
+                    [str(a["value"]) for a in profile.attributes if a["key"] == "title"]
+                    + [r["other"] for r in profile.relations if r["predicate"] == "works_for"])))
+        return found
+
+    assert people(eco) == {("上海交通大学", "教授"), ("上海智元新创技术有限公司", "总经理")}
+    for fmt in ("jsonl", "xlsx"):  # the workbook's 实体 sheet has a 任职于 column
+        path = tmp_path / f"生态.{fmt}"
+        eco.export(path)
+        copy = Ecosystem(str(tmp_path / f"{fmt}.db"))
+        copy.init()
+        copy.import_file(path)
+        assert people(copy) == people(eco), fmt
+        if fmt == "jsonl":
+            assert copy.stats().facts == eco.stats().facts
+        copy.close()
+
+
 def test_xlsx_has_a_column_per_attribute_and_imports_back(eco: Ecosystem,
                                                           tmp_path: Path) -> None:
     with_money_and_dates(eco, tmp_path)

@@ -16,7 +16,7 @@ import scipy.sparse as sp
 
 from xietong.chain.graph import GraphViews
 from xietong.resolve.names import parse_org_name
-from xietong.resolve.regions import canonical_region
+from xietong.resolve.regions import canonical_region, place_code, trimmed_code
 
 
 @dataclass(slots=True)
@@ -45,14 +45,6 @@ def _find(views: GraphViews, name: str, entity_type: str) -> int | None:
     return None
 
 
-def _code_prefix(code: str) -> str:
-    """310000 → 31, 310100 → 3101, 310115 → 310115."""
-    code = code.strip()
-    while len(code) > 2 and code.endswith("00"):
-        code = code[:-2]
-    return code
-
-
 def resolve_scope(views: GraphViews, region: str | None = None, park: str | None = None) -> Scope:
     if region and park:
         raise ValueError("--region 和 --park 只能给一个")
@@ -71,7 +63,7 @@ def resolve_scope(views: GraphViews, region: str | None = None, park: str | None
     known = canonical_region(wanted)
     code = None
     if node is not None and s.attributes and s.attributes[node].get("admin_code"):
-        code = _code_prefix(str(s.attributes[node]["admin_code"]))
+        code = trimmed_code(str(s.attributes[node]["admin_code"]))
     elif known is not None:
         code = known.code
     if node is None and known is None:
@@ -92,12 +84,8 @@ def _coded_regions(views: GraphViews, code: str) -> list[int]:
     s = views.snapshot
     found = []
     for i in np.flatnonzero(views.of_type("region")):
-        own = s.attributes[i].get("admin_code") if s.attributes else None
-        if own:
-            region_code: str | None = _code_prefix(str(own))
-        else:
-            region = canonical_region(s.names[i])
-            region_code = region.code if region is not None else None
+        region_code = place_code(s.names[i],
+                                 s.attributes[i].get("admin_code") if s.attributes else None)
         if region_code is not None and region_code.startswith(code):
             found.append(int(i))
     return found

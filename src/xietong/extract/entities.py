@@ -52,7 +52,9 @@ _CLAUSE_END = re.compile(r"[，,。；;、）)\n：:]")
 # province abbreviations (沪苏浙皖), sectors (工业服务业), bare acronyms (ESG).
 _NOT_A_NAME = re.compile(r"^(?:(?:各|地方|多地|区|市|省|县|监管|专业|相关|有关|财政|财税|职能|主管|政府)*"
                          r"(?:部门|政府|机构|单位)|[沪苏浙皖京津冀粤港澳闽赣湘鄂川渝黔滇]{2,}|"
-                         r".*(?:服务业|产业|行业|制造业|监管)|[A-Za-z]{1,3})$")
+                         r".*(?:服务业|产业|行业|制造业|监管)|[A-Za-z]{1,3}|"
+                         # a role inside a title: 普华永道亚太及[中国税务主管]合伙人
+                         r".*(?:主管|总监|经理|负责人|专员|顾问))$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,11 +38,16 @@ def item_records(item: Item) -> list[Record]:
                              attrs={"admin_code": str(d["code"]), "level": str(d["level"])},
                              confidence=item.confidence)]
     if item.kind == "person":
+        organisation = d.get("organisation")
         return [EntityRecord("person", str(d["name"]), prov, attrs={"title": d["title"]},
-                             confidence=item.confidence)]
+                             confidence=item.confidence,
+                             affiliation=str(organisation) if organisation else None)]
     if item.kind == "relation":
         obj_type = str(d["object_type"])
-        return [RelationRecord(EntityRef(str(d["subject"]), str(d["subject_type"])),
+        # a person is known by where they work (the works_for relation says where)
+        affiliation = str(d["object"]) if d["subject_type"] == "person" \
+            and d["predicate"] == "works_for" else None
+        return [RelationRecord(EntityRef(str(d["subject"]), str(d["subject_type"]), affiliation),
                                str(d["predicate"]), EntityRef(str(d["object"]), obj_type),
                                prov, confidence=item.confidence)]
     if item.kind == "figure" and d["subject"] and d["raw_unit"] not in ("%", "倍"):

@@ -31,6 +31,8 @@ _NAMES = (*_FULL_NAMES, "企业名称", "公司名称", "机构名称", "单位�
 _PERSON_NAMES = ("姓名", "人员姓名", "专家姓名", "联系人姓名", "人物")
 _SHORT_NAMES = ("名称", "name", "企业名称", "公司名称", "简称")
 _ALIASES = ("别名", "简称", "曾用名", "企业简称", "公司简称", "aliases", "alias", "short_name")
+# the province or city a row lies in: it places a district several cities share (宝山区)
+_PLACES = ("所属城市", "所在城市", "城市", "所属地市", "地市", "所属省份", "所在省份", "省份")
 _TYPES = ("类型", "主体类型", "实体类型", "机构类型", "type", "entity_type")
 _DATES = ("日期", "统计日期", "数据日期", "更新日期", "截至日期", "date", "as_of")
 _CONFIDENCES = ("置信度", "confidence")
@@ -40,7 +42,7 @@ _ATTRIBUTE_SYNONYMS = {
     "证券代码": "stock_code", "营收": "revenue", "员工数": "headcount", "员工数量": "headcount",
     "官网": "website", "网站": "website", "所在地区": "region", "注册地": "region",
     # registry exports (企查查, 天眼查): the district is the region; province and city
-    # columns are left out, as only one column can give it
+    # columns only place it (_PLACES), as only one column can give it
     "所属区县": "region", "区县": "region", "法人代表": "legal_representative",
     "法人": "legal_representative", "经营状态": "registration_status",
     "企业状态": "registration_status", "公司类型": "company_kind", "企业地址": "address",
@@ -103,6 +105,10 @@ def infer_mapping(table: Table) -> Mapping:
     while (alias := find(alias_candidates, used)) is not None:
         aliases.append(alias)
         used.add(alias)
+    places = []
+    while (place := find(_PLACES, used)) is not None:
+        places.append(place)
+        used.add(place)
     attributes: list[AttributeColumn] = []
     relations: list[RelationColumn] = []
     for col in table.columns:
@@ -115,7 +121,8 @@ def infer_mapping(table: Table) -> Mapping:
         elif (rc := _auto_relation(col, type_spec)) is not None:
             relations.append(rc)
             used.add(col)
-    layout = EntityLayout(type_spec, name, tuple(aliases), tuple(attributes), tuple(relations))
+    layout = EntityLayout(type_spec, name, tuple(aliases), tuple(attributes), tuple(relations),
+                          tuple(places))
     return _auto(table, layout, used, find)
 
 

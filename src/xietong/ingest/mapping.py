@@ -44,6 +44,8 @@ from xietong.model.values import (
     split_cell,
     unit_problem,
 )
+from xietong.resolve.names import parse_org_name
+from xietong.resolve.regions import canonical_region, canonical_region_in, region_label
 
 # --- the mapping ----------------------------------------------------------------------
 
@@ -82,6 +84,9 @@ class EntityLayout:
     aliases: tuple[str, ...] = ()
     attributes: tuple[AttributeColumn, ...] = ()
     relations: tuple[RelationColumn, ...] = ()
+    # columns naming the province or city the row lies in (所属城市): they place a district
+    # name several cities share (宝山区 is in 上海 and in 双鸭山)
+    places: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +120,8 @@ class Mapping:
         cols: list[str | None]
         if isinstance(lay, EntityLayout):
             cols = [lay.type.column, lay.name, *lay.aliases,
-                    *(a.column for a in lay.attributes), *(r.column for r in lay.relations)]
+                    *(a.column for a in lay.attributes), *(r.column for r in lay.relations),
+                    *lay.places]
         else:
             cols = [lay.subject, lay.relation_column, lay.object, lay.weight,
                     lay.subject_type.column if lay.subject_type else None,
@@ -156,7 +162,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Node:
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 _TOP_KEYS = ("entities", "relations", "sheet", "encoding", "date", "confidence")
-_ENTITY_KEYS = ("type", "name", "aliases", "attributes", "relations")
+_ENTITY_KEYS = ("type", "name", "aliases", "attributes", "relations", "places")
 _RELATION_KEYS = ("subject", "subject_type", "relation", "relation_column", "object",
                   "object_type", "weight")
 _TYPE_KEYS = ("column", "values", "default")
@@ -293,19 +299,23 @@ class _Checker:
             if "name" in node else None
         type_spec = self.type_spec(node.get("type", "enterprise"), self.line_of(node, "type"),
                                    "type")
-        aliases_raw = node.get("aliases", [])
-        aliases_raw = [aliases_raw] if isinstance(aliases_raw, str) else aliases_raw
-        aliases: tuple[str, ...] = ()
-        if isinstance(aliases_raw, list):
-            found = (self.column(a, self.line_of(node, "aliases"), "aliases") for a in aliases_raw)
-            aliases = tuple(c for c in found if c)
-        else:
-            self.err(self.line_of(node, "aliases"), "aliases 应为列名或列名列表")
+        aliases = self.column_list(node, "aliases")
+        places = self.column_list(node, "places")
         attributes = self.attribute_columns(node.get("attributes"), type_spec, node)
         relations = self.relation_columns(node.get("relations"), type_spec, node)
         if name is None or type_spec is None:
             return None
-        return EntityLayout(type_spec, name, aliases, attributes, relations)
+        return EntityLayout(type_spec, name, aliases, attributes, relations, places)
+
+    def column_list(self, node: _Node, key: str) -> tuple[str, ...]:
+        """``key: 列名`` or ``key: [列名, …]``."""
+        raw = node.get(key, [])
+        raw = [raw] if isinstance(raw, str) else raw
+        if not isinstance(raw, list):
+            self.err(self.line_of(node, key), f"{key} 应为列名或列名列表")
+            return ()
+        found = (self.column(c, self.line_of(node, key), key) for c in raw)
+        return tuple(c for c in found if c)
 
     def attribute_columns(self, node: Any, type_spec: TypeSpec | None,
                           parent: _Node) -> tuple[AttributeColumn, ...]:
@@ -657,14 +667,20 @@ def _entity_rows(table: Table, mapping: Mapping, lay: EntityLayout, columns: dic
                     attrs[at.key] = amount[0]
                 continue
             value = ctx.convert(ac.column, partial(parse_value, at=at, written_in=ac.unit))
+            if at.key == "region" and isinstance(value, str) and name is not None \
+                    and canonical_region(value) is None:
+                value = _placed(value, ctx, lay, name, etype)  # 宝山区 → 上海市宝山区
             if value is not None:
                 attrs[at.key] = value
         date, confidence = _common(ctx, mapping)
-        relations = list(_column_relations(ctx, lay, name, etype, provenance, confidence, date))
+        affiliation = _affiliation(ctx, lay) if etype == "person" else None
+        relations = list(_column_relations(ctx, lay, name, etype, affiliation, provenance,
+                                           confidence, date))
         if ctx.failed or name is None or etype is None:
             continue
         fp = _fingerprint(row)
-        key = _digest((etype, name), 16)
+        # namesakes at different organisations are different people
+        key = _digest((etype, name) if affiliation is None else (etype, name, affiliation), 16)
         first = seen.get(key)
         values = {**attrs, **foreign} if foreign else attrs
         if first is None:
@@ -677,10 +693,11 @@ def _entity_rows(table: Table, mapping: Mapping, lay: EntityLayout, columns: dic
             continue
         elif _conflicts(ctx, first, values, lay, name):
             continue
-        yield EntityRecord(etype, name, provenance, aliases, attrs, confidence, date)
+        yield EntityRecord(etype, name, provenance, aliases, attrs, confidence, date,
+                           affiliation)
         for attr_key, (amount, unit) in foreign.items():
-            yield AttributeRecord(EntityRef(name, etype), attr_key, amount, provenance, unit,
-                                  date, confidence)
+            yield AttributeRecord(EntityRef(name, etype, affiliation), attr_key, amount,
+                                  provenance, unit, date, confidence)
         yield from relations
 
 
@@ -718,9 +735,34 @@ def _conflicts(ctx: _RowContext, first: bytes, attrs: dict[str, Any], lay: Entit
     return ctx.failed
 
 
+def _placed(district: str, ctx: _RowContext, lay: EntityLayout, name: str,
+            etype: str | None) -> str:
+    """A district name several cities share, with the city the row places it in: its
+    places columns (所属城市), else the region its organisation's name starts with
+    (上海…有限公司). As written when neither says."""
+    context = [r for col in lay.places
+               if (text := ctx.cell(col)) is not None and (r := canonical_region(text))]
+    if etype is not None and REGISTRY.entity_types[etype].organisation:
+        named = parse_org_name(name).region
+        if named is not None:
+            context.append(named)
+    found = canonical_region_in(district, context)
+    return region_label(found) if found is not None else district
+
+
+def _affiliation(ctx: _RowContext, lay: EntityLayout) -> str | None:
+    """A person's organisation: the first one their row says they work for."""
+    for rc in lay.relations:
+        if rc.relation.key == "works_for" and not rc.reverse:
+            text = ctx.cell(rc.column)
+            if text is not None:
+                return next(iter(split_cell(text) if rc.split else [text]), None)
+    return None
+
+
 def _column_relations(ctx: _RowContext, lay: EntityLayout, name: str | None,
-                      etype: str | None, provenance: Provenance, confidence: float,
-                      date: str | None) -> Iterator[RelationRecord]:
+                      etype: str | None, affiliation: str | None, provenance: Provenance,
+                      confidence: float, date: str | None) -> Iterator[RelationRecord]:
     for rc in lay.relations:
         text = ctx.cell(rc.column)
         if text is None or name is None:
@@ -730,8 +772,12 @@ def _column_relations(ctx: _RowContext, lay: EntityLayout, name: str | None,
             ctx.error(rc.column, text, f"关系 {rc.relation.key} 不适用于 {etype}"
                       f"（允许的类型：{'、'.join(row_side)}）")
             continue
-        row_ref = EntityRef(name, etype)
+        row_ref = EntityRef(name, etype, affiliation)
+        to_region = rc.object_type == "region" or (rc.object_type is None
+                                                   and rc.relation.range == ("region",))
         for other in (split_cell(text) if rc.split else [text]):
+            if to_region and not rc.reverse and canonical_region(other) is None:
+                other = _placed(other, ctx, lay, name, etype)
             cell_ref = EntityRef(other, rc.object_type)
             subject, obj = (cell_ref, row_ref) if rc.reverse else (row_ref, cell_ref)
             yield RelationRecord(subject, rc.relation.key, obj, provenance, confidence, date)

@@ -3,7 +3,9 @@
 The demo ecosystem ships in it and ``xietong export --format jsonl`` writes it, so an
 export can be imported elsewhere. A line's ``source`` cites where the fact comes from:
 ``{"file": "003_x.txt", "span": [120, 146], "quote": "…"}`` (a document and a character
-span) or ``{"locator": "…"}``; without one, the line number is the locator.
+span) or ``{"locator": "…"}``; without one, the line number is the locator. A person's
+organisation tells namesakes apart: ``affiliation`` on their entity line,
+``subject_affiliation`` / ``object_affiliation`` where a line names them.
 """
 
 from __future__ import annotations
@@ -55,6 +57,21 @@ def _text(path: Path, number: int, row: dict[str, Any], key: str) -> str:
     return value
 
 
+def _optional_text(path: Path, number: int, row: dict[str, Any], key: str) -> str | None:
+    value = row.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InputError(f"{path.name}:{number}: 字段 {key!r} 应为字符串")
+    return value.strip() or None
+
+
+def _ref(path: Path, number: int, row: dict[str, Any], role: str) -> EntityRef:
+    """``subject`` or ``object``, with its type and (for a person) organisation."""
+    return EntityRef(_text(path, number, row, role), row.get(f"{role}_type"),
+                     _optional_text(path, number, row, f"{role}_affiliation"))
+
+
 def _confidence(path: Path, number: int, row: dict[str, Any]) -> float:
     value = row.get("confidence", 1.0)
     try:
@@ -90,12 +107,13 @@ def native_records(path: Path) -> Iterator[Record]:
             yield EntityRecord(type=_text(path, number, row, "entity"),
                                name=_text(path, number, row, "name"), provenance=prov,
                                aliases=tuple(str(x) for x in aliases), attrs=attrs,
-                               confidence=confidence, observed=row.get("observed"))
+                               confidence=confidence, observed=row.get("observed"),
+                               affiliation=_optional_text(path, number, row, "affiliation"))
         elif "relation" in row:
             yield RelationRecord(
-                subject=EntityRef(_text(path, number, row, "subject"), row.get("subject_type")),
+                subject=_ref(path, number, row, "subject"),
                 predicate=_text(path, number, row, "relation"),
-                object=EntityRef(_text(path, number, row, "object"), row.get("object_type")),
+                object=_ref(path, number, row, "object"),
                 provenance=prov, confidence=confidence, valid_from=row.get("valid_from"),
                 weight=_weight(path, number, row),
             )
@@ -103,7 +121,7 @@ def native_records(path: Path) -> Iterator[Record]:
             if "value" not in row:
                 raise InputError(f"{path.name}:{number}: 属性行缺少 'value'")
             yield AttributeRecord(
-                subject=EntityRef(_text(path, number, row, "subject"), row.get("subject_type")),
+                subject=_ref(path, number, row, "subject"),
                 key=_text(path, number, row, "attribute"), value=row["value"],
                 provenance=prov, unit=row.get("unit"), as_of=row.get("as_of"),
                 confidence=confidence,

