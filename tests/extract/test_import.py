@@ -83,3 +83,23 @@ def test_unknown_review_ids_are_one_clear_error(eco: Ecosystem, tmp_path: Path) 
     assert result.exit_code != 0
     assert "没有 id 为 nope 的抽取项" in str(result.exception)
 
+
+
+def test_a_rejected_organisation_does_not_place_its_people() -> None:
+    """A person keeps the organisation that places them only while it is accepted:
+    rejecting 无问芯穹 must not bring it back through 夏立雪's record."""
+    from xietong.extract.records import document_records
+    from xietong.model.records import EntityRecord
+
+    doc = extract_file(SEED)
+    person = next(i for i in doc.of_kind("person") if i.data["name"] == "夏立雪")
+    organisation = str(person.data["organisation"])
+    org_items = {i.id for i in doc.of_kind("organisation") if i.data["name"] == organisation}
+    assert org_items
+
+    def placed(skip: set[str]) -> list[str | None]:
+        return [r.affiliation for r in document_records(doc, skip)
+                if isinstance(r, EntityRecord) and r.name == "夏立雪"]
+
+    assert placed(set()) == [organisation]
+    assert placed(org_items) == [None]

@@ -139,3 +139,21 @@ def test_an_investment_arm_keeps_its_investor_word() -> None:
 
     assert ("腾讯投资", "investor") in orgs("智元机器人近日完成新一轮融资，由红杉中国领投，腾讯投资跟投。")
     assert ("腾讯", "enterprise") in orgs("腾讯投资了智元机器人。")
+
+
+def test_a_rounds_investors_are_found_by_the_role_they_take() -> None:
+    """Investors named before 领投/跟投 or in "…等机构投资" are found though the tagger is
+    unsure of them (红杉中国) or misses them (高瓴资本); a shareholder word before a name is
+    not part of it; generic bodies in those places are no names."""
+    from xietong.extract.entities import mentions
+
+    def orgs(sentence: str) -> set[tuple[str, str]]:
+        return {(m.text, m.kind) for m in mentions(sentence)
+                if m.kind not in ("region", "person")}
+
+    assert orgs("智元机器人完成新一轮融资，由红杉中国领投，高瓴资本、腾讯投资跟投。") >= {
+        ("红杉中国", "investor"), ("高瓴资本", "investor"), ("腾讯投资", "investor")}
+    assert ("经纬创投", "investor") in orgs(
+        "本轮融资由高瓴资本领投，红杉中国跟投，老股东经纬创投继续加注。")
+    assert ("高瓴资本", "investor") in orgs("稀宇科技获得阿里巴巴、腾讯、高瓴资本等机构投资。")
+    assert orgs("本轮由多家机构联合领投，产业基金跟投。") == set()

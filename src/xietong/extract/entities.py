@@ -169,6 +169,8 @@ def mentions(sentence: str, known: KnownNames | None = None,
         if crf_type in _CRF_ORG and not _overlaps((a, b), taken):
             if arm := _INVESTMENT_ARM.match(sentence, b):
                 b = arm.end(1)  # 腾讯 → 腾讯投资 in "腾讯投资跟投"
+            if holder := _SHAREHOLDER.match(sentence, a, b - 2):
+                a = holder.end()  # "老股东经纬创投": the shareholder is 经纬创投
             name = sentence[a:b]
             kind = org_kind(name, crf_type)
             if not is_organisation_name(name, kind, probability, a, b, words):
@@ -176,6 +178,9 @@ def mentions(sentence: str, known: KnownNames | None = None,
             mention = Mention(a, b, name, kind, round(probability, 3), "crf")
             keep(mention)
             orgs.append(mention)
+    for mention in _round_investors(sentence, words, scored, taken):
+        keep(mention)
+        orgs.append(mention)
     bounds = {w[0] for w in lac.analyse(sentence)} | {len(sentence)}
     for a, b, region in find_regions(sentence):
         aligned = a in bounds and b in bounds  # "滨江西岸" holds 江西 only across words
@@ -202,10 +207,45 @@ def mentions(sentence: str, known: KnownNames | None = None,
     return sorted(found, key=lambda m: m.start)
 
 
+# A round's investors, before the role they take in it: "由红杉中国领投", "高瓴资本、腾讯投资
+# 跟投". Each name of the list, back to the clause's start (or 由), is an investor when it
+# looks like a name; the tagger is often unsure of them (红杉中国 at 0.39) or misses them.
+_ROUND_ROLE_WORD = re.compile(r"(?:联合|共同)?(?:领投|跟投|参投)|等(?:机构|投资方|投资人)?"
+                              r"(?:共同|联合)?(?:投资|注资|入股)")
+_ROUND_CLAUSE_START = re.compile(r".*(?:[，,。；;：:（(“由]|获得)")
+_LIST_SEPARATOR = re.compile(r"[、和及与]")
+
+
+def _round_investors(sentence: str, words: list[tuple[int, int, str]],
+                     scored: list[tuple[int, int, str, float]],
+                     taken: list[tuple[int, int]]) -> list[Mention]:
+    found: list[Mention] = []
+    proposed = {(a, b) for a, b, kind, _ in scored if kind in _CRF_ORG}
+    for role in _ROUND_ROLE_WORD.finditer(sentence):
+        head = _ROUND_CLAUSE_START.match(sentence, 0, role.start())
+        start = head.end() if head else 0
+        at = start
+        for part in _LIST_SEPARATOR.split(sentence[start:role.start()]):
+            a, b = at, at + len(part)
+            at = b + 1
+            name = part.strip()
+            if not 2 <= len(name) <= 12 or name != part or _overlaps((a, b), taken) \
+                    or _NOT_A_NAME.match(name) or _GENERIC.match(name):
+                continue
+            named = name.endswith(INVESTOR_SUFFIXES) or (a, b) in proposed or any(
+                tag in ("ORG", "nz") and x == a and y == b for x, y, tag in words)
+            if named and sector_or_generic(name, "investor") is None:
+                kind = org_type_by_name(name) or "investor"
+                found.append(Mention(a, b, name, kind, 0.7, "round"))
+                taken.append((a, b))
+    return found
+
+
 # The tagger often stops a group's investment arm at the group (腾讯 of 腾讯投资): an investor
 # word right after it, then a round role or the next co-investor, belongs to the name; "腾讯
 # 投资了…" keeps 投资 a verb.
 _INVESTMENT_ARM = re.compile(r"(投资|资本|创投)(?=领投|跟投|参投|联合领投|共同领投|、|等)")
+_SHAREHOLDER = re.compile(r"(?:老|原|新|现有)?股东")
 _CLAUSE_START = re.compile(r"[，,。；;、：:（）()“”\s]")
 
 

@@ -74,4 +74,7 @@ def document_records(doc: Document, skip: set[str] = frozenset()) -> Iterator[Re
         if item.kind in ("relation", "figure") and ({str(item.data.get("subject")),
                                                      str(item.data.get("object"))} & dropped):
             continue
-        yield from item_records(item)
+        for record in item_records(item):
+            if isinstance(record, EntityRecord) and record.affiliation in dropped:
+                record.affiliation = None  # a person of a rejected organisation: not placed
+            yield record
