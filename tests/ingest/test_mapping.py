@@ -561,6 +561,17 @@ def test_namesakes_at_different_organisations_are_different_people(
         eco.profile("张伟")
     assert eco.profile("李雷").relations  # the rest of the import did not land either
     assert not [r for r in eco.profile("李雷").relations if r["predicate"] == "takes_part_in"]
+    # the file can say which: a column with the subject's organisation
+    mapping.write_text(mapping.read_text(encoding="utf-8") + "  subject_affiliation: 单位\n",
+                       encoding="utf-8")
+    events = write_csv(tmp_path / "活动.csv", [["人员", "单位", "活动"], ["李雷", "", "路演日"],
+                                                 ["张伟", "上海交通大学", "路演日"]])
+    eco.import_file(events, mapping=mapping)
+    taking_part = {tuple(r["other"] for r in eco.profile(str(hit.id)).relations
+                         if r["predicate"] == "works_for"): [
+        r["other"] for r in eco.profile(str(hit.id)).relations
+        if r["predicate"] == "takes_part_in"] for hit in people}
+    assert taking_part == {("上海交通大学",): ["路演日"], ("上海智元新创技术有限公司",): []}
 
 
 def test_a_person_known_by_name_alone_gains_an_organisation(eco: Ecosystem,

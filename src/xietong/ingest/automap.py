@@ -58,6 +58,9 @@ _RELATION_LABELS = ("关系", "关系类型", "relation", "predicate")
 _OBJECTS = ("客体", "对象", "客体名称", "尾实体", "object", "tail")
 _WEIGHTS = ("权重", "weight")
 _SUBJECT_TYPES = ("主体类型", "subject_type")
+# a person's organisation, which tells namesakes apart
+_SUBJECT_AFFILIATIONS = ("主体单位", "主体工作单位", "主体所在单位", "subject_affiliation")
+_OBJECT_AFFILIATIONS = ("客体单位", "客体工作单位", "客体所在单位", "对象单位", "object_affiliation")
 _OBJECT_TYPES = ("客体类型", "对象类型", "object_type")
 _UNIT_SUFFIX = re.compile(r"(.+?)\((.+)\)")
 
@@ -77,11 +80,13 @@ def infer_mapping(table: Table) -> Mapping:
     subject, rel_col, obj = (find(c, used) for c in (_SUBJECTS, _RELATION_LABELS, _OBJECTS))
     if subject and rel_col and obj:
         used |= {subject, rel_col, obj}
-        st, ot, weight = (find(c, used) for c in (_SUBJECT_TYPES, _OBJECT_TYPES, _WEIGHTS))
-        used |= {c for c in (st, ot, weight) if c}
+        st, ot, weight, sa, oa = (find(c, used) for c in (
+            _SUBJECT_TYPES, _OBJECT_TYPES, _WEIGHTS, _SUBJECT_AFFILIATIONS, _OBJECT_AFFILIATIONS))
+        used |= {c for c in (st, ot, weight, sa, oa) if c}
         layout: EntityLayout | RelationLayout = RelationLayout(
             subject, obj, rel_col, None,
-            TypeSpec(column=st) if st else None, TypeSpec(column=ot) if ot else None, weight)
+            TypeSpec(column=st) if st else None, TypeSpec(column=ot) if ot else None, weight,
+            sa, oa)
         return _auto(table, layout, used, find)
 
     name = find(_NAMES, used)

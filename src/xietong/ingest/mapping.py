@@ -100,6 +100,9 @@ class RelationLayout:
     subject_type: TypeSpec | None = None
     object_type: TypeSpec | None = None
     weight: str | None = None
+    # a person's organisation, telling namesakes apart (张伟 of 上海交通大学)
+    subject_affiliation: str | None = None
+    object_affiliation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +128,8 @@ class Mapping:
         else:
             cols = [lay.subject, lay.relation_column, lay.object, lay.weight,
                     lay.subject_type.column if lay.subject_type else None,
-                    lay.object_type.column if lay.object_type else None]
+                    lay.object_type.column if lay.object_type else None,
+                    lay.subject_affiliation, lay.object_affiliation]
         cols += [self.date_column, self.confidence_column]
         return list(dict.fromkeys(c for c in cols if c))
 
@@ -164,7 +168,7 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _TOP_KEYS = ("entities", "relations", "sheet", "encoding", "date", "confidence")
 _ENTITY_KEYS = ("type", "name", "aliases", "attributes", "relations", "places")
 _RELATION_KEYS = ("subject", "subject_type", "relation", "relation_column", "object",
-                  "object_type", "weight")
+                  "object_type", "weight", "subject_affiliation", "object_affiliation")
 _TYPE_KEYS = ("column", "values", "default")
 _ATTR_KEYS = ("attribute", "unit")
 _REL_COLUMN_KEYS = ("relation", "object_type", "reverse", "split")
@@ -411,8 +415,9 @@ class _Checker:
                               "relation_column") if "relation_column" in node else None
         rel = self.relation(node["relation"], self.line_of(node, "relation"), "relation") \
             if "relation" in node else None
-        weight = self.column(node["weight"], self.line_of(node, "weight"), "weight") \
-            if "weight" in node else None
+        weight, subject_affiliation, object_affiliation = (
+            self.column(node[key], self.line_of(node, key), key) if key in node else None
+            for key in ("weight", "subject_affiliation", "object_affiliation"))
         st = self.type_spec(node["subject_type"], self.line_of(node, "subject_type"),
                             "subject_type") if "subject_type" in node else None
         ot = self.type_spec(node["object_type"], self.line_of(node, "object_type"),
@@ -425,7 +430,8 @@ class _Checker:
                              f"{rel.key}（允许的类型：{'、'.join(allowed)}）")
         if not subject or not obj or (rel_col is None and rel is None):
             return None
-        return RelationLayout(subject, obj, rel_col, rel, st, ot, weight)
+        return RelationLayout(subject, obj, rel_col, rel, st, ot, weight, subject_affiliation,
+                              object_affiliation)
 
     def date(self, top: _Node) -> tuple[str | None, str | None]:
         value = top.get("date")
@@ -825,7 +831,8 @@ def _relation_rows(table: Table, mapping: Mapping, lay: RelationLayout,
                            f"与第 {seen[fp]} 行完全相同；已跳过")
             continue
         seen[fp] = number
-        yield RelationRecord(EntityRef(subject, st), rel.key, EntityRef(obj, ot),
+        yield RelationRecord(EntityRef(subject, st, ctx.cell(lay.subject_affiliation)),
+                             rel.key, EntityRef(obj, ot, ctx.cell(lay.object_affiliation)),
                              Provenance(locator=f"row {number}"), confidence, date, weight)
 
 

@@ -409,7 +409,8 @@ class _ImportRun:
             return "、".join(places) or "单位不详"
         listed = "；".join(f"{exc.name}（{where(p)}）" for p in exc.people)
         return (f"库中有 {len(exc.people)} 位名为 {exc.name!r} 的人员：{listed}；"
-                "请写明其工作单位（如「工作单位」列），以区分同名者")
+                "请写明其工作单位以区分同名者（人员名单用「工作单位」列，每行一个关系的表用"
+                "「主体单位」「客体单位」列）")
 
     def _name_of(self, entity_id: int) -> str:
         row = self.entities.get(entity_id)
