@@ -157,3 +157,21 @@ def test_a_rounds_investors_are_found_by_the_role_they_take() -> None:
         "本轮融资由高瓴资本领投，红杉中国跟投，老股东经纬创投继续加注。")
     assert ("高瓴资本", "investor") in orgs("稀宇科技获得阿里巴巴、腾讯、高瓴资本等机构投资。")
     assert orgs("本轮由多家机构联合领投，产业基金跟投。") == set()
+
+
+def test_names_inside_longer_names_and_generic_bodies_are_not_organisations() -> None:
+    """From the seeds' labelled errors: a park's operating company is no park, a body's
+    quoted short name is no park, 国家部委 and 社会组织 are nobody in particular, and a role
+    in a title (税务主管) is no government body."""
+    from xietong.extract.entities import mentions
+
+    def names(sentence: str) -> dict[str, str]:
+        return {m.text: m.kind for m in mentions(sentence) if m.kind not in ("region", "person")}
+
+    found = names("隶属于苏河湾集团的上海静安科技企业孵化器管理有限公司，与阿斯利康签订战略合作。")
+    assert "上海静安科技企业孵化器" not in found
+    assert found.get("上海静安科技企业孵化器管理有限公司") == "enterprise"
+    assert "国地中心" not in names("这里便是国家地方共建人形机器人创新中心(以下简称“国地中心”)打造的训练场。")
+    assert not {"国家部委", "社会组织"} & set(names(
+        "争取国家部委支持在上海开展试点，通过财政补贴引入社会组织。"))
+    assert "中国税务主管" not in names("普华永道亚太及中国税务主管合伙人黄佳说，苏河湾正在发展。")

@@ -34,6 +34,8 @@ _CRF_ORG = ("company", "government", "organization")
 _PARK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,10}?(?:产业园区|产业园|科技园|软件园|科学城|高新区|"
                    r"开发区|示范区|功能区|创新港|人工智能岛|机器人谷|AI小镇|小镇|孵化器|加速器|"
                    r"园区|零号湾)")
+_COMPANY_AFTER = re.compile(r"(?:管理|运营|发展|服务|建设)?(?:有限责任公司|股份有限公司|有限公司|"
+                            r"公司|集团)")
 _QUOTED_PARK = re.compile(r"“([\u4e00-\u9fffA-Za-z0-9]{2,10}(?:空间|社区|园|谷|岛|湾|港|中心))”")
 _GENERIC = re.compile(r"^(?:国家|全国|各|该|本|多地|所有|这个|这些|多个|其他|首批|上述|相关)")
 # LAC tags that can start a park's name; others (verbs, numbers, pronouns…) are trimmed off.
@@ -50,8 +52,8 @@ _CLAUSE_END = re.compile(r"[，,。；;、）)\n：:]")
 
 # Words the tagger sometimes takes for names: generic bodies (监管部门, 区政府), lists of
 # province abbreviations (沪苏浙皖), sectors (工业服务业), bare acronyms (ESG).
-_NOT_A_NAME = re.compile(r"^(?:(?:各|地方|多地|区|市|省|县|监管|专业|相关|有关|财政|财税|职能|主管|政府)*"
-                         r"(?:部门|政府|机构|单位)|[沪苏浙皖京津冀粤港澳闽赣湘鄂川渝黔滇]{2,}|"
+_NOT_A_NAME = re.compile(r"^(?:(?:各|地方|多地|区|市|省|县|监管|专业|相关|有关|财政|财税|职能|主管|政府|"
+                         r"国家|社会|国际)*(?:部门|政府|机构|单位|部委|组织)|[沪苏浙皖京津冀粤港澳闽赣湘鄂川渝黔滇]{2,}|"
                          r".*(?:服务业|产业|行业|制造业|监管)|[A-Za-z]{1,3}|"
                          # a role inside a title: 普华永道亚太及[中国税务主管]合伙人
                          r".*(?:主管|总监|经理|负责人|专员|顾问))$")
@@ -157,6 +159,11 @@ def mentions(sentence: str, known: KnownNames | None = None,
             if pattern is _PARK:
                 a = _trim_park(sentence, a, b)
             name = sentence[a:b]
+            # the park's operating company (上海静安科技企业孵化器管理有限公司), or another
+            # body's short name (…创新中心（以下简称“国地中心”）), is no park
+            if _COMPANY_AFTER.match(sentence, match.end()) or (
+                    pattern is _QUOTED_PARK and sentence.endswith("简称", 0, match.start())):
+                continue
             if len(name) >= 4 and not _overlaps((a, b), taken) \
                     and sector_or_generic(name, "park") is None:
                 keep(Mention(a, b, name, "park", 0.8, "pattern"))
