@@ -11,7 +11,13 @@ from typer.testing import CliRunner
 from tests.conftest import SEEDS
 from xietong.api import Ecosystem
 from xietong.cli.extract import extract_command
-from xietong.extract import Decisions, extract_file, import_document, known_names
+from xietong.extract import (
+    Decisions,
+    extract_file,
+    import_document,
+    known_names,
+    unplaced_people,
+)
 
 SEED = SEEDS / "003_9d88f236065679d1.txt"
 
@@ -103,3 +109,28 @@ def test_a_rejected_organisation_does_not_place_its_people() -> None:
 
     assert placed(set()) == [organisation]
     assert placed(org_items) == [None]
+
+
+def test_a_namesake_without_organisation_is_left_out_and_reported(
+        eco: Ecosystem, tmp_path: Path) -> None:
+    """With two 张伟 in the graph, a text's 张伟（记者） could be either: left out and
+    reported, while 张伟（教授 @ 上海交通大学） joins the right one; the document imports."""
+    roster = tmp_path / "专家库.csv"
+    roster.write_text("姓名,职务,工作单位\n张伟,教授,上海交通大学\n张伟,总经理,复旦大学\n",
+                      encoding="utf-8")
+    eco.import_file(roster)
+    text = tmp_path / "新闻.txt"
+    text.write_text("上海交通大学教授张伟表示，模速空间已集聚大模型企业。\n本报记者张伟报道。\n",
+                    encoding="utf-8")
+    doc = _extract(eco, text)
+    assert [i.label for i in unplaced_people(eco, doc)] == ["张伟（记者）"]
+    import_document(eco, doc)
+    people = [h for h in eco.search("张伟", entity_type="person") if h.name == "张伟"]
+    titles = sorted(tuple(sorted(a["value"] for a in eco.profile(str(h.id)).attributes
+                                 if a["key"] == "title")) for h in people)
+    assert titles == [("总经理",), ("教授",)]  # no third 张伟, and no 记者 given to either
+    result = CliRunner().invoke(_app(), ["extract", str(text), "--db", eco.url, "--json"])
+    assert result.exit_code == 0, result.output
+    [report] = json.loads(result.output)
+    assert [i["label"] for i in report["items"] if i["id"] in report["unplaced"]] == \
+        ["张伟（记者）"]

@@ -57,9 +57,10 @@ def extract_command(
                                    set(accept or ()), as_json))
         else:
             summary = import_document(eco, doc, rejected=decisions.rejected())
-            results.append(_result(doc, decisions, summary))
+            results.append(_result(eco, doc, decisions, summary))
             if not as_json:
                 _show_summary(doc, summary)
+                _show_unplaced(eco, doc)
     decisions.save()
     if as_json:
         sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=2, default=str) + "\n")
@@ -85,6 +86,7 @@ def _review(eco: Ecosystem, doc: Document, decisions: Decisions, accept_all: boo
     if not as_json:
         _show_items(doc, items, decisions)
         _show_summary(doc, preview)
+        _show_unplaced(eco, doc)
     interactive = not (accept_all or reject or accept or as_json) and sys.stdin.isatty()
     for item in items:
         decision = REJECT if item.id in reject else ACCEPT if item.id in accept else None
@@ -102,7 +104,7 @@ def _review(eco: Ecosystem, doc: Document, decisions: Decisions, accept_all: boo
         out.print(f"已接受 {len(accepted)} 项，拒绝 {len(items) - len(accepted) - pending} 项，"
                   f"待定 {pending} 项（待定的不导入）")
         _show_summary(doc, summary)
-    return _result(doc, decisions, summary, preview)
+    return _result(eco, doc, decisions, summary, preview)
 
 
 def _ask(item: Any) -> str:
@@ -129,8 +131,17 @@ def _show_summary(doc: Document, summary: Any) -> None:
               f"待审核 {summary.queued_for_review}")
 
 
-def _result(doc: Document, decisions: Decisions, summary: Any, preview: Any = None
-            ) -> dict[str, Any]:
+def _show_unplaced(eco: Ecosystem, doc: Document) -> None:
+    from xietong.extract import unplaced_people
+
+    for item in unplaced_people(eco, doc):
+        out.print(f"  未导入 {item.label}：图谱中有多位同名人员，文中未写其单位", markup=False)
+
+
+def _result(eco: Ecosystem, doc: Document, decisions: Decisions, summary: Any,
+            preview: Any = None) -> dict[str, Any]:
+    from xietong.extract import unplaced_people
+
     def counts(s: Any) -> dict[str, Any]:
         return {"added": s.added, "merged": s.merged, "queued_for_review": s.queued_for_review,
                 "dry_run": s.dry_run, "unchanged": s.unchanged}
@@ -141,6 +152,8 @@ def _result(doc: Document, decisions: Decisions, summary: Any, preview: Any = No
                    "sentence": i.sentence, "article": i.article, "confidence": i.confidence,
                    "decision": decisions.get(i.id), "data": i.data} for i in doc.items],
         "import": counts(summary),
+        # people left out: several in the graph bear the name, and the text gives no unit
+        "unplaced": [i.id for i in unplaced_people(eco, doc)],
     }
     if preview is not None:
         result["preview"] = counts(preview)

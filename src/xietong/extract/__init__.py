@@ -14,9 +14,10 @@ from __future__ import annotations
 from xietong.api import Ecosystem
 from xietong.extract.decisions import Decisions
 from xietong.extract.entities import KnownNames
-from xietong.extract.graph import known_names
+from xietong.extract.graph import known_names, shared_person_names
 from xietong.extract.pipeline import Document, Item, extract_file, extract_text
 from xietong.extract.records import document_records, item_records
+from xietong.resolve.names import normalize
 from xietong.store.writer import ImportSummary, SourceSpec
 
 
@@ -26,16 +27,27 @@ def source_spec(doc: Document) -> SourceSpec:
                       sha256=doc.sha256)
 
 
+def unplaced_people(eco: Ecosystem, doc: Document) -> list[Item]:
+    """People the document names without an organisation, whose name several people in the
+    graph share: nothing says which of them it is, so they are left out (and reported)
+    rather than given to one of them or refused with the whole document."""
+    shared = shared_person_names(eco)
+    if not shared:
+        return []
+    return [i for i in doc.of_kind("person") if not i.data.get("organisation")
+            and normalize(str(i.data["name"])) in shared]
+
+
 def import_document(eco: Ecosystem, doc: Document, *, only: set[str] | None = None,
                     rejected: set[str] = frozenset(),  # type: ignore[assignment]
                     dry_run: bool = False) -> ImportSummary:
     """Import a document's records, leaving out ``rejected`` items (and, with ``only``,
-    everything not in it), in one transaction."""
-    skip = set(rejected)
+    everything not in it) and ``unplaced_people``, in one transaction."""
+    skip = set(rejected) | {i.id for i in unplaced_people(eco, doc)}
     if only is not None:
         skip |= {i.id for i in doc.items if i.id not in only}
     return eco.import_records(source_spec(doc), document_records(doc, skip), dry_run=dry_run)
 
 
 __all__ = ["Decisions", "Document", "Item", "KnownNames", "extract_file", "extract_text",
-           "import_document", "item_records", "known_names", "source_spec"]
+           "import_document", "item_records", "known_names", "source_spec", "unplaced_people"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from xietong.api import Ecosystem
 from xietong.extract.entities import ORG_KINDS, KnownNames
@@ -29,3 +29,13 @@ def known_names(eco: Ecosystem, excluding_uri: str | None = None) -> KnownNames:
         for alias, kind in conn.execute(query):
             known.add(alias, kind)
     return known
+
+
+def shared_person_names(eco: Ecosystem) -> set[str]:
+    """Normalised names that several people in the graph bear (张伟 of two organisations)."""
+    e, a = schema.entities, schema.aliases
+    query = (select(a.c.norm).join(e, e.c.id == a.c.entity_id).where(e.c.type == "person")
+             .group_by(a.c.norm).having(func.count(e.c.canonical_id.distinct()) > 1))
+    eco.init()
+    with eco.engine.connect() as conn:
+        return set(conn.execute(query).scalars())

@@ -66,8 +66,11 @@ _ENTITY_KINDS = ("organisation", "person", "region")
 def document_records(doc: Document, skip: set[str] = frozenset()) -> Iterator[Record]:  # type: ignore[assignment]
     """Records of every item not in ``skip``. A relation or figure whose entity was skipped
     is skipped too: citing it would bring the rejected entity back."""
+    # a name is dropped when every item naming it is (张伟 without an organisation may be
+    # left out while 张伟 of 交大 stays)
     dropped = {str(i.data["name"]) for i in doc.items
-               if i.id in skip and i.kind in _ENTITY_KINDS}
+               if i.id in skip and i.kind in _ENTITY_KINDS} - {
+        str(i.data["name"]) for i in doc.items if i.id not in skip and i.kind in _ENTITY_KINDS}
     for item in doc.items:
         if item.id in skip:
             continue
