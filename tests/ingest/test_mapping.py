@@ -636,3 +636,23 @@ def test_a_region_is_found_by_its_code_and_placed_by_its_row(eco: Ecosystem,
              for name in ("上海测试一科技有限公司", "测试二科技有限公司", "测试四煤业有限公司")}
     assert where == {"上海测试一科技有限公司": "上海市普陀区", "测试二科技有限公司": "上海市普陀区",
                      "测试四煤业有限公司": "双鸭山市宝山区"}
+
+
+def test_a_legacy_xls_list_imports_like_its_xlsx(eco: Ecosystem, tmp_path: Path) -> None:
+    """An Excel 97–2003 list (as WPS saves it) goes through the automatic mapping into the
+    store: names, dates, numbers and relations, and importing it again changes nothing."""
+    from tests.ingest.test_readers import write_xls
+
+    rows: list[list[object]] = [["企业名称", "简称", "成立日期", "员工人数", "所在区"]]
+    for c in companies(20):
+        rows.append([c["fullname"], c["name"], dt.datetime.fromisoformat(c["time"]), 120.0,
+                     "上海市浦东新区"])
+    path = write_xls(tmp_path / "企业名录.xls", rows)
+    result = eco.import_file(path)
+    assert result.report.ok and not result.report.issues, result.report.render_text()
+    profile = eco.profile(companies(1)[0]["fullname"])
+    attrs = {a["key"]: a["value"] for a in profile.attributes}
+    assert (attrs["founded"], attrs["headcount"]) == (companies(1)[0]["time"], 120)
+    assert [r["other"] for r in profile.relations if r["predicate"] == "located_in_region"] \
+        == ["浦东新区"]
+    assert eco.import_file(path).summary.unchanged

@@ -239,10 +239,75 @@ def test_jsonl_line_that_is_not_an_object(tmp_path: Path) -> None:
         read_table(path)
 
 
+def write_xls(path: Path, rows: list[list[object]], sheets: tuple[str, ...] = ("企业名单",)
+              ) -> Path:
+    """A legacy Excel 97–2003 workbook, as WPS and older Excel save by default."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    dates = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    for title in sheets:
+        sheet = book.add_sheet(title)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, dt.datetime):
+                    sheet.write(r, c, value, dates)
+                elif value is not None:
+                    sheet.write(r, c, value)
+    book.save(str(path))
+    return path
+
+
+def test_legacy_xls_of_real_companies(tmp_path: Path) -> None:
+    """Title row, dates, numbers, a formula with its saved result, a second sheet."""
+    import xlwt
+
+    rows: list[list[object]] = [["2024年上市企业名录"], ["企业名称", "简称", "上市日期", "员工人数"]]
+    for c in companies(30):
+        rows.append([c["fullname"], c["name"], dt.datetime.fromisoformat(c["time"]), 1200.0])
+    rows.append(["合计", None, None, xlwt.Formula("SUM(D3:D32)")])
+    path = write_xls(tmp_path / "名单.xls", rows, sheets=("企业名单", "说明"))
+    table = read_table(path)
+    assert (table.header_row, table.columns) == (2, ["企业名称", "简称", "上市日期", "员工人数"])
+    got = list(table)
+    assert got[0] == (3, {"企业名称": "邵阳维克液压股份有限公司", "简称": "邵阳液压",
+                          "上市日期": "2021-10-19", "员工人数": "1200"})
+    assert [r["简称"] for _, r in got[:30]] == [c["name"] for c in companies(30)]
+    assert got[-1][0] == 33 and got[-1][1]["企业名称"] == "合计"
+    assert read_table(path, sheet="说明").columns == table.columns
+    with pytest.raises(InputError) as exc:
+        read_table(path, sheet="园区")
+    assert str(exc.value) == f"{path}: 没有名为 '园区' 的工作表；现有工作表：企业名单、说明"
+
+
+def test_what_excel_opens_under_an_xls_name(tmp_path: Path) -> None:
+    """A renamed .xlsx and a tab-separated export are read as what they are; a web page
+    and a truncated workbook are refused with what to do."""
+    xlsx = write_xlsx(tmp_path / "x.xlsx", [["企业名称", "简称"], ["甲公司", "甲"]])
+    renamed = tmp_path / "renamed.xls"
+    renamed.write_bytes(xlsx.read_bytes())
+    assert list(read_table(renamed)) == [(2, {"企业名称": "甲公司", "简称": "甲"})]
+    exported = tmp_path / "导出.xls"
+    exported.write_text("企业名称\t简称\n乙公司\t乙\n", encoding="gbk")
+    assert list(read_table(exported)) == [(2, {"企业名称": "乙公司", "简称": "乙"})]
+    page = tmp_path / "网页.xls"
+    page.write_text("<html><table><tr><td>企业名称</td></tr></table></html>", encoding="utf-8")
+    with pytest.raises(InputError, match=r"这是网页（HTML）表格，不是 Excel 文件"):
+        read_table(page)
+    rows: list[list[object]] = [["企业名称", "简称"], *([c["fullname"], c["name"]]
+                                                        for c in companies(500))]
+    full = write_xls(tmp_path / "full.xls", rows).read_bytes()
+    cut = tmp_path / "cut.xls"
+    cut.write_bytes(full[: len(full) // 2])
+    with pytest.raises(InputError, match=rf"^{re.escape(str(cut))}: 不是可读的 \.xls 文件"):
+        list(read_table(cut))
+
+
 def test_unknown_extension(tmp_path: Path) -> None:
-    path = tmp_path / "a.xls"
-    path.write_bytes(b"\xd0\xcf\x11\xe0")
-    with pytest.raises(InputError, match=rf"^{re.escape(str(path))}: 不支持旧版 Excel \.xls"):
+    path = tmp_path / "a.numbers"
+    path.write_bytes(b"PK\x03\x04")
+    with pytest.raises(InputError, match=rf"^{re.escape(str(path))}: 无法识别的文件类型 "
+                                         r"'\.numbers'；支持的类型：.*\.xls"):
         read_table(path)
 
 

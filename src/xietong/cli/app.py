@@ -86,7 +86,7 @@ def import_(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Import files, data sets or the demo — 导入 CSV/XLSX/JSONL、ICKG、ChainKG 或演示数据。"""
+    """Import files, data sets or the demo — 导入 CSV/XLSX/XLS/JSONL、ICKG、ChainKG 或演示数据。"""
     if not paths and not demo:
         raise typer.BadParameter("请给出要导入的文件或文件夹，或使用 --demo")
     eco = _open(db, create=True)

@@ -1,4 +1,4 @@
-"""Streaming readers for analysts' tables: CSV/TSV, XLSX and JSON Lines.
+"""Streaming readers for analysts' tables: CSV/TSV, XLSX, legacy XLS and JSON Lines.
 
 Every reader yields ``(row_number, {column: text or None})`` where ``row_number`` is
 what the analyst sees in their editor, so every later message can point at it. Rows
@@ -18,7 +18,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from xml.etree import ElementTree
 from xml.etree.ElementTree import ParseError
 
@@ -35,6 +35,7 @@ EXTRA_CELLS = "\x00extra"
 _CHUNK = 1 << 20
 _HEADER_SCAN = 20
 _ZIP_MAGIC = b"PK\x03\x04"
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the compound file .xls (BIFF8) lives in
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # Chosen in this order: UTF-8 is unambiguous when it decodes; GB18030 is a superset of
 # GBK/GB2312, which Excel on Chinese Windows writes.
@@ -65,7 +66,7 @@ class Table:
 
 def read_table(path: str | os.PathLike[str], *, sheet: str | int | None = None,
                encoding: str | None = None) -> Table:
-    """Open a table by extension; ``sheet`` (name or 0-based index) is for XLSX only."""
+    """Open a table by extension; ``sheet`` (name or 0-based index) is for workbooks only."""
     p = Path(path)
     if not p.is_file():
         raise InputError(f"{p}: 文件不存在")
@@ -79,9 +80,17 @@ def read_table(path: str | os.PathLike[str], *, sheet: str | int | None = None,
     if ext in _JSONL_EXTENSIONS:
         return JsonlTable(p, encoding=encoding)
     if ext == ".xls":
-        raise InputError(f"{p}: 不支持旧版 Excel .xls 文件；"
-                         "请另存为 .xlsx（Excel：文件 → 另存为 → Excel 工作簿）")
-    known = "、".join(sorted(_CSV_EXTENSIONS | _XLSX_EXTENSIONS | _JSONL_EXTENSIONS))
+        with p.open("rb") as f:
+            head = f.read(8)
+        # what Excel opens under an .xls name is read as what it is: an .xlsx renamed, or a
+        # tab- or comma-separated text that a web system exported (HTML is refused in XlsTable)
+        if head.startswith(_ZIP_MAGIC):
+            return XlsxTable(p, sheet=sheet)
+        if not head.startswith(_OLE2_MAGIC) and not head.lstrip().startswith(b"<") \
+                and (b"\x00" not in head or head.startswith(_UTF16_BOMS)):
+            return CsvTable(p, encoding=encoding)
+        return XlsTable(p, sheet=sheet)
+    known = "、".join(sorted(_CSV_EXTENSIONS | _XLSX_EXTENSIONS | _JSONL_EXTENSIONS | {".xls"}))
     kind = f"无法识别的文件类型 {ext!r}" if ext else "文件没有扩展名"
     raise InputError(f"{p}: {kind}；支持的类型：{known}")
 
@@ -277,18 +286,105 @@ class XlsxTable(Table):
 
     def __iter__(self) -> Iterator[tuple[int, Row]]:
         with self._worksheet() as ws:
-            for number, values in self._rows(ws):
-                if number <= self.header_row:
-                    continue
-                cells = [_cell_text(v) for v in values]
-                if not any(cells):
-                    continue
-                row: Row = {col: (cells[i] if i < len(cells) else None)
-                            for i, col in enumerate(self.columns)}
-                extra = [c for c in cells[len(self.columns):] if c]
-                if extra:
-                    row[EXTRA_CELLS] = "\t".join(extra)
-                yield number, row
+            yield from _sheet_rows(self._rows(ws), self.header_row, self.columns)
+
+
+def _sheet_rows(values: Iterable[tuple[int, Sequence[Any]]], header_row: int,
+                columns: list[str]) -> Iterator[tuple[int, Row]]:
+    """A workbook sheet's rows below its header, as text keyed by column."""
+    for number, row_values in values:
+        if number <= header_row:
+            continue
+        cells = [_cell_text(v) for v in row_values]
+        if not any(cells):
+            continue
+        row: Row = {col: (cells[i] if i < len(cells) else None)
+                    for i, col in enumerate(columns)}
+        extra = [c for c in cells[len(columns):] if c]
+        if extra:
+            row[EXTRA_CELLS] = "\t".join(extra)
+        yield number, row
+
+
+class XlsTable(Table):
+    """A sheet of a legacy Excel 97–2003 workbook (.xls, BIFF8), read with xlrd. Formula
+    cells hold their saved results there, and dates are numbers in the workbook's date
+    system, converted here."""
+
+    def __init__(self, path: Path, *, sheet: str | int | None = None) -> None:
+        self.path = path
+        self.encoding = None
+        self.sheet = sheet
+        book, ws = self._open()
+        try:
+            self.sheet_title: str = ws.name
+            found = _find_header((n, [_cell_text(v) for v in values])
+                                 for n, values in self._values(book, ws))
+        finally:
+            book.release_resources()
+        if found is None:
+            raise InputError(f"{path}: 工作表 {self.sheet_title!r} 是空的（没有表头）")
+        self.header_row, cells = found
+        self.columns = _header(cells, path, self.header_row, lambda i: f"({_letter(i)} 列)")
+
+    def _open(self) -> tuple[Any, Any]:
+        import xlrd  # imported here: only .xls users pay for it
+
+        with self.path.open("rb") as f:
+            head = f.read(512).lstrip()
+        if head.lower().startswith((b"<", b"\xef\xbb\xbf<")):
+            # web systems export an HTML table under an .xls name; Excel opens it with a warning
+            raise InputError(f"{self.path}: 这是网页（HTML）表格，不是 Excel 文件，只是扩展名为 "
+                             ".xls；请用 Excel 或 WPS 打开后另存为 .xlsx 再导入")
+        try:
+            book = xlrd.open_workbook(str(self.path), on_demand=True)
+        except Exception as e:  # xlrd raises XLRDError, struct/Index/Assertion errors alike
+            raise InputError(f"{self.path}: 不是可读的 .xls 文件（文件被截断或已损坏？）：{e}") \
+                from None
+        names = book.sheet_names()
+        if self.sheet is None:
+            index = 0
+        elif isinstance(self.sheet, int):
+            if not 0 <= self.sheet < len(names):
+                book.release_resources()
+                raise InputError(f"{self.path}: 没有编号为 {self.sheet} 的工作表（编号从 0 开始）；"
+                                 f"现有工作表：{'、'.join(names)}")
+            index = self.sheet
+        elif self.sheet in names:
+            index = names.index(self.sheet)
+        else:
+            book.release_resources()
+            raise InputError(f"{self.path}: 没有名为 {self.sheet!r} 的工作表；"
+                             f"现有工作表：{'、'.join(names)}")
+        return book, book.sheet_by_index(index)
+
+    def _values(self, book: Any, ws: Any) -> Iterator[tuple[int, list[Any]]]:
+        import xlrd
+
+        for index in range(ws.nrows):
+            values: list[Any] = []
+            for cell in ws.row(index):
+                kind, value = cell.ctype, cell.value
+                if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                    value = None
+                elif kind == xlrd.XL_CELL_DATE:
+                    try:
+                        value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
+                    except (xlrd.xldate.XLDateError, OverflowError, ValueError):
+                        pass  # an impossible date number stays a number, for the report
+                elif kind == xlrd.XL_CELL_BOOLEAN:
+                    value = bool(value)
+                elif kind == xlrd.XL_CELL_ERROR:
+                    value = xlrd.error_text_from_code.get(value, "#ERROR")
+                values.append(value)
+            yield index + 1, values
+
+    def __iter__(self) -> Iterator[tuple[int, Row]]:
+        book, ws = self._open()
+        try:
+            yield from _sheet_rows(self._values(book, ws), self.header_row, self.columns)
+        finally:
+            book.release_resources()
 
 
 class _OpenSheet:
@@ -297,13 +393,18 @@ class _OpenSheet:
     def __init__(self, path: Path, sheet: str | int | None) -> None:
         self.path, self.sheet = path, sheet
         self.wb: Any = None
+        self.file: BinaryIO | None = None
 
     def __enter__(self) -> Any:
         import openpyxl  # imported here: only XLSX users pay for it
 
+        # a file object, not the path: openpyxl refuses a path whose extension is not
+        # .xlsx, and an .xlsx renamed .xls is still one
+        self.file = self.path.open("rb")
         try:
-            self.wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+            self.wb = openpyxl.load_workbook(self.file, read_only=True, data_only=True)
         except (zipfile.BadZipFile, zlib.error, ParseError, EOFError, KeyError, OSError) as e:
+            self.file.close()
             raise InputError(f"{self.path}: 不是可读的 XLSX 文件（zip 被截断或已损坏）：{e}") \
                 from None
         names = self.wb.sheetnames
@@ -311,14 +412,14 @@ class _OpenSheet:
             ws = self.wb.worksheets[0]
         elif isinstance(self.sheet, int):
             if not 0 <= self.sheet < len(names):
-                self.wb.close()
+                self.__exit__()
                 raise InputError(f"{self.path}: 没有编号为 {self.sheet} 的工作表（编号从 0 开始）；"
                                  f"现有工作表：{'、'.join(names)}")
             ws = self.wb.worksheets[self.sheet]
         elif self.sheet in names:
             ws = self.wb[self.sheet]
         else:
-            self.wb.close()
+            self.__exit__()
             raise InputError(f"{self.path}: 没有名为 {self.sheet!r} 的工作表；"
                              f"现有工作表：{'、'.join(names)}")
         ws.reset_dimensions()  # stale <dimension> tags would otherwise cut rows off
@@ -327,6 +428,8 @@ class _OpenSheet:
     def __exit__(self, *exc: object) -> None:
         if self.wb is not None:
             self.wb.close()
+        if self.file is not None:
+            self.file.close()
 
 
 _SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
