@@ -16,7 +16,12 @@ import scipy.sparse as sp
 
 from xietong.chain.graph import GraphViews
 from xietong.resolve.names import parse_org_name
-from xietong.resolve.regions import canonical_region, place_code, trimmed_code
+from xietong.resolve.regions import (
+    canonical_region,
+    canonical_region_in,
+    place_code,
+    trimmed_code,
+)
 
 
 @dataclass(slots=True)
@@ -127,11 +132,17 @@ def local_mask(views: GraphViews, scope: Scope, candidates: np.ndarray) -> np.nd
     in_place = np.asarray(rows.multiply(place_mask[None, :].astype(np.int8)).sum(axis=1)).ravel() > 0
     out[candidates[in_place]] = True
     if scope.kind == "region" and scope.code:
+        # no located_in link: the 所在地 a registry export gives (所属区县), else the region
+        # the name starts with (上海…有限公司)
         has_location = np.diff(located.indptr)[candidates] > 0
         s = views.snapshot
         for i in candidates[~in_place & ~has_location]:
-            parsed = parse_org_name(s.names[i]).region
-            if parsed is not None and parsed.code.startswith(scope.code):
+            named = parse_org_name(s.names[i]).region
+            written = s.attributes[i].get("region") if s.attributes else None
+            region = canonical_region_in(written, [named] if named else []) \
+                if isinstance(written, str) else None
+            region = region or named
+            if region is not None and region.code.startswith(scope.code):
                 out[i] = True
     return out
 
