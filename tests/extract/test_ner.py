@@ -157,6 +157,10 @@ def test_a_rounds_investors_are_found_by_the_role_they_take() -> None:
         "本轮融资由高瓴资本领投，红杉中国跟投，老股东经纬创投继续加注。")
     assert ("高瓴资本", "investor") in orgs("稀宇科技获得阿里巴巴、腾讯、高瓴资本等机构投资。")
     assert orgs("本轮由多家机构联合领投，产业基金跟投。") == set()
+    # a national fund's name starts with 国家, as generic phrases do (seed 001)
+    assert ("国家绿色发展基金", "investor") in orgs(
+        "上海的ESG基金规模达2274亿元，国家绿色发展基金领投在新型电力系统等硬科技领域。")
+    assert orgs("由国家级基金领投，多家机构跟投。") == set()
 
 
 def test_names_inside_longer_names_and_generic_bodies_are_not_organisations() -> None:

@@ -236,8 +236,12 @@ def _round_investors(sentence: str, words: list[tuple[int, int, str]],
             a, b = at, at + len(part)
             at = b + 1
             name = part.strip()
+            # 国家 starts generic phrases (国家级基金) and national funds' names alike
+            # (国家绿色发展基金, 国家集成电路产业投资基金)
+            national_fund = name.startswith("国家") and len(name) >= 6 \
+                and name.endswith(INVESTOR_SUFFIXES)
             if not 2 <= len(name) <= 12 or name != part or _overlaps((a, b), taken) \
-                    or _NOT_A_NAME.match(name) or _GENERIC.match(name):
+                    or _NOT_A_NAME.match(name) or (_GENERIC.match(name) and not national_fund):
                 continue
             named = name.endswith(INVESTOR_SUFFIXES) or (a, b) in proposed or any(
                 tag in ("ORG", "nz") and x == a and y == b for x, y, tag in words)
