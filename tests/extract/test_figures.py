@@ -35,6 +35,18 @@ def test_years_and_dates_are_not_figures() -> None:
     assert sentence_date("2024年8月30日") == "2024-08-30"
 
 
+def test_a_figure_holds_at_the_date_nearest_before_it() -> None:
+    """Each figure takes the date before it in its sentence, not the sentence's first; the
+    year a change is measured against is no figure's date."""
+    dated = [(f.value, f.date) for f in figures(
+        "入驻企业从2022年的21家增至2024年的62家，2024年参与方达244家")]
+    assert dated == [(21, "2022"), (62, "2024"), (244, "2024")]
+    assert [(f.value, f.date) for f in figures("2024年营收120亿元，较2023年增加20亿元")] == [
+        (120, "2024"), (20, "2024")]
+    assert [f.date for f in figures("集聚255家企业（截至2025年4月）")] == ["2025-04"]
+    assert [f.date for f in figures("较2022年增长了15家")] == [None]
+
+
 def test_seed_figures_carry_their_original_span() -> None:
     doc = extract_file(SEEDS / "001_981ad3a6421107d4.txt")
     hits = [f for f in doc.of_kind("figure") if f.data["value"] == 255]

@@ -35,6 +35,16 @@ def test_wrapped_words_and_numbers_are_joined_and_headings_kept_apart() -> None:
     assert "\n上下楼就是上下游\n" in text  # a heading stays its own line
 
 
+def test_a_paragraph_cut_by_a_page_break_goes_on() -> None:
+    """Files with one paragraph a line break some mid-sentence (a PDF page break): those
+    lines go on in the next; a byline closing in a bracket ends its article."""
+    text = load(SEEDS / "001_981ad3a6421107d4.txt").text
+    assert "为产业创新和健康发展提供制度保障" in text  # "健\n\n康发展" in the file
+    assert "\n康发展" not in text
+    assert "（作者：戚姚维全晨琦）\n" in text  # the next article's title stays apart
+    assert "执行董事、总经理朱明渊说" in load(SEEDS / "004_8ea395dd2807991d.txt").text
+
+
 def _demo_quotes() -> list[dict[str, object]]:
     demo = resources.files("xietong.demo").joinpath("ecosystem.jsonl").read_text("utf-8")
     return [json.loads(line)["source"] for line in demo.splitlines() if line.strip()]

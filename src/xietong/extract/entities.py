@@ -199,7 +199,12 @@ def mentions(sentence: str, known: KnownNames | None = None,
             continue
         title, title_start = _title_before(sentence, a, positions)
         organisation = None
-        if title:
+        after, after_organisation = _title_after(sentence, b, found)
+        if after and after_organisation and not sentence.startswith(_PREDICATES, b + 1):
+            # an appositive with its organisation describes this person ("…执行院长 李鲁，中共
+            # 上海市委党校经济学教研部副主任"): a title before may close the previous one's
+            title, organisation = after, after_organisation
+        elif title:
             chain = _TITLE_CHAIN.search(sentence, max(0, title_start - 10), title_start)
             org_end = chain.start() if chain else title_start
             organisation = next((m.text for m in found if m.kind != "region"
@@ -207,7 +212,7 @@ def mentions(sentence: str, known: KnownNames | None = None,
                                 None) or _short_name_of(sentence[:org_end],
                                                         [*found, *reversed(earlier)])
         else:
-            title, organisation = _title_after(sentence, b, found)
+            title, organisation = after, after_organisation
         probability = name_probability[(a, b)]
         keep(Mention(a, b, sentence[a:b], "person", round(probability if title else probability / 2, 3), "crf",
                      title=title, organisation=organisation))
@@ -285,8 +290,16 @@ def _trim_park(sentence: str, start: int, end: int) -> int:
             rest = sentence[w_start:end]
             generic = _GENERIC.match(rest)
             begin = w_start + (generic.end() if generic else 0)
+            regions = find_regions(sentence[begin:end])
+            if regions and regions[0][0] == 1:
+                begin += 1  # one stray character before the region (一条商|静安区大宁功能区)
             return begin if _PARK.fullmatch(sentence[begin:end]) else end
     return end
+
+
+# "…创始人吴海军，是上海交大…副教授": a clause with a verb says more about the person; the
+# title before the name stays theirs
+_PREDICATES = ("是", "系", "任", "为", "担任", "现任", "曾任")
 
 
 def _title_after(sentence: str, name_end: int, found: list[Mention]

@@ -60,14 +60,33 @@ def to_number(text: str) -> float | None:
 def sentence_date(sentence: str) -> str | None:
     """The first explicit date of a sentence ("截至 2025 年 4 月" → "2025-04")."""
     match = _DATE.search(sentence)
-    if not match:
-        return None
+    return _iso(match) if match else None
+
+
+def _iso(match: re.Match[str]) -> str:
     year, month, day = match.group("y"), match.group("m"), match.group("d")
     if month and day:
         return f"{year}-{int(month):02d}-{int(day):02d}"
     if month:
         return f"{year}-{int(month):02d}"
     return year
+
+
+# "较 2023 年增加 20 亿元": the year the change is measured against, not the figure's
+_COMPARED = re.compile(r"(?:较|比|相比|同比|对比|与)\s*$")
+
+
+def _dates(sentence: str) -> list[tuple[int, str]]:
+    """Where each date of a sentence ends, and the date; comparison bases left out."""
+    return [(m.end(), _iso(m)) for m in _DATE.finditer(sentence)
+            if not _COMPARED.search(sentence, 0, m.start())]
+
+
+def _date_of(dates: list[tuple[int, str]], start: int) -> str | None:
+    """A figure's date: the nearest before it ("从 2022 年的 21 条增至 2024 年的 62 条"), else
+    the sentence's first ("255 家（截至 2025 年 4 月）")."""
+    before = [date for end, date in dates if end <= start]
+    return before[-1] if before else (dates[0][1] if dates else None)
 
 
 def _measure_before(sentence: str, start: int) -> str:
@@ -85,7 +104,7 @@ def _measure_before(sentence: str, start: int) -> str:
 
 def figures(sentence: str) -> list[Figure]:
     found = []
-    date = sentence_date(sentence)
+    dates = _dates(sentence)
     for match in FIGURE.finditer(sentence):
         after = sentence[match.end():]
         if _YEARISH.match(after) or (match.group("unit") in ("个", "名") and _YEARISH.match(after)):
@@ -114,6 +133,6 @@ def figures(sentence: str) -> list[Figure]:
                            or match.group("qual").startswith("超"))
         counted = re.sub(r"^(?:的|以|为|已|和|及|是|占|约占)+", "", counted)
         counted = re.sub(r"(?:为|达|达到|已达|约为|超过|高达|约|近|是)+$", "", counted)
-        found.append(Figure(match.start(), match.end(), value, unit, counted, approximate, date,
-                            noun is not None))
+        found.append(Figure(match.start(), match.end(), value, unit, counted, approximate,
+                            _date_of(dates, match.start()), noun is not None))
     return found

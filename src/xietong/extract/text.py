@@ -17,6 +17,8 @@ from pathlib import Path
 SENTENCE_END = "。！？；!?…"
 CLOSERS = "”’」』）)\"'"
 _WRAPPED_MAX_MEDIAN = 45  # files whose typical line is longer hold one paragraph a line
+_PARAGRAPH_CUT = 40  # in such files, a line this long that stops mid-sentence goes on
+_OPENERS = "（(“「『《【"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,11 +97,18 @@ def _width(lines: list[str]) -> float:
 
 def _joins(line: str, following: str, width: float) -> bool:
     """Whether ``line`` was wrapped, i.e. continues on the next line."""
-    if not following or width == 0 or width > _WRAPPED_MAX_MEDIAN:
+    if not following or width == 0:
         return False
     stripped = line.rstrip()
     if stripped[-1:] in SENTENCE_END or (stripped[-1:] in CLOSERS and stripped[-2:-1] in SENTENCE_END):
         return False
+    if width > _WRAPPED_MAX_MEDIAN:
+        # One paragraph a line: a long line that stops mid-sentence was cut by a page break
+        # and goes on in the next (…为产业创新和健 / 康发展提供…, 执行董事、总经 / 理朱明渊说).
+        # A closing bracket ends a byline or a caption ((作者：…), 本报记者 赵晶摄), and a
+        # line opening with a bracket is a list item or a heading.
+        return len(stripped) >= _PARAGRAPH_CUT and stripped[-1:] not in CLOSERS \
+            and not stripped.endswith("摄") and following[:1] not in _OPENERS
     return len(stripped) >= 0.8 * width  # a short line is a heading or a paragraph's end
 
 
