@@ -631,6 +631,13 @@ def test_a_region_is_found_by_its_code_and_placed_by_its_row(eco: Ecosystem,
     # a region new to the store has its division code and level
     attrs = {a["key"]: a["value"] for a in eco.profile("双鸭山市宝山区").attributes}
     assert attrs == {"admin_code": "230506", "level": "district"}
+    # a region record of the same code, under another name, is the same region
+    lines = tmp_path / "区域.jsonl"
+    lines.write_text('{"entity": "region", "name": "上海市宝山区", "attrs": {"admin_code": '
+                     '"310113", "level": "district"}}\n', encoding="utf-8")
+    eco.import_file(lines)
+    assert eco.entity("上海市宝山区").id == baoshan
+    assert eco.stats().entities_by_type["region"] == regions_before + 1
     # 所在地 (所属区县) is written with the city that places it
     where = {name: next(a["value"] for a in eco.profile(name).attributes if a["key"] == "region")
              for name in ("上海测试一科技有限公司", "测试二科技有限公司", "测试四煤业有限公司")}

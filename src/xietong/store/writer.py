@@ -257,11 +257,19 @@ class _ImportRun:
         names = [rec.name, *(a for a in rec.aliases if a and a.strip())]
         credit_code = attrs.get("credit_code")
         source_id = self._source_for(rec.provenance)
-        entity_id = self._find_or_create(
-            names, etype, rec.provenance, source_id, credit_code, attrs.get("region"),
-            rec.affiliation if etype == PERSON else None)
-        if etype == "region" and (code := place_code(rec.name, attrs.get("admin_code"))):
-            self.index.region_codes.setdefault(code, entity_id)
+        # a region is the store's region of its division code, whatever its name there
+        code = place_code(rec.name, attrs.get("admin_code")) if etype == "region" else None
+        coded = self.index.region_codes.get(code) if code else None
+        if coded is not None:
+            entity_id = coded
+            self.index.register(entity_id, etype, self.index.canonical(entity_id), names)
+            self._names(entity_id, names, source_id)
+        else:
+            entity_id = self._find_or_create(
+                names, etype, rec.provenance, source_id, credit_code, attrs.get("region"),
+                rec.affiliation if etype == PERSON else None)
+            if code:
+                self.index.region_codes.setdefault(code, entity_id)
         observed = _check_date(rec.provenance, rec.observed)
         for key, value in attrs.items():
             self._attribute_fact(entity_id, key, value, None, observed, rec.confidence,
@@ -373,8 +381,7 @@ class _ImportRun:
         else:
             self.index.register(entity_id, etype, self.index.canonical(entity_id), names,
                                 credit_code)
-        for position, name in enumerate(names):
-            self._alias(entity_id, name, "name" if position == 0 else "alias", source_id)
+        self._names(entity_id, names, source_id)
         return entity_id
 
     def _find_or_create_person(self, names: list[str], prov: Provenance, source_id: int,
@@ -398,8 +405,7 @@ class _ImportRun:
             self.index.register(entity_id, PERSON, self.index.canonical(entity_id), names)
         if organisation is not None:
             self.index.affiliate(entity_id, organisation)
-        for position, name in enumerate(names):
-            self._alias(entity_id, name, "name" if position == 0 else "alias", source_id)
+        self._names(entity_id, names, source_id)
         return entity_id
 
     def _namesakes_message(self, exc: Namesakes) -> str:
@@ -459,6 +465,11 @@ class _ImportRun:
                 "status": "open", "created_at": self.now,
             })
             self.reviewed += 1
+
+    def _names(self, entity_id: int, names: list[str], source_id: int) -> None:
+        """The record's name and aliases, as this source gives them."""
+        for position, name in enumerate(names):
+            self._alias(entity_id, name, "name" if position == 0 else "alias", source_id)
 
     def _alias(self, entity_id: int, alias: str, kind: str, source_id: int) -> None:
         alias = alias.strip()
