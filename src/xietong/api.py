@@ -223,7 +223,11 @@ class Ecosystem:
                ) -> list[queries.EntityHit]:
         self._ensure()
         with self.engine.connect() as conn:
-            return queries.search(conn, text, limit, entity_type)
+            hits = queries.search(conn, text, limit, entity_type)
+            workplaces = queries.workplaces(conn, [h.id for h in hits if h.type == "person"])
+        for hit in hits:
+            hit.workplaces = tuple(workplaces.get(hit.id, ()))
+        return hits
 
     def entity(self, text: str) -> queries.EntityHit:
         """The one entity ``text`` names (a name, alias or id); NotFound suggests close names."""

@@ -135,10 +135,12 @@ def hits(console: Console, found: list[EntityHit]) -> None:
         console.print("没有找到")
         return
     table = Table()
-    for column in ("名称", "类型", "匹配", "得分", "id"):
+    people = any(hit.workplaces for hit in found)  # namesakes are told apart by them
+    for column in ("名称", "类型", *(("单位",) if people else ()), "匹配", "得分", "id"):
         table.add_column(column)
     for hit in found:
         table.add_row(hit.name, _type_label(hit.type),
+                      *(("、".join(hit.workplaces),) if people else ()),
                       hit.matched if hit.matched != hit.name else "", f"{hit.score:.2f}",
                       str(hit.id))
     console.print(table)

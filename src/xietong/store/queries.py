@@ -74,6 +74,7 @@ class EntityHit:
     type: str
     matched: str  # the name or alias that matched
     score: float = 1.0
+    workplaces: tuple[str, ...] = ()  # a person's organisations: they tell namesakes apart
 
 
 def lookup(conn: Connection, text: str) -> list[EntityHit]:
