@@ -574,6 +574,18 @@ def test_namesakes_at_different_organisations_are_different_people(
     assert taking_part == {("上海交通大学",): ["路演日"], ("上海智元新创技术有限公司",): []}
 
 
+def test_a_person_is_found_through_an_organisation_resolution_merges(
+        eco: Ecosystem, tmp_path: Path) -> None:
+    """无问芯穹智能科技 is new to the store and merges into 上海无问芯穹智能科技有限公司: its
+    夏立雪 is the demo's, not a second one (the merge decides before the person is looked up)."""
+    eco.import_demo()
+    result = eco.import_file(write_csv(tmp_path / "名单.csv", [
+        ["姓名", "职务", "工作单位"], ["夏立雪", "首席执行官", "无问芯穹智能科技"]]))
+    assert result.summary.merged == 1
+    assert [h.workplaces for h in eco.search("夏立雪", entity_type="person")
+            if h.name == "夏立雪"] == [("上海无问芯穹智能科技有限公司",)]
+
+
 def test_a_person_known_by_name_alone_gains_an_organisation(eco: Ecosystem,
                                                               tmp_path: Path) -> None:
     """A person first seen without an organisation is the one a roster later places."""

@@ -392,6 +392,12 @@ class _ImportRun:
         if affiliation and affiliation.strip():
             organisation = self._ref(EntityRef(affiliation), REGISTRY.relation("works_for").range,
                                      prov, source_id)
+            if organisation in self.awaiting:
+                # an organisation new to the store: whether it merges into a known one (无问
+                # 芯穹智能科技 into 上海无问芯穹智能科技有限公司) decides which person this is
+                self._settle_answers(wait=False)
+                if organisation in self.awaiting:
+                    self._settle_answers(wait=True)
         try:
             entity_id = self.index.find_person(names, organisation)
         except Namesakes as exc:
