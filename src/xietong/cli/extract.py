@@ -39,7 +39,7 @@ def extract_command(
 ) -> None:
     """Extract organisations, people, figures and relations from text — 从新闻报告中抽取事实。"""
     # xietong.extract loads its models in about 0.4 s: here, not at every command's start
-    from xietong.extract import Decisions, extract_file, import_document
+    from xietong.extract import Decisions, extract_file, import_document, unplaced_people
     from xietong.extract.graph import known_names
 
     for path in files:
@@ -52,15 +52,16 @@ def extract_command(
     for path in files:
         # Each file sees the graph as it stands, names added by earlier files included.
         doc = extract_file(path, known_names(eco, excluding_uri=str(path.resolve())))
+        unplaced = unplaced_people(eco, doc)  # as the store stands before this file
         if review:
             results.append(_review(eco, doc, decisions, accept_all, set(reject or ()),
-                                   set(accept or ()), as_json))
+                                   set(accept or ()), as_json, unplaced))
         else:
             summary = import_document(eco, doc, rejected=decisions.rejected())
-            results.append(_result(eco, doc, decisions, summary))
+            results.append(_result(doc, decisions, summary, unplaced))
             if not as_json:
                 _show_summary(doc, summary)
-                _show_unplaced(eco, doc)
+                _show_unplaced(unplaced)
     decisions.save()
     if as_json:
         sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=2, default=str) + "\n")
@@ -73,7 +74,8 @@ def _proposed(doc: Document) -> list[Any]:
 
 
 def _review(eco: Ecosystem, doc: Document, decisions: Decisions, accept_all: bool,
-            reject: set[str], accept: set[str], as_json: bool) -> dict[str, Any]:
+            reject: set[str], accept: set[str], as_json: bool, unplaced: list[Any]
+            ) -> dict[str, Any]:
     from xietong.extract import import_document
     from xietong.extract.decisions import ACCEPT, REJECT
 
@@ -86,7 +88,7 @@ def _review(eco: Ecosystem, doc: Document, decisions: Decisions, accept_all: boo
     if not as_json:
         _show_items(doc, items, decisions)
         _show_summary(doc, preview)
-        _show_unplaced(eco, doc)
+        _show_unplaced(unplaced)
     interactive = not (accept_all or reject or accept or as_json) and sys.stdin.isatty()
     for item in items:
         decision = REJECT if item.id in reject else ACCEPT if item.id in accept else None
@@ -104,7 +106,7 @@ def _review(eco: Ecosystem, doc: Document, decisions: Decisions, accept_all: boo
         out.print(f"已接受 {len(accepted)} 项，拒绝 {len(items) - len(accepted) - pending} 项，"
                   f"待定 {pending} 项（待定的不导入）")
         _show_summary(doc, summary)
-    return _result(eco, doc, decisions, summary, preview)
+    return _result(doc, decisions, summary, unplaced, preview)
 
 
 def _ask(item: Any) -> str:
@@ -131,17 +133,13 @@ def _show_summary(doc: Document, summary: Any) -> None:
               f"待审核 {summary.queued_for_review}")
 
 
-def _show_unplaced(eco: Ecosystem, doc: Document) -> None:
-    from xietong.extract import unplaced_people
-
-    for item in unplaced_people(eco, doc):
+def _show_unplaced(unplaced: list[Any]) -> None:
+    for item in unplaced:
         out.print(f"  未导入 {item.label}：图谱中有多位同名人员，文中未写其单位", markup=False)
 
 
-def _result(eco: Ecosystem, doc: Document, decisions: Decisions, summary: Any,
+def _result(doc: Document, decisions: Decisions, summary: Any, unplaced: list[Any],
             preview: Any = None) -> dict[str, Any]:
-    from xietong.extract import unplaced_people
-
     def counts(s: Any) -> dict[str, Any]:
         return {"added": s.added, "merged": s.merged, "queued_for_review": s.queued_for_review,
                 "dry_run": s.dry_run, "unchanged": s.unchanged}
@@ -153,7 +151,7 @@ def _result(eco: Ecosystem, doc: Document, decisions: Decisions, summary: Any,
                    "decision": decisions.get(i.id), "data": i.data} for i in doc.items],
         "import": counts(summary),
         # people left out: several in the graph bear the name, and the text gives no unit
-        "unplaced": [i.id for i in unplaced_people(eco, doc)],
+        "unplaced": [i.id for i in unplaced],
     }
     if preview is not None:
         result["preview"] = counts(preview)

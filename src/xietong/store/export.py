@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from xietong.model.registry import REGISTRY, AttributeType
-from xietong.store import schema
+from xietong.store import queries, schema
 
 FORMATS = ("csv", "xlsx", "jsonl")
 ENTITY_COLUMNS = ("id", "类型", "名称", "别名")
@@ -110,22 +110,9 @@ def _relations(conn: Connection, sources: dict[int, tuple[str, ...]]
 
 
 def _affiliations(conn: Connection) -> dict[int, str]:
-    """Each person's organisation for the JSON Lines export (the first by name, when there
-    are several): importing it back tells namesakes apart by it."""
-    e, f = schema.entities, schema.facts
-    person, org = e.alias("person"), e.alias("org")
-    person_root, org_root = e.alias("person_root"), e.alias("org_root")
-    found: dict[int, str] = {}
-    for row in conn.execute(
-        select(person_root.c.id, org_root.c.name)
-        .select_from(f).join(person, person.c.id == f.c.subject_id)
-        .join(person_root, person_root.c.id == person.c.canonical_id)
-        .join(org, org.c.id == f.c.object_id).join(org_root, org_root.c.id == org.c.canonical_id)
-        .where(f.c.predicate == "works_for", person_root.c.type == "person")
-    ):
-        if row.id not in found or row.name < found[row.id]:
-            found[row.id] = row.name
-    return found
+    """Each person's organisation for the exports (the first by name, when there are
+    several): importing them back tells namesakes apart by it."""
+    return {person: names[0] for person, names in queries.workplaces(conn).items()}
 
 
 def export(conn: Connection, path: Path, fmt: str | None = None) -> dict[str, int]:

@@ -97,18 +97,21 @@ def lookup(conn: Connection, text: str) -> list[EntityHit]:
     return list(hits.values())
 
 
-def workplaces(conn: Connection, people: list[int]) -> dict[int, list[str]]:
-    """The organisations each of ``people`` (canonical ids) works for, by name."""
-    if not people:
+def workplaces(conn: Connection, people: list[int] | None = None) -> dict[int, list[str]]:
+    """The organisations each of ``people`` (canonical ids; None: every person) works for,
+    by name, sorted."""
+    if people is not None and not people:
         return {}
     member, org, org_root = e.alias("member"), e.alias("org"), e.alias("org_root")
+    query = (select(member.c.canonical_id, org_root.c.name)
+             .select_from(f).join(member, member.c.id == f.c.subject_id)
+             .join(org, org.c.id == f.c.object_id)
+             .join(org_root, org_root.c.id == org.c.canonical_id)
+             .where(f.c.predicate == "works_for"))
+    if people is not None:
+        query = query.where(member.c.canonical_id.in_(people))
     found: dict[int, set[str]] = {}
-    for row in conn.execute(
-        select(member.c.canonical_id, org_root.c.name)
-        .select_from(f).join(member, member.c.id == f.c.subject_id)
-        .join(org, org.c.id == f.c.object_id).join(org_root, org_root.c.id == org.c.canonical_id)
-        .where(f.c.predicate == "works_for", member.c.canonical_id.in_(people))
-    ):
+    for row in conn.execute(query):
         found.setdefault(row.canonical_id, set()).add(row.name)
     return {person: sorted(names) for person, names in found.items()}
 

