@@ -43,7 +43,7 @@ def _replay(resolver: Resolver | DeferredResolver, names: list[str]) -> list[Mat
     found: list[Match] = []
     for i, name in enumerate(names):
         if isinstance(resolver, Resolver):
-            found.append(resolver.resolve([name], exclude=i))
+            found.append(resolver.resolve([name], exclude=i, explain_new=False))
         else:
             resolver.ask([name], exclude=i)
             if i % 97 == 0:

@@ -1,10 +1,14 @@
+import json
 import math
+from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from xietong.model.credit_code import credit_code_check_digit
 from xietong.resolve import Resolver
+from xietong.resolve.matcher import NEW
 from xietong.resolve.scorer import fit_logistic, load_model
 
 
@@ -258,3 +262,24 @@ def test_a_group_is_not_its_listed_company(known: list[str], record: list[str]) 
 ])
 def test_a_unit_named_after_its_group_is_not_the_group(short: str, full: str) -> None:
     assert _one(full).resolve([short]).band != "merge"
+
+
+def test_an_import_gets_the_same_merges_and_reviews_without_new_candidates() -> None:
+    """``explain_new=False`` skips registered candidates that can only be new; every merge
+    and review must stay as it was, on real names: ChainKG registered names then their
+    short names, then ICKG25's (most of them registered names that differ)."""
+    data = Path(__file__).resolve().parents[3] / "shared" / "data"
+    rows = [json.loads(line) for line in (data / "chainkg" / "company.jsonl")
+            .read_text(encoding="utf-8").splitlines()[:800]]
+    lines = (data / "ickg25" / "entity2id.txt").read_text(encoding="utf-8-sig").splitlines()
+    names = [r["fullname"] for r in rows] + [r["name"] for r in rows] + \
+        [line.split("\t")[0].strip() for line in lines[:3000]]
+    r = Resolver()
+    bands: Counter[str] = Counter()
+    for i, name in enumerate(names):
+        full = r.resolve([name])
+        brief = r.resolve([name], explain_new=False)
+        bands[full.band] += 1
+        assert brief == (NEW if full.band == "new" else full), name
+        r.add(i, [name])
+    assert bands["merge"] > 100 and bands["review"] > 10 and bands["new"] > 2000

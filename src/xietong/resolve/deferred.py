@@ -166,9 +166,11 @@ def apply(resolver: Resolver, message: Message) -> None:
 
 
 def answer(resolver: Resolver, question: Message) -> Match:
-    """``resolver``'s answer to a "resolve" message."""
+    """``resolver``'s answer to a "resolve" message, as an import needs it: a merge or a
+    review in full, a new organisation as ``matcher.NEW`` (``explain_new=False``)."""
     _, names, credit_code, region, exclude = question
-    return resolver.resolve(names, credit_code=credit_code, region=region, exclude=exclude)
+    return resolver.resolve(names, credit_code=credit_code, region=region, exclude=exclude,
+                            explain_new=False)
 
 
 class _Worker:

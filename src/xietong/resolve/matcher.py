@@ -22,7 +22,7 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal, cast
+from typing import Final, Literal, cast
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
@@ -85,6 +85,9 @@ class Match:
     score: float  # 0..1
     rule: str  # "credit_code", "decision", "exact_name", "trade_name+region", "scored", ...
     features: dict[str, float] = field(default_factory=dict)
+
+
+NEW: Final = Match("new", None, 0.0, "new", {})  # see Resolver.resolve(explain_new=False)
 
 
 @dataclass(slots=True, eq=False)
@@ -551,11 +554,16 @@ class Resolver:
 
     # -- resolving ------------------------------------------------------------------------
     def resolve(self, names: Sequence[str], credit_code: str | None = None,
-                region: str | None = None, exclude: int | None = None) -> Match:
+                region: str | None = None, exclude: int | None = None,
+                explain_new: bool = True) -> Match:
         """The best existing entity for a record named ``names`` (name first, then aliases).
 
         ``exclude`` is the record's own entity id when re-resolving a stored entity: it is
         never returned, and reviewer decisions about it are applied.
+
+        ``explain_new=False`` is for callers that act only on a merge or a review (imports):
+        a "new" answer is then ``NEW``, without the closest candidate, and candidates that
+        can only be new are not scored. Merges and reviews are the same either way.
         """
         banned = {exclude} if exclude is not None else set()
         if exclude is not None:
@@ -572,7 +580,7 @@ class Resolver:
         exact = self._exact(names, banned, code)
         if exact is not None:
             return Match("merge", exact, 1.0, "exact_name", {"exact_name": 1.0})
-        ruled, judged = self._judge(names, region, banned)
+        ruled, judged = self._judge(names, region, banned, explain_new)
         decided: list[tuple[int, float, int, Match]] = []
         for match in ruled:
             decided.append((_BAND_RANK[match.band], match.score + (0.5 if match.rule ==
@@ -582,6 +590,8 @@ class Resolver:
             decided.append((_BAND_RANK[match.band], match.score, c.entity_id, match))
         if code:
             decided = [self._code_conflict(t, code) for t in decided]
+        if not explain_new and not any(t[0] for t in decided):  # nothing but new
+            return NEW
         if not decided:
             return Match("new", None, 0.0, "no_candidate", {})
         decided.sort(key=lambda t: (-t[0], -t[1], t[2]))
@@ -681,8 +691,8 @@ class Resolver:
         candidate. Used to train the model (benchmarks/resolution.py --train)."""
         return [(c.entity_id, c.features) for c in self._judge(names, None, set())[1]]
 
-    def _judge(self, names: Sequence[str], region: str | None,
-               banned: set[int]) -> tuple[list[Match], list[_Judged]]:
+    def _judge(self, names: Sequence[str], region: str | None, banned: set[int],
+               explain_new: bool = True) -> tuple[list[Match], list[_Judged]]:
         """Candidates decided by rule (exact name, two registered names), and the few best
         others with the features the learned model judges."""
         prepared = [p for p in (_prepare(n) for n in names) if p.parsed.normalized]
@@ -714,6 +724,10 @@ class Resolver:
                 # 有限公司 is no abbreviation of 安泰科技股份有限公司, whose short name it
                 # resembles)
                 queries, e_names = registered, [e for e in e_names if e.legal]
+                if not explain_new and not any(
+                        q.core == e.core or q.parsed.trade == e.parsed.trade
+                        or q.trade_pinyin == e.trade_pinyin for q in queries for e in e_names):
+                    continue  # neither core nor 字号 shared: _legal_band can only say new
             # the best pair by (pre-score, exact name); the first of equals wins
             best_score, best_exact = -1.0, False
             features: dict[str, float] = {}
