@@ -141,10 +141,13 @@ def ickg_records(
             _vote(votes, head, head_votes[rel])
             _vote(votes, tail, tail_votes[rel])
 
-    types = {ident: infer_type(entity_names[ident], counter) for ident, counter in votes.items()}
-    for ident in sorted(types):
+    # each type inferred as its record goes (0.2 s for ICKG25's 61K names), not all before
+    # the first: the resolver's worker starts at the first organisation
+    types: dict[int, str] = {}
+    for ident in sorted(votes):
+        types[ident] = entity_type = infer_type(entity_names[ident], votes[ident])
         yield EntityRecord(
-            type=types[ident], name=entity_names[ident],
+            type=entity_type, name=entity_names[ident],
             provenance=Provenance(f"entity2id.txt id {ident}"),
         )
     for split_name, number, head, rel, tail, time in quads:
