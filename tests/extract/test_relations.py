@@ -86,3 +86,48 @@ def test_co_investors_in_a_round_do_not_invest_in_each_other() -> None:
         found = relations(sentence, mentions(sentence, known))
         invests = {(r.subject.text, r.object.text) for r in found if r.predicate == "invests"}
         assert invests and all(target == "智元机器人" for _, target in invests), invests
+
+
+def _relations(sentence: str, names: list[tuple[str, str]]) -> set[tuple[str, str, str]]:
+    from xietong.extract.entities import KnownNames, mentions
+    from xietong.extract.relations import relations
+
+    known = KnownNames()
+    for name, kind in names:
+        known.add(name, kind)
+    return {(r.subject.text, r.predicate, r.object.text)
+            for r in relations(sentence, mentions(sentence, known))}
+
+
+def test_what_a_unit_does_is_not_its_owners() -> None:
+    """Seed 002 and 004: the group is named only to say whose unit the signer is."""
+    found = _relations("不久前，联影集团旗下子公司联影微电子与天猫健康、京东健康分别正式签署战略合作协议。",
+                       [("联影集团", "enterprise"), ("联影微电子", "enterprise"),
+                        ("天猫健康", "enterprise"), ("京东健康", "enterprise")])
+    assert ("联影集团", "controls", "联影微电子") in found
+    assert {("联影微电子", "cooperates", "天猫健康"), ("联影微电子", "cooperates", "京东健康")} <= found
+    assert not {r for r in found if r[0] == "联影集团" and r[2] in ("天猫健康", "京东健康")}
+    # 分别: each of the two signs with 联影微电子, not with the other
+    assert not {r for r in found if {r[0], r[2]} == {"天猫健康", "京东健康"}}
+    found = _relations("随后，隶属于苏河湾集团的上海静安科技企业孵化器管理有限公司，与阿斯利康签署合作协议。",
+                       [("苏河湾集团", "enterprise"), ("上海静安科技企业孵化器管理有限公司", "enterprise"),
+                        ("阿斯利康", "enterprise")])
+    assert ("上海静安科技企业孵化器管理有限公司", "cooperates", "阿斯利康") in found
+    assert not {r for r in found if r[0] == "苏河湾集团" and r[2] == "阿斯利康"}
+
+
+def test_items_of_a_list_that_act_respectively_relate_to_the_third_only() -> None:
+    names = [("华为", "enterprise"), ("中兴", "enterprise"), ("大唐电信", "enterprise"),
+             ("中国移动", "enterprise")]
+    found = _relations("华为、中兴、大唐电信分别与中国移动签署战略合作协议。", names)
+    assert found == {(n, "cooperates", "中国移动") for n in ("华为", "中兴", "大唐电信")}
+
+
+def test_a_launched_product_is_in_the_verbs_clause_and_no_park() -> None:
+    names = [("上海交大", "institute"), ("华东师大", "institute"), ("大零号湾", "park"),
+             ("国家人形机器人创新中心", "institute")]
+    assert not {r for r in _relations(
+        "同时，闵行区与上海交大、华东师大联合发布人才政策，成立“大零号湾”人才服务联盟。", names)
+        if r[1] == "launches"}
+    assert ("国家人形机器人创新中心", "launches", "青龙") in _relations(
+        "比如张江科学城通过国家人形机器人创新中心，开源“青龙”机器人平台，降低行业研发门槛。", names)

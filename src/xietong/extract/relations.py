@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from xietong.extract.entities import Mention
 
@@ -68,6 +69,7 @@ RULES = (
 _LEARNED = frozenset(("acquires", "controls", "invests", "joint_venture", "supplies", "cooperates",
                       "competes"))
 _PRODUCT_TRIGGER = _words("发布", "推出", "上线", "亮相", "首发", "开源", "研发出")
+_CLAUSE_END = re.compile(r"[，。；,;！？!?]")
 _PRODUCT = re.compile(r"“([^”]{2,20})”|《([^》]{2,20})》|([A-Za-z][A-Za-z0-9.\-]{1,20}(?:\s?[0-9A-Za-z.\-]+)?)")
 
 
@@ -132,15 +134,43 @@ def relations(sentence: str, found: list[Mention]) -> list[Relation]:
     """Relations among a sentence's organisation mentions, and products they launch
     (works_for comes from the people themselves, in the pipeline)."""
     orgs = [m for m in found if m.kind in ORG]
+    owners = {i for i in range(len(orgs) - 1) if _owns_next(sentence, orgs[i], orgs[i + 1])}
     out: list[Relation] = []
     for i, first in enumerate(orgs):
-        for second in orgs[i + 1:i + 4]:  # near neighbours only: long lists are enumerations
+        for j in range(i + 1, min(i + 4, len(orgs))):  # near neighbours only: long lists
+            second = orgs[j]                             # are enumerations
+            if (i in owners and j > i + 1) or _each_apart(sentence, orgs[i:j + 1]):
+                continue
             relation = classify(sentence, first, second)
             if relation is not None and not _co_investor(sentence, relation):
                 out.append(relation)
     out.extend(_list_into_park(sentence, orgs, out))
     out.extend(_launches(sentence, orgs))
     return out
+
+
+# "联影集团旗下子公司联影微电子与天猫健康…", "隶属于苏河湾集团的孵化器管理公司，与…": the
+# first names whose unit the second is; what follows is the unit's doing, not the owner's
+_UNIT_GAP = re.compile(r"(?:旗下|下属)的?(?:全资|控股)?(?:子公司|企业|公司|机构)?"
+                       r"|的(?:全资|控股)?子公司")
+_BELONGS = ("隶属于", "隶属", "归属于", "旗下")
+
+
+def _owns_next(sentence: str, owner: Mention, unit: Mention) -> bool:
+    gap = sentence[owner.end:unit.start].strip()
+    return bool(_UNIT_GAP.fullmatch(gap)) or (
+        gap == "的" and sentence[:owner.start].rstrip().endswith(_BELONGS))
+
+
+# "联影微电子与天猫健康、京东健康分别签署…", "A、B分别与C合作": listed side by side, each
+# relates to the third, not to the other
+_RESPECTIVELY = re.compile(r"(?:、[^，。；,;！？、]{1,25})*?[^，。；,;！？]{0,6}?分别")
+
+
+def _each_apart(sentence: str, listed: list[Mention]) -> bool:
+    """Whether ``listed`` (in text order) are items of one 、-list that 分别 follows."""
+    return all(sentence[a.end:b.start].strip() == "、" for a, b in pairwise(listed)) and bool(
+        _RESPECTIVELY.match(sentence, listed[-1].end))
 
 
 # "由红杉中国领投，腾讯投资跟投", "高瓴资本领投，红杉中国、腾讯投资跟投": whoever leads or
@@ -178,6 +208,11 @@ def _launches(sentence: str, orgs: list[Mention]) -> list[Relation]:
             continue
         name = next(g for g in product.groups() if g)
         a = product.start() + (1 if product.group(0)[0] in "“《" else 0)
+        # the launch's object is in the verb's clause, and names no organisation or park
+        # ("联合发布人才政策，成立“大零号湾”人才服务联盟": 大零号湾 is a park)
+        if _CLAUSE_END.search(sentence, trigger.end(), a) or any(
+                m.start < a + len(name) and a < m.end for m in orgs):
+            continue
         mention = Mention(a, a + len(name), name, "product", 0.6, "pattern")
         out.append(Relation(owner, "launches", mention, trigger.group(0), owner.start,
                             product.end(), 0.6))
