@@ -128,6 +128,29 @@ def test_a_short_name_before_a_title_refers_back_to_the_article() -> None:
     assert person.organisation is None
 
 
+def test_a_title_in_a_department_of_an_organisation_and_a_company_referred_back_to() -> None:
+    """Seeds 002 and 003: the organisation before a department's title, 联合 in 联合创始人,
+    and "公司" at a sentence's start meaning the company the article last named."""
+    from tests.conftest import SEEDS
+    from xietong.extract.entities import KnownNames, mentions
+    from xietong.extract.pipeline import extract_file
+
+    known = KnownNames()
+    known.add("浦发银行", "enterprise")
+    known.add("智元机器人", "enterprise")
+    people = {m.text: (m.title, m.organisation) for sentence in (
+        "浦发银行上海分行科技金融部总经理钟泉说，浦发银行不仅提供金融服务支持。",
+        "智元机器人联合创始人兼首席技术官彭志辉表示。") for m in mentions(sentence, known)
+        if m.kind == "person"}
+    assert people["钟泉"] == ("上海分行科技金融部总经理", "浦发银行")
+    assert people["彭志辉"] == ("联合创始人兼首席技术官", "智元机器人")
+    doc = extract_file(SEEDS / "003_9d88f236065679d1.txt")
+    people = {i.data["name"]: i.data["organisation"] for i in doc.of_kind("person")}
+    assert people["朱洁"] == "上海智元新创技术有限公司"
+    assert people["李明川"] == "思必驰科技股份有限公司"
+    assert people["谢红兵"] == "苏州华兴源创科技股份有限公司"
+
+
 def test_an_investment_arm_keeps_its_investor_word() -> None:
     """The tagger stops 腾讯投资 at 腾讯; before a round role the investor word is part of the
     name, before anything else it may be the verb."""

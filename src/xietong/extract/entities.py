@@ -211,6 +211,15 @@ def mentions(sentence: str, known: KnownNames | None = None,
                                  and m.kind != "person" and org_end - 1 <= m.end <= org_end),
                                 None) or _short_name_of(sentence[:org_end],
                                                         [*found, *reversed(earlier)])
+            if organisation is None and (unit := _unit_before(sentence, org_end, found)):
+                # "浦发银行上海分行科技金融部总经理钟泉": the bank's, as its department's head
+                organisation, title = unit.text, sentence[unit.end:title_start] + title
+            elif organisation is None and _REFERENCE.fullmatch(
+                    _CLAUSE_START.split(sentence[:org_end])[-1]):
+                # "…思必驰科技股份有限公司内…。公司战略部负责人李明川介绍": the company last named
+                before = [m for m in found if m.end <= org_end]
+                organisation = next((m.text for m in [*reversed(before), *reversed(earlier)]
+                                     if m.kind == "enterprise"), None)
         else:
             title, organisation = after, after_organisation
         probability = name_probability[(a, b)]
@@ -263,6 +272,24 @@ def _round_investors(sentence: str, words: list[tuple[int, int, str]],
 _INVESTMENT_ARM = re.compile(r"(投资|资本|创投)(?=领投|跟投|参投|联合领投|共同领投|、|等)")
 _SHAREHOLDER = re.compile(r"(?:老|原|新|现有)?股东")
 _CLAUSE_START = re.compile(r"[，,。；;、：:（）()“”\s]")
+
+
+# A company's own word for itself before a title: "公司副总裁朱洁" refers back
+_REFERENCE = re.compile(r"(?:该|本)?公司")
+_TITLE_MODIFIER = re.compile(r"(?:联合|常务|执行)$")
+# Branches and departments between an organisation and a title: 上海分行, 科技金融部
+_UNIT_PATH = re.compile(r"(?:[\u4e00-\u9fff]{1,8}?(?:分行|支行|分公司|事业部|事业群|研究院|学院"
+                        r"|研究所|实验室|中心|部|处|系)){1,3}")
+
+
+def _unit_before(sentence: str, end: int, found: list[Mention]) -> Mention | None:
+    """The organisation whose branch or department (one to three units) runs up to
+    ``end``: 浦发银行 in "浦发银行上海分行科技金融部|总经理"."""
+    for m in reversed(found):
+        if m.kind in ORG_KINDS and m.end < end <= m.end + 16 \
+                and _UNIT_PATH.fullmatch(sentence, m.end, end):
+            return m
+    return None
 
 
 def _short_name_of(before_title: str, found: list[Mention]) -> str | None:
@@ -326,6 +353,8 @@ def _title_before(sentence: str, name_start: int, positions: list[tuple[int, int
     """The title just before a person's name: a CRF position span or a known title."""
     for a, b, _ in positions:
         if b == name_start:
+            if modifier := _TITLE_MODIFIER.search(sentence, max(0, a - 2), a):
+                a = modifier.start()  # the tagger leaves 联合 out of 联合创始人
             return sentence[a:b], a
     match = _TITLE_RE.search(sentence[max(0, name_start - 8):name_start])
     if match:
