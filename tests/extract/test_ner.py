@@ -151,6 +151,20 @@ def test_a_title_in_a_department_of_an_organisation_and_a_company_referred_back_
     assert people["谢红兵"] == "苏州华兴源创科技股份有限公司"
 
 
+def test_words_around_a_name_that_are_not_part_of_it() -> None:
+    """Seeds 001, 002 and 004: a verb's second character, an aircraft's model code, a
+    determiner that makes the phrase a description, and generic park words."""
+    from xietong.extract.entities import mentions
+
+    def orgs(sentence: str) -> list[str]:
+        return [m.text for m in mentions(sentence) if m.kind not in ("region", "person")]
+
+    assert orgs("通过做优春申金字塔人才学院，加速高端人才集聚。") == ["春申金字塔人才学院"]
+    assert orgs("截至今年5月27日，东航C919已累计安全飞行超2.8万小时。") == ["东航"]
+    assert "国际投资集团" not in orgs("如今，静安大宁功能区与相关国际投资集团签订战略合作协议。")
+    assert orgs("在上海的语境下，“都市工业”是对传统工业园区模式的系统性扬弃。") == []
+
+
 def test_an_investment_arm_keeps_its_investor_word() -> None:
     """The tagger stops 腾讯投资 at 腾讯; before a round role the investor word is part of the
     name, before anything else it may be the verb."""

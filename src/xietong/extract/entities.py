@@ -178,6 +178,12 @@ def mentions(sentence: str, known: KnownNames | None = None,
                 b = arm.end(1)  # 腾讯 → 腾讯投资 in "腾讯投资跟投"
             if holder := _SHAREHOLDER.match(sentence, a, b - 2):
                 a = holder.end()  # "老股东经纬创投": the shareholder is 经纬创投
+            if _MAKE_VERB.search(sentence, max(0, a - 1), a + 1) and b - a > 4:
+                a += 1  # "做优春申金字塔人才学院": 优 is the verb's (做强, 做优, 做大)
+            if model := _MODEL_CODE.search(sentence, a + 2, b):
+                b = model.start()  # "东航C919": the airline; C919 is its aircraft
+            if _DETERMINER.search(sentence, max(0, a - 2), a):
+                continue  # "与相关国际投资集团签约": a description, not a name
             name = sentence[a:b]
             kind = org_kind(name, crf_type)
             if not is_organisation_name(name, kind, probability, a, b, words):
@@ -269,6 +275,9 @@ def _round_investors(sentence: str, words: list[tuple[int, int, str]],
 # The tagger often stops a group's investment arm at the group (腾讯 of 腾讯投资): an investor
 # word right after it, then a round role or the next co-investor, belongs to the name; "腾讯
 # 投资了…" keeps 投资 a verb.
+_MAKE_VERB = re.compile(r"做[强优大实精特深细]")
+_MODEL_CODE = re.compile(r"(?<=[\u4e00-\u9fff])[A-Z]{1,3}\d{1,4}$")
+_DETERMINER = re.compile(r"(?:相关|有关|上述|这些|其他|其它|多家|各家)$")
 _INVESTMENT_ARM = re.compile(r"(投资|资本|创投)(?=领投|跟投|参投|联合领投|共同领投|、|等)")
 _SHAREHOLDER = re.compile(r"(?:老|原|新|现有)?股东")
 _CLAUSE_START = re.compile(r"[，,。；;、：:（）()“”\s]")
