@@ -99,3 +99,33 @@ def test_a_fund_of_the_sentence_is_not_the_government_bodys(tmp_path: Path) -> N
                     encoding="utf-8")
     (fund,) = extract_file(path).of_kind("figure")
     assert fund.data["subject"] is None and fund.confidence == 0.4
+
+
+def test_what_a_figure_counts_and_whose_it_is() -> None:
+    """Seeds 002 and 004: 左右/以上 after the unit qualify the number; a quoted group name
+    is what is counted; a list's count belongs to what was named before the list; a body
+    that certified the counted firms is not their subject; 中心城区 names no district."""
+    from xietong.extract.entities import KnownNames, mentions
+    from xietong.extract.pipeline import _figure_subject
+
+    (fig,) = figures("数据显示，上海市静安区拥有数据智能相关企业1700家左右，居全市前列。")
+    assert (fig.value, fig.counted, fig.approximate) == (1700, "数据智能相关企业", True)
+    known = KnownNames()
+    for name, kind in (("秘塔科技", "enterprise"), ("无限光年", "enterprise"),
+                       ("它石智能", "enterprise"), ("上海市经信委", "government"),
+                       ("市北高新园区", "park")):
+        known.add(name, kind)
+
+    def subject(sentence: str, park: str | None = None) -> tuple[str | None, str]:
+        found = mentions(sentence, known)
+        last_park = next((m for m in found if m.text == park), None)
+        fig = figures(sentence)[-1]
+        found_subject = _figure_subject(found, fig, sentence, last_park)
+        return (found_subject.text if found_subject else None), fig.counted
+
+    assert subject("在徐汇区，秘塔科技、无限光年、它石智能等10家“群星企业”共同搭建完整生态链。") \
+        == ("徐汇区", "群星企业")
+    sentence = "市北高新园区内已集聚26家跨国公司地区总部，经上海市经信委认定的大数据企业170余家。"
+    assert subject(sentence, "市北高新园区") == ("市北高新园区", "大数据企业")
+    assert not [m for m in mentions("这里有中心城区极为稀缺的机柜资源近8000个。")
+                if m.kind == "region"]

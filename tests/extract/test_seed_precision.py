@@ -4,7 +4,9 @@ tests/extract/data/seed_labels.jsonl holds a sample of what the extractor produc
 ../shared/seeds, each judged by hand (file, kind, span in the original file, correct?):
 every 8th organisation of two passes, every person with a title, every 6th figure (round 1);
 and every 7th organisation proposed after round 2's sector filters and not yet labelled
-("sample": "round2"), drawn after those filters were written, so not tuned on.
+("sample": "round2"), drawn after those filters were written, so not tuned on; and
+every 4th figure proposed after round 5's figure changes and not yet labelled ("sample":
+"round5"), drawn after those changes.
 An organisation is correct when the span is a whole, specific organisation or park name
 of the right type; a person when name and title are right (and the organisation, if
 given); a figure when it is a statistic whose value, unit and counted thing are right.

