@@ -129,3 +129,18 @@ def test_what_a_figure_counts_and_whose_it_is() -> None:
     assert subject(sentence, "市北高新园区") == ("市北高新园区", "大数据企业")
     assert not [m for m in mentions("这里有中心城区极为稀缺的机柜资源近8000个。")
                 if m.kind == "region"]
+
+
+def test_caps_set_up_funds_areas_and_sector_measures() -> None:
+    """Seeds 000, 001 and 004: a policy's cap is no statistic; a fund set up is the
+    amount's thing; an area measures the land named after it; a sector's value added keeps
+    the sector."""
+    assert figures("对“跨境电商+产业带”项目给予最高200万元补贴") == []
+    (fund,) = figures("2025南京软件大会设立10亿元工业软件专项基金，并同步发布报告")
+    assert (fund.counted, fund.of_following) == ("工业软件专项基金", True)
+    (area,) = figures("在上海浦东张江，有一片约1平方公里的土地，汇聚了各种养料")
+    assert (area.value, area.counted) == (1, "土地")
+    (added,) = figures("2024年，上海海洋船舶工业实现增加值216.7亿元，占全国近1/6")
+    assert added.counted == "上海海洋船舶工业增加值"
+    (share,) = figures("跨境物流成本占销售额比重15%")  # a share keeps the plain measure
+    assert share.counted == "销售额比重"

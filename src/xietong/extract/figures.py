@@ -23,6 +23,16 @@ FIGURE = re.compile(
 # What is counted: the noun phrase right after the unit, up to a verb or punctuation.
 _COUNTED = re.compile(r"[\u4e00-\u9fffA-Za-z0-9“”]{1,14}?(?=[，。、；：,;:！？（）()\s]|已|的|在|从|"
                       r"为|是|和|与|及|等|落地|入驻|完成|实现|集聚|，|$)")
+_MEASURE = re.compile(r"(规模|营收|营业收入|产值|收入|总额|总量|投资|面积|融资|基金|估值|市值|"
+                      r"总部|算力|增加值|销售额|交易额|出口额|进出口额|税收|利润|产量|销量)"
+                      r"[\u4e00-\u9fff]{0,2}$")
+_SECTOR_MEASURES = frozenset(("增加值", "销售额", "交易额", "出口额", "进出口额", "税收", "利润",
+                              "产量", "销量"))
+_SECTOR_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:实现|完成|的)?$")
+# "给予最高200万元补贴", "不超过50%": a policy's cap or threshold, not a statistic
+_CAP = re.compile(r"(?:最高|最多|最低|不超过|不高于|不低于|上限)\s*$")
+# "设立10亿元工业软件专项基金": the amount of the fund set up, named right after it
+_SET_UP = re.compile(r"(?:设立|成立|发起|组建|设置)\s*$")
 _QUOTED = re.compile(r"“[^“”]{1,14}”")  # "等10家“群星企业”": the quoted name of the group
 # who certified, listed or ranked them: not part of what is counted
 _CERTIFIED = re.compile(r"^.*(?:认定|评定|认证|评为|评选|批准|公布|发布)的")
@@ -30,6 +40,10 @@ _CERTIFIED = re.compile(r"^.*(?:认定|评定|认证|评为|评选|批准|公布
 # 的项目". The figure is that thing's (usually unnamed), not the subject named before.
 _OF_NOUN = re.compile(r"的([\u4e00-\u9fffA-Za-z0-9]{1,12}?(?:基金|项目|基地|集群|中心|工程|"
                       r"计划))")
+_NAMED_NOUN = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{1,12}?(?:基金|项目|基地|集群|中心|工程|计划))")
+# "约1平方公里的土地", "在一块3.31平方公里的土地上": the area of the thing named after it
+_OF_THING = re.compile(r"的([\u4e00-\u9fff]{2,6}?)[上中里内]?(?=[，。、；：,;:！？]|$)")
+_AREA = ("平方公里", "平方米", "万平方米", "亩")
 _MONEY = ("亿元", "万元", "元", "亿美元", "万亿元", "美元")
 _MONEY_AND_AREA = _MONEY + ("平方公里", "平方米", "万平方米", "亩")
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})年(?:(?P<m>1[0-2]|0?[1-9])月(?:(?P<d>[0-3]?\d)日)?)?"
@@ -92,15 +106,31 @@ def _date_of(dates: list[tuple[int, str]], start: int) -> str | None:
     return before[-1] if before else (dates[0][1] if dates else None)
 
 
-def _measure_before(sentence: str, start: int) -> str:
+def _measure_word(sentence: str, start: int, sector: bool = False) -> str | None:
+    """The measure named right before the number ("产业规模达 1637 亿元"), if any; with
+    ``sector`` (amounts), a sector's measure keeps its sector ("海洋船舶工业实现增加值216.7
+    亿元"), which a share or a growth rate names less cleanly."""
+    head = _DATE.sub("", re.sub(rf"{_QUALIFIER}$", "", _head(sentence, start)))
+    match = _MEASURE.search(head)
+    if match is None:
+        return None
+    if sector and match.group(1) in _SECTOR_MEASURES:
+        named = _SECTOR_BEFORE.search(head, 0, match.start())
+        if named is not None:
+            return named.group(1) + match.group(0)
+    return match.group(0)
+
+
+def _head(sentence: str, start: int) -> str:
+    return re.split(r"[，。、；：,;:（）()“”]", sentence[:start])[-1]
+
+
+def _measure_before(sentence: str, start: int, unit: str = "") -> str:
     """For money and area, the measure names itself before the number ("产业规模达 1637 亿元")."""
-    head = re.split(r"[，。、；：,;:（）()“”]", sentence[:start])[-1]
-    head = re.sub(rf"{_QUALIFIER}$", "", head)
-    head = _DATE.sub("", head)
-    match = re.search(r"(规模|营收|营业收入|产值|收入|总额|总量|投资|面积|融资|基金|估值|市值|"
-                      r"总部|算力)[\u4e00-\u9fff]{0,2}$", head)
-    if match:
-        return match.group(0)
+    measure = _measure_word(sentence, start, sector=unit in _MONEY)
+    if measure:
+        return measure
+    head = _DATE.sub("", re.sub(rf"{_QUALIFIER}$", "", _head(sentence, start)))
     head = _CERTIFIED.sub("", head)  # "经上海市经信委认定的大数据企业170余家"
     # "聚集大模型企业近400家": the counted noun sits between the verb and the number.
     return re.split(r"集聚|聚集|吸引|拥有|汇聚|引进|落地|入驻|培育|带动|服务|覆盖|有|了|达", head)[-1][-10:]
@@ -122,16 +152,24 @@ def figures(sentence: str) -> list[Figure]:
             continue  # 一个核心, 三位一体, 五个强大: counting words, not statistics
         if sentence[max(0, match.start() - 1):match.start()] in ("-", "－", "~", "至", "到"):
             continue  # the upper end of a range ("2000-2500元") alone would misstate it
+        if _CAP.search(sentence, 0, match.start()):
+            continue
         unit = match.group("unit").replace("％", "%")
         counted_match = _QUOTED.match(after) or _COUNTED.match(after)
         counted = counted_match.group(0).strip("“”") if counted_match else ""
-        noun = _OF_NOUN.match(after) if unit in _MONEY else None
+        noun = None
+        if unit in _MONEY:
+            noun = _OF_NOUN.match(after) or (_NAMED_NOUN.match(after) if _SET_UP.search(
+                sentence, 0, match.start()) else None)
         if noun is not None:
             counted = noun.group(1)
         elif unit in ("家", "个", "名", "人", "项", "款") and not counted_match:
             counted = _measure_before(sentence, match.start())
+        elif unit in _AREA and not _measure_word(sentence, match.start()) \
+                and (thing := _OF_THING.match(after)):
+            counted = thing.group(1)
         elif unit in _MONEY_AND_AREA + ("%", "倍", "PFlops", "P") or not counted:
-            counted = _measure_before(sentence, match.start()) or counted
+            counted = _measure_before(sentence, match.start(), unit) or counted
         approximate = bool(match.group("qual") in ("约", "近", "将近")
                            or match.group("more") or match.group("more2")
                            or match.group("qual").startswith("超"))
