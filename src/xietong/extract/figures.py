@@ -34,8 +34,10 @@ _CAP = re.compile(r"(?:最高|最多|最低|不超过|不高于|不低于|上限
 # "设立10亿元工业软件专项基金": the amount of the fund set up, named right after it
 _SET_UP = re.compile(r"(?:设立|成立|发起|组建|设置)\s*$")
 _QUOTED = re.compile(r"“[^“”]{1,14}”")  # "等10家“群星企业”": the quoted name of the group
-# who certified, listed or ranked them: not part of what is counted
-_CERTIFIED = re.compile(r"^.*(?:认定|评定|认证|评为|评选|批准|公布|发布)的")
+# who certified, listed or ranked them ("经上海市经信委认定的大数据企业"): neither the
+# counted things' subject nor part of what is counted
+CERTIFIED_BY = re.compile(r"(?:认定|评定|认证|评为|评选|批准|公布|发布)的")
+_CERTIFIED = re.compile(rf"^.*{CERTIFIED_BY.pattern}")
 # An amount that describes the noun after it: "设立规模10亿元的具身智能产业基金", "总投资50亿元
 # 的项目". The figure is that thing's (usually unnamed), not the subject named before.
 _OF_NOUN = re.compile(r"的([\u4e00-\u9fffA-Za-z0-9]{1,12}?(?:基金|项目|基地|集群|中心|工程|"

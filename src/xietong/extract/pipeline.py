@@ -10,7 +10,7 @@ from pathlib import Path
 
 from xietong.extract import text as textmod
 from xietong.extract.entities import ORG_KINDS, KnownNames, Mention, mentions
-from xietong.extract.figures import Figure, figures
+from xietong.extract.figures import CERTIFIED_BY, Figure, figures
 from xietong.extract.relations import relations
 from xietong.extract.segment import Sentence, sentences
 
@@ -127,8 +127,6 @@ def _dedupe(items: list[Item]) -> list[Item]:
 _LIST_COUNT = re.compile(r"\s*(?:等(?:一批|多家)?)?\s*")
 # between two names of one list: a separator, or unnamed items ("江苏银行、卡尔美、佳得乐")
 _LIST_SEPARATOR = re.compile(r"\s*[和及与]\s*|[^，。；,;：:]{0,10}、[^，。；,;：:]{0,10}")
-# "经上海市经信委认定的大数据企业170余家": the certifying body is no subject of the count
-_AGENT_OF_NOUN = re.compile(r"(?:认定|评定|认证|评为|评选|批准|公布|发布)的")
 _ANAPHOR = re.compile(r"园区|该区域|该园区|这里|岛上|社区内|园内")
 
 
@@ -141,7 +139,7 @@ def _figure_subject(found: list[Mention], fig: Figure, sentence: str,
     if fig.of_following:
         return None
     before = [m for m in found if m.end <= fig.start and m.kind != "person"
-              and not _AGENT_OF_NOUN.match(sentence, m.end)]
+              and not CERTIFIED_BY.match(sentence, m.end)]
     if before and _LIST_COUNT.fullmatch(sentence, before[-1].end, fig.start):
         # "秘塔科技、无限光年、它石智能等10家", "…特赞科技和斑马智行7家": the figure counts
         # the listed names; it is about what was named before the list (徐汇区)

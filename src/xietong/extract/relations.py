@@ -137,8 +137,9 @@ def relations(sentence: str, found: list[Mention]) -> list[Relation]:
     owners = {i for i in range(len(orgs) - 1) if _owns_next(sentence, orgs[i], orgs[i + 1])}
     out: list[Relation] = []
     for i, first in enumerate(orgs):
-        for j in range(i + 1, min(i + 4, len(orgs))):  # near neighbours only: long lists
-            second = orgs[j]                             # are enumerations
+        # near neighbours only: long lists are enumerations
+        for j in range(i + 1, min(i + 4, len(orgs))):
+            second = orgs[j]
             if (i in owners and j > i + 1) or _each_apart(sentence, orgs[i:j + 1]):
                 continue
             relation = classify(sentence, first, second)
