@@ -57,7 +57,8 @@ def extract_command(
             results.append(_review(eco, doc, decisions, accept_all, set(reject or ()),
                                    set(accept or ()), as_json, unplaced))
         else:
-            summary = import_document(eco, doc, rejected=decisions.rejected())
+            summary = import_document(eco, doc, rejected=decisions.rejected(),
+                                      unplaced=unplaced)
             results.append(_result(doc, decisions, summary, unplaced))
             if not as_json:
                 _show_summary(doc, summary)
@@ -84,7 +85,8 @@ def _review(eco: Ecosystem, doc: Document, decisions: Decisions, accept_all: boo
     unknown = (reject | accept) - ids - set(decisions.entries)
     if unknown:
         raise InputError(f"{doc.path.name}: 没有 id 为 {', '.join(sorted(unknown))} 的抽取项")
-    preview = import_document(eco, doc, rejected=decisions.rejected(), dry_run=True)
+    preview = import_document(eco, doc, rejected=decisions.rejected(), dry_run=True,
+                              unplaced=unplaced)
     if not as_json:
         _show_items(doc, items, decisions)
         _show_summary(doc, preview)
@@ -100,7 +102,8 @@ def _review(eco: Ecosystem, doc: Document, decisions: Decisions, accept_all: boo
         if decision is not None:
             decisions.decide(item.id, decision, item.label, doc.path.name)
     accepted = {i.id for i in items if decisions.get(i.id) == ACCEPT}
-    summary = import_document(eco, doc, only=accepted, rejected=decisions.rejected())
+    summary = import_document(eco, doc, only=accepted, rejected=decisions.rejected(),
+                              unplaced=unplaced)
     if not as_json:
         pending = sum(1 for i in items if decisions.get(i.id) is None)
         out.print(f"已接受 {len(accepted)} 项，拒绝 {len(items) - len(accepted) - pending} 项，"

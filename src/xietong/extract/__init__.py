@@ -40,10 +40,14 @@ def unplaced_people(eco: Ecosystem, doc: Document) -> list[Item]:
 
 def import_document(eco: Ecosystem, doc: Document, *, only: set[str] | None = None,
                     rejected: set[str] = frozenset(),  # type: ignore[assignment]
-                    dry_run: bool = False) -> ImportSummary:
+                    dry_run: bool = False, unplaced: list[Item] | None = None
+                    ) -> ImportSummary:
     """Import a document's records, leaving out ``rejected`` items (and, with ``only``,
-    everything not in it) and ``unplaced_people``, in one transaction."""
-    skip = set(rejected) | {i.id for i in unplaced_people(eco, doc)}
+    everything not in it) and ``unplaced_people`` (``unplaced``, when the caller has them
+    already), in one transaction."""
+    if unplaced is None:
+        unplaced = unplaced_people(eco, doc)
+    skip = set(rejected) | {i.id for i in unplaced}
     if only is not None:
         skip |= {i.id for i in doc.items if i.id not in only}
     return eco.import_records(source_spec(doc), document_records(doc, skip), dry_run=dry_run)

@@ -341,21 +341,11 @@ class XlsTable(Table):
         except Exception as e:  # xlrd raises XLRDError, struct/Index/Assertion errors alike
             raise InputError(f"{self.path}: 不是可读的 .xls 文件（文件被截断或已损坏？）：{e}") \
                 from None
-        names = book.sheet_names()
-        if self.sheet is None:
-            index = 0
-        elif isinstance(self.sheet, int):
-            if not 0 <= self.sheet < len(names):
-                book.release_resources()
-                raise InputError(f"{self.path}: 没有编号为 {self.sheet} 的工作表（编号从 0 开始）；"
-                                 f"现有工作表：{'、'.join(names)}")
-            index = self.sheet
-        elif self.sheet in names:
-            index = names.index(self.sheet)
-        else:
+        try:
+            index = _sheet_index(self.path, book.sheet_names(), self.sheet)
+        except InputError:
             book.release_resources()
-            raise InputError(f"{self.path}: 没有名为 {self.sheet!r} 的工作表；"
-                             f"现有工作表：{'、'.join(names)}")
+            raise
         return book, book.sheet_by_index(index)
 
     def _values(self, book: Any, ws: Any) -> Iterator[tuple[int, list[Any]]]:
@@ -387,6 +377,20 @@ class XlsTable(Table):
             book.release_resources()
 
 
+def _sheet_index(path: Path, names: Sequence[str], sheet: str | int | None) -> int:
+    """The 0-based index of the workbook sheet asked for (the first by default)."""
+    if sheet is None:
+        return 0
+    if isinstance(sheet, int):
+        if not 0 <= sheet < len(names):
+            raise InputError(f"{path}: 没有编号为 {sheet} 的工作表（编号从 0 开始）；"
+                             f"现有工作表：{'、'.join(names)}")
+        return sheet
+    if sheet not in names:
+        raise InputError(f"{path}: 没有名为 {sheet!r} 的工作表；现有工作表：{'、'.join(names)}")
+    return list(names).index(sheet)
+
+
 class _OpenSheet:
     """Opens the workbook read-only and always closes it (read-only keeps the zip open)."""
 
@@ -407,21 +411,13 @@ class _OpenSheet:
             self.file.close()
             raise InputError(f"{self.path}: 不是可读的 XLSX 文件（zip 被截断或已损坏）：{e}") \
                 from None
-        names = self.wb.sheetnames
-        if self.sheet is None:
-            ws = self.wb.worksheets[0]
-        elif isinstance(self.sheet, int):
-            if not 0 <= self.sheet < len(names):
-                self.__exit__()
-                raise InputError(f"{self.path}: 没有编号为 {self.sheet} 的工作表（编号从 0 开始）；"
-                                 f"现有工作表：{'、'.join(names)}")
-            ws = self.wb.worksheets[self.sheet]
-        elif self.sheet in names:
-            ws = self.wb[self.sheet]
-        else:
+        try:
+            index = _sheet_index(self.path, self.wb.sheetnames, self.sheet)
+        except InputError:
             self.__exit__()
-            raise InputError(f"{self.path}: 没有名为 {self.sheet!r} 的工作表；"
-                             f"现有工作表：{'、'.join(names)}")
+            raise
+        # by name: sheetnames also lists chart sheets, which worksheets leaves out
+        ws = self.wb.worksheets[0] if self.sheet is None else self.wb[self.wb.sheetnames[index]]
         ws.reset_dimensions()  # stale <dimension> tags would otherwise cut rows off
         return ws
 
