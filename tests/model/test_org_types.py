@@ -15,6 +15,12 @@ from xietong.model.org_types import org_type_by_name
     ("上海交通大学人工智能研究院", "institute"),
     ("浦东新区科经委", "government"),
     ("徐汇区人民政府", "government"),
+    ("中建三局", "enterprise"),  # a state builder, not a bureau
+    ("广东电网有限责任公司东莞供电局", "enterprise"),  # a company's unit
+    ("艺康中国餐饮服务事业部", "enterprise"),
+    ("上汽集团", "enterprise"),
+    ("上海海关", "government"),
+    ("申花足球俱乐部", None),  # its 部 is no ministry's
     ("模速空间", None),  # a park, or a brand: the name alone does not say
     ("智元机器人", None),
 ])

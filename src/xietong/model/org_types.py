@@ -4,6 +4,8 @@ tagger's spans) and import (typing an organisation a relation names for the firs
 
 from __future__ import annotations
 
+import re
+
 # Longest suffix first matters only for readability; matching tries every length.
 COMPANY_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "公司", "集团", "控股", "科技",
                     "银行", "证券", "保险", "股份", "实业", "传媒", "电子", "智能", "汽车")
@@ -21,15 +23,27 @@ ORGANIZATION_SUFFIXES = ("协会", "学会", "联盟", "联合会", "商会", "�
                          "委员会", "组织", "中心", "党委", "促进会", "研究会")
 
 
+# 部 and 局 end the names of government bodies, but also of a company's units and of the
+# state builders (中建三局, 中交一航局); a club's 部 says nothing of its type.
+_COMPANY_UNITS = ("事业部", "营业部", "项目部", "总部", "工程局", "集团")
+_NUMBERED_BUREAU = re.compile(r"[一二三四五六七八九十]+航?局$")
+
+
 def org_type_by_name(name: str) -> str | None:
-    """The registry type a name's suffix decides, or None when it decides nothing (parks
-    and bare brand names need context)."""
+    """The registry type a name's suffix decides, or None when it decides nothing (parks,
+    clubs and bare brand names need context). Meant for names known to be organisations:
+    on any name, 投资 or 医院 alone would be typed too."""
     if name.endswith("公司"):  # a registered company, whatever else its name says
         return "investor" if name.endswith(("投资有限公司", "基金管理有限公司")) else "enterprise"
     if name.endswith(INSTITUTE_SUFFIXES) or "大学" in name or "研究院" in name:
         return "institute"
     if name.endswith(INVESTOR_SUFFIXES):
         return "investor"
+    # a unit of a registered company (电网有限责任公司东莞供电局) is the company's
+    if "公司" in name or name.endswith(_COMPANY_UNITS) or _NUMBERED_BUREAU.search(name):
+        return "enterprise"
+    if name.endswith("俱乐部"):
+        return None
     if name.endswith(GOVERNMENT_SUFFIXES):
         return "government"
     return None
