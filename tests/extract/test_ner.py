@@ -109,6 +109,33 @@ def test_titles_after_a_name() -> None:
     assert people["何建华"] == ("原副院长", "上海社会科学院")
 
 
+def test_units_between_an_appositives_organisation_and_its_title_join_the_title() -> None:
+    """Seed 001's guest and author lists: a centre, an institute's team or a company's
+    department belongs to the title; the organisation is the academy, the institute or the
+    registered company, which is also the organisation mention. The graph knows the academy
+    (the demo's names), so the tagger's longer span does not hide it."""
+    from xietong.extract.entities import KnownNames, mentions
+
+    known = KnownNames()
+    known.add("上海社会科学院", "institute")
+    found = [*mentions("（主持人：于颖 嘉宾：李湛，上海社会科学院创新创业经济研究中心主任、研究员 "
+                       "余典范，上海财经大学中国式现代化研究院研究团队首席专家、北京研究院执行院长）",
+                       known),
+             *mentions("（作者：程鹏，上海社会科学院城市与人口发展研究所副研究员；杨霖，上海投资咨询"
+                       "集团有限公司智库研究中心特聘高级研究员）", known)]
+    people = {m.text: (m.title, m.organisation) for m in found if m.kind == "person"}
+    assert people["李湛"] == ("创新创业经济研究中心主任", "上海社会科学院")
+    assert people["余典范"] == ("研究团队首席专家", "上海财经大学中国式现代化研究院")
+    assert people["杨霖"] == ("智库研究中心特聘高级研究员", "上海投资咨询集团有限公司")
+    assert people["程鹏"] == ("城市与人口发展研究所副研究员", "上海社会科学院")
+    organisations = {m.text for m in found if m.kind not in ("person", "region")}
+    assert "上海投资咨询集团有限公司" in organisations
+    assert not any(name.endswith(("研究团队", "智库研究中心")) for name in organisations)
+    # a registered branch stays whole
+    branch = mentions("中国银行股份有限公司上海市分行副行长张三出席。")
+    assert any(m.text == "中国银行股份有限公司上海市分行" for m in branch), branch
+
+
 def test_a_short_name_before_a_title_refers_back_to_the_article() -> None:
     """"联仁健康董事长戴忠": 联仁健康 is the short name of the company the article named in
     full sentences earlier (seed 000); a place before a title is no short name."""

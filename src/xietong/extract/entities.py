@@ -43,7 +43,7 @@ _NAME_TAGS = {"LOC", "ORG", "PER", "nz", "n", "nw", "s", "j"}
 _TITLE_WORDS = "|".join(sorted(map(re.escape, TITLES), key=len, reverse=True))
 _TITLE_RE = re.compile(f"(?:{_TITLE_WORDS})$")
 # A title closing the clause after a name: "何建华，上海社会科学院原副院长", "夏立雪（首席执行官）".
-_TITLE_AT_END = re.compile(f"(?:原|前|现任)?(?:常务|执行|助理|高级|特聘)?副?(?:{_TITLE_WORDS})$")
+_TITLE_AT_END = re.compile(f"(?:原|前|现任)?(?:常务|执行|助理|高级|特聘){{0,2}}副?(?:{_TITLE_WORDS})$")
 # Titles listed before the one next to the name: "大宁集团党委书记、董事长毛立鹏".
 _TITLE_CHAIN = re.compile(f"(?:党委|党组)?副?(?:{_TITLE_WORDS})[、兼]$")
 _AFTER_NAME = re.compile(r"[，,（(]")
@@ -184,6 +184,10 @@ def mentions(sentence: str, known: KnownNames | None = None,
                 b = model.start()  # "东航C919": the airline; C919 is its aircraft
             if _DETERMINER.search(sentence, max(0, a - 2), a):
                 continue  # "与相关国际投资集团签约": a description, not a name
+            if department := _COMPANY_DEPARTMENT.fullmatch(sentence, a, b):
+                b = department.end(1)
+            if (team := _TEAM.search(sentence, a + 4, b)) and team.end() == b:
+                b = team.start()
             name = sentence[a:b]
             kind = org_kind(name, crf_type)
             if not is_organisation_name(name, kind, probability, a, b, words):
@@ -286,9 +290,15 @@ _CLAUSE_START = re.compile(r"[，,。；;、：:（）()“”\s]")
 # A company's own word for itself before a title: "公司副总裁朱洁" refers back
 _REFERENCE = re.compile(r"(?:该|本)?公司")
 _TITLE_MODIFIER = re.compile(r"(?:联合|常务|执行)$")
-# Branches and departments between an organisation and a title: 上海分行, 科技金融部
+# Branches, departments and teams between an organisation and a title: 上海分行, 科技金融部
 _UNIT_PATH = re.compile(r"(?:[\u4e00-\u9fff]{1,8}?(?:分行|支行|分公司|事业部|事业群|研究院|学院"
-                        r"|研究所|实验室|中心|部|处|系)){1,3}")
+                        r"|研究所|实验室|中心|部|处|系|团队|课题组)){1,3}")
+# A registered company's department is no organisation of its own (上海投资咨询集团有限公司
+# |智库研究中心); its branches (分公司, 分行) are registered and stay whole.
+_COMPANY_DEPARTMENT = re.compile(r"(.{2,}?(?:有限责任公司|有限公司))(?!.*(?:分公司|分行|支行)$)"
+                                 f"(?:{_UNIT_PATH.pattern})")
+# A team is people, not an organisation: "…研究院研究团队" is the institute's
+_TEAM = re.compile(r"(?:研究|创始|核心|技术|项目)?(?:团队|课题组|项目组)")
 
 
 def _unit_before(sentence: str, end: int, found: list[Mention]) -> Mention | None:
@@ -352,9 +362,14 @@ def _title_after(sentence: str, name_end: int, found: list[Mention]
     title = _TITLE_AT_END.search(sentence, start, end)
     if title is None:
         return None, None
-    organisation = next((m.text for m in found if m.kind not in ("region", "person")
+    organisation = next((m for m in found if m.kind not in ("region", "person")
                          and start <= m.start and m.end <= title.start()), None)
-    return title.group(0), organisation
+    if organisation is None:
+        return title.group(0), None
+    if _UNIT_PATH.fullmatch(sentence, organisation.end, title.start()):
+        # "李湛，上海社会科学院创新创业经济研究中心主任": the academy's, as its centre's head
+        return sentence[organisation.end:title.end()], organisation.text
+    return title.group(0), organisation.text
 
 
 def _title_before(sentence: str, name_start: int, positions: list[tuple[int, int, str]]
