@@ -144,3 +144,25 @@ def test_caps_set_up_funds_areas_and_sector_measures() -> None:
     assert added.counted == "上海海洋船舶工业增加值"
     (share,) = figures("跨境物流成本占销售额比重15%")  # a share keeps the plain measure
     assert share.counted == "销售额比重"
+
+
+def test_reporters_descriptions_and_modal_verbs_around_a_figure() -> None:
+    """Seeds 000–004: who reports a figure (据, 根据) is not its subject; words that only
+    describe the counted thing before 的 are not that thing; a modal verb ends it; the sector
+    of a value added follows the verb 实现."""
+    from xietong.extract.entities import mentions
+    from xietong.extract.pipeline import _figure_subject
+
+    sentence = "据华泰证券测算，新型政策性金融工具的5000亿元资金有望撬动更多投资。"
+    found = mentions(sentence)
+    assert any(m.text == "华泰证券" for m in found)
+    assert _figure_subject(found, figures(sentence)[0], sentence, None) is None
+    counted = [f.counted for f in figures(
+        "上海力争打造10家行业一流的机器人头部品牌、100个标杆示范的机器人应用场景。")]
+    assert counted == ["机器人头部品牌", "机器人应用场景"]
+    (firms,) = figures("共有5家企业的营收超过百亿")  # the firms are counted, not their revenue
+    assert firms.counted == "企业"
+    (leaders,) = figures("有20个以上企业能够成为细分领域的创新领军企业。")
+    assert (leaders.counted, leaders.approximate) == ("企业", True)
+    (added, _) = figures("今年一季度，国家高新区实现规模以上工业增加值1.7万亿元，同比增长7.1％。")
+    assert added.counted == "规模以上工业增加值"

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import cn2an
 
+from xietong.extract import lac
+
 _NUM = r"(?:\d+(?:,\d{3})*(?:\.\d+)?|[零一二两三四五六七八九十百千]+)[万亿]??"
 UNITS = ("万平方米", "平方公里", "平方米", "亿美元", "万亿元", "亿元", "万元", "美元", "元", "亩",
          "家", "个", "名", "人", "项", "款", "场", "支", "台", "套", "位", "座", "所", "件",
@@ -22,7 +24,7 @@ FIGURE = re.compile(
     rf"(?P<more2>多|余|左右|以上)?")
 # What is counted: the noun phrase right after the unit, up to a verb or punctuation.
 _COUNTED = re.compile(r"[\u4e00-\u9fffA-Za-z0-9“”]{1,14}?(?=[，。、；：,;:！？（）()\s]|已|的|在|从|"
-                      r"为|是|和|与|及|等|落地|入驻|完成|实现|集聚|，|$)")
+                      r"为|是|和|与|及|等|落地|入驻|完成|实现|集聚|能够|可以|将会|，|$)")
 _MEASURE = re.compile(r"(规模|营收|营业收入|产值|收入|总额|总量|投资|面积|融资|基金|估值|市值|"
                       r"总部|算力|增加值|销售额|交易额|出口额|进出口额|税收|利润|产量|销量)"
                       r"[\u4e00-\u9fff]{0,2}$")
@@ -119,7 +121,10 @@ def _measure_word(sentence: str, start: int, sector: bool = False) -> str | None
     if sector and match.group(1) in _SECTOR_MEASURES:
         named = _SECTOR_BEFORE.search(head, 0, match.start())
         if named is not None:
-            return named.group(1) + match.group(0)
+            # "国家高新区实现规模以上工业增加值": the sector is what follows the verb
+            sector_name = re.split(r"实现|完成|达到", named.group(1))[-1]
+            if len(sector_name) >= 2:
+                return sector_name + match.group(0)
     return match.group(0)
 
 
@@ -136,6 +141,18 @@ def _measure_before(sentence: str, start: int, unit: str = "") -> str:
     head = _CERTIFIED.sub("", head)  # "经上海市经信委认定的大数据企业170余家"
     # "聚集大模型企业近400家": the counted noun sits between the verb and the number.
     return re.split(r"集聚|聚集|吸引|拥有|汇聚|引进|落地|入驻|培育|带动|服务|覆盖|有|了|达", head)[-1][-10:]
+
+
+def _described(sentence: str, start: int, counted: str) -> re.Match[str] | None:
+    """The thing after 的 when the words before it only describe it: "10家行业一流的机器人头部
+    品牌" counts 机器人头部品牌, not 行业一流; "5家企业的营收" still counts 企业."""
+    end = start + len(counted)
+    if not sentence.startswith("的", end):
+        return None
+    last = next((tag for a, b, tag in reversed(lac.analyse(sentence)) if a < end <= b), "n")
+    if last not in ("a", "ad", "v", "d"):
+        return None
+    return _COUNTED.match(sentence, end + 1)
 
 
 def figures(sentence: str) -> list[Figure]:
@@ -159,6 +176,8 @@ def figures(sentence: str) -> list[Figure]:
         unit = match.group("unit").replace("％", "%")
         counted_match = _QUOTED.match(after) or _COUNTED.match(after)
         counted = counted_match.group(0).strip("“”") if counted_match else ""
+        if counted and (described := _described(sentence, match.end(), counted)):
+            counted_match, counted = described, described.group(0)
         noun = None
         if unit in _MONEY:
             noun = _OF_NOUN.match(after) or (_NAMED_NOUN.match(after) if _SET_UP.search(
