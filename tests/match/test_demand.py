@@ -13,6 +13,14 @@ def test_supplier_demand_with_a_preferred_area() -> None:
     assert d.prefer_regions == ["上海", "江苏", "浙江", "安徽"]
 
 
+def test_a_region_before_youxian_is_preferred_other_priorities_are_words() -> None:
+    d = parse("寻找减速器供应商，浦东新区本地优先")
+    assert d.prefer_regions == ["浦东新区"] and d.terms == ["减速器"]
+    assert parse("寻找人形机器人整机合作伙伴，上海优先").prefer_regions == ["上海"]
+    d = parse("寻找减速器供应商，国产优先")  # no region: a word of the demand
+    assert d.prefer_regions == [] and "国产" in d.terms
+
+
 def test_investor_and_solution_demands() -> None:
     assert parse("为具身智能初创企业寻找天使轮投资方").role == "investor"
     d = parse("三甲医院影像科寻求AI辅助诊断方案")

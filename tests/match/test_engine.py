@@ -36,6 +36,30 @@ def test_a_demand_finds_humanoid_robot_makers_with_reasons(demo: Ecosystem) -> N
     assert any("人形机器人" in text for text in fourier.reasons.path_texts())
 
 
+def test_a_preferred_region_is_a_soft_preference(demo: Ecosystem) -> None:
+    """"…，徐汇区优先" lifts organisations in 徐汇区 by a share of the candidates' score
+    range: none falls, none outside it is dropped, and 模速空间 (徐汇) passes a university
+    that scored a little more."""
+    from xietong.match.engine import PREFERRED_REGION_SHARE
+
+    matcher = open_matcher(demo)
+    plain = matcher.match("寻找大模型合作伙伴", top=50)
+    preferred = matcher.match("寻找大模型合作伙伴，徐汇区优先", top=50)
+    assert {m.name for m in plain} == {m.name for m in preferred}
+    xuhui = matcher.places.region("徐汇区")
+    spread = max(m.score for m in plain) - min(m.score for m in plain)
+    before = {m.name: m.score for m in plain}
+    lifted = 0
+    for m in preferred:
+        inside = matcher.places.in_region(m.node, xuhui)
+        expected = before[m.name] + (PREFERRED_REGION_SHARE * spread if inside else 0.0)
+        assert m.score == pytest.approx(expected, abs=1e-3)
+        lifted += inside
+    assert 0 < lifted < len(preferred)
+    assert [m.name for m in plain][:2] == ["复旦大学", "模速空间"]
+    assert [m.name for m in preferred][:2] == ["模速空间", "复旦大学"]
+
+
 def test_recommend_partners_cites_the_seed_articles(demo: Ecosystem) -> None:
     matcher = open_matcher(demo)
     node = matcher.index.snapshot.node_of[demo.entity("阶跃星辰").id]

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from xietong.match.tokens import content_words
+from xietong.resolve.regions import canonical_region
 
 MAX_QUERY_CHARS = 200
 
@@ -36,6 +37,8 @@ AREAS: dict[str, tuple[str, ...]] = {
     "珠三角": ("广东", "广州", "深圳", "东莞", "佛山"),
     "京津冀": ("北京", "天津", "河北"),
 }
+# "X优先" prefers X when X is a region; "质量优先", "国产优先" stay words of the demand
+_PREFERRED = re.compile(r"([^，,。；;、\s]+?)(?:本地|地区|企业)?优先")
 _EXCLUDE = re.compile(r"(?:排除|不含|不要|剔除)([^，,。；;\s]+?)的?(?:竞争对手|竞品|竞争者)")
 
 
@@ -97,6 +100,13 @@ def parse(text: str, role: str | None = None) -> Demand:
         if area in body:
             prefer.extend(regions)
             body = body.replace(area, " ")
+    for match in reversed(list(_PREFERRED.finditer(body))):  # "上海优先", "浦东新区本地优先"
+        before = match.group(1)
+        region = next((before[-size:] for size in range(min(len(before), 8), 1, -1)
+                       if canonical_region(before[-size:]) is not None), None)
+        if region is not None:
+            prefer.append(region)
+            body = body[:match.end(1) - len(region)] + " " + body[match.end():]
     # only the sought role's words go: another role's word is part of the subject
     # (融资 in 融资租赁, 采购 in 采购管理系统)
     patterns = dict(_ROLE_WORDS)

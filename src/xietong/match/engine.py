@@ -25,6 +25,11 @@ from xietong.match.reasons import Explainer, Reasons
 from xietong.model.registry import REGISTRY
 from xietong.store.snapshot import GraphSnapshot
 
+# "长三角优先" is a soft preference: an organisation in a preferred region passes those
+# that score less than this share of the candidates' score range above it. A share, not a
+# fixed bonus, because the fixed combination and the learned ranker score on other scales.
+PREFERRED_REGION_SHARE = 0.2
+
 
 @dataclass(slots=True)
 class Match:
@@ -185,7 +190,8 @@ class Matcher:
             preferred = [self.places.region(r) for r in parsed.prefer_regions]
             bonus = np.array([any(self.places.in_region(int(n), p) for p in preferred)
                               for n in nodes], dtype=np.float32)
-            scores = scores + 0.3 * bonus
+            spread = float(scores.max() - scores.min())
+            scores = scores + PREFERRED_REGION_SHARE * spread * bonus
         order = np.argsort(-scores, kind="stable")[:top]
         out = []
         for i in order:
