@@ -166,3 +166,39 @@ def test_reporters_descriptions_and_modal_verbs_around_a_figure() -> None:
     assert (leaders.counted, leaders.approximate) == ("企业", True)
     (added, _) = figures("今年一季度，国家高新区实现规模以上工业增加值1.7万亿元，同比增长7.1％。")
     assert added.counted == "规模以上工业增加值"
+
+
+def test_grants_thresholds_measures_after_and_whole_words() -> None:
+    """Seed 001: a policy's grant (给予, 配套) and a threshold (以下) are no statistics; an
+    amount's measure may follow it; the counted words are cut at a verb or a word's start,
+    never inside a word (开发区, 具身)."""
+    assert figures("对示范园区给予300万元奖励，并配套10亿元引导资金") == []
+    assert figures("取消针对中国出口的价值800美元以下商品的免税政策") == []
+    (nanjing,) = figures("南京以8600亿元产业规模成为全国工业软件“样板城市”")
+    assert nanjing.counted == "产业规模"
+    software, models = figures("上海2024年开发工业软件超1.6万款，构建工业机理模型3.5万个")
+    assert (software.counted, models.counted) == ("工业软件", "工业机理模型")
+    (zones,) = figures("全国有各类省级以上开发区约500家")
+    assert zones.counted == "各类省级以上开发区"
+    (firms,) = figures("浦东集聚具身智能产业链相关企业超70家")
+    assert firms.counted == "具身智能产业链相关企业"
+    (pharma, _) = figures("浦东拥有3900多家生物医药企业以及1200余个持牌类金融机构")
+    assert pharma.counted == "生物医药企业"
+    (patents,) = figures("2023年全年数字人领域专利申请数高达544个")
+    assert patents.counted.endswith("数字人领域专利申请数")
+
+
+def test_a_report_and_a_list_with_zai_nei_name_no_subject() -> None:
+    """Seed 001: who reports (…数据显示) is no subject, nor the last name of a list that
+    "…在内的" closes."""
+    from xietong.extract.entities import KnownNames, mentions
+    from xietong.extract.pipeline import _figure_subject
+
+    known = KnownNames()
+    for name, kind in (("国家知识产权局", "government"), ("宜家", "enterprise"),
+                       ("麦克", "enterprise"), ("Meta", "enterprise")):
+        known.add(name, kind)
+    for sentence in ("国家知识产权局数据显示，2023年全年数字人领域专利申请数高达544个。",
+                     "截至目前，已有包括宜家、麦克、Meta在内的40多家企业加入ZEMBA。"):
+        found = mentions(sentence, known)
+        assert _figure_subject(found, figures(sentence)[-1], sentence, None) is None, sentence

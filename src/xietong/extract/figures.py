@@ -18,13 +18,13 @@ _NUM = r"(?:\d+(?:,\d{3})*(?:\.\d+)?|[零一二两三四五六七八九十百千
 UNITS = ("万平方米", "平方公里", "平方米", "亿美元", "万亿元", "亿元", "万元", "美元", "元", "亩",
          "家", "个", "名", "人", "项", "款", "场", "支", "台", "套", "位", "座", "所", "件",
          "%", "％", "倍", "PFlops", "P")
-_QUALIFIER = r"(?:超过|超|约|近|逾|达到|达|共|累计|总计|合计|突破|多达|将近|不少于)?"
+_QUALIFIER = r"(?:超过|超|约|近|逾|达到|高达|达|共|累计|总计|合计|突破|多达|将近|不少于)?"
 FIGURE = re.compile(
     rf"(?P<qual>{_QUALIFIER})(?P<num>{_NUM})(?P<more>多|余)?(?P<unit>{'|'.join(map(re.escape, UNITS))})"
     rf"(?P<more2>多|余|左右|以上)?")
 # What is counted: the noun phrase right after the unit, up to a verb or punctuation.
 _COUNTED = re.compile(r"[\u4e00-\u9fffA-Za-z0-9“”]{1,14}?(?=[，。、；：,;:！？（）()\s]|已|的|在|从|"
-                      r"为|是|和|与|及|等|落地|入驻|完成|实现|集聚|能够|可以|将会|，|$)")
+                      r"为|是|和|与|以及|及|等|落地|入驻|加入|完成|实现|集聚|能够|可以|将会|，|$)")
 _MEASURE = re.compile(r"(规模|营收|营业收入|产值|收入|总额|总量|投资|面积|融资|基金|估值|市值|"
                       r"总部|算力|增加值|销售额|交易额|出口额|进出口额|税收|利润|产量|销量)"
                       r"[\u4e00-\u9fff]{0,2}$")
@@ -33,6 +33,11 @@ _SECTOR_MEASURES = frozenset(("增加值", "销售额", "交易额", "出口额"
 _SECTOR_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:实现|完成|的)?$")
 # "给予最高200万元补贴", "不超过50%": a policy's cap or threshold, not a statistic
 _CAP = re.compile(r"(?:最高|最多|最低|不超过|不高于|不低于|上限)\s*$")
+# "给予300万元奖励", "并配套10亿元": a grant a policy promises; "价值800美元以下": a threshold
+_GRANT = re.compile(r"(?:给予|配套|奖励|资助|补助|补贴)\s*$")
+_BELOW = re.compile(r"以下|以内")
+# "南京以8600亿元产业规模成为…": an amount followed by its measure
+_MEASURE_AFTER = re.compile(r"(?:产业)?(?:规模|产值|营收|营业收入|总产值)")
 # "设立10亿元工业软件专项基金": the amount of the fund set up, named right after it
 _SET_UP = re.compile(r"(?:设立|成立|发起|组建|设置)\s*$")
 _QUOTED = re.compile(r"“[^“”]{1,14}”")  # "等10家“群星企业”": the quoted name of the group
@@ -140,7 +145,23 @@ def _measure_before(sentence: str, start: int, unit: str = "") -> str:
     head = _DATE.sub("", re.sub(rf"{_QUALIFIER}$", "", _head(sentence, start)))
     head = _CERTIFIED.sub("", head)  # "经上海市经信委认定的大数据企业170余家"
     # "聚集大模型企业近400家": the counted noun sits between the verb and the number.
-    return re.split(r"集聚|聚集|吸引|拥有|汇聚|引进|落地|入驻|培育|带动|服务|覆盖|有|了|达", head)[-1][-10:]
+    thing = re.split(r"集聚|聚集|吸引|拥有|汇聚|引进|落地|入驻|培育|带动|服务|覆盖|有|了|达", head)[-1]
+    # verbs that also begin nouns (开发区, 建成区) end the thing only where a word ends
+    ends = {b for _, b, _ in lac.analyse(thing)}
+    verbs = [m for m in _MAKING.finditer(thing) if m.end() in ends]
+    return _last_words(thing[verbs[-1].end():] if verbs else thing, 14)
+
+
+_MAKING = re.compile(r"开发|构建|实现|完成|建成|推出")
+
+
+def _last_words(text: str, limit: int) -> str:
+    """At most ``limit`` characters from the end of ``text``, cut where a LAC word starts
+    ("具身智能产业链相关企业", not "身智能产业链相关企业")."""
+    if len(text) <= limit:
+        return text
+    starts = [a for a, _, _ in lac.analyse(text) if len(text) - a <= limit]
+    return text[starts[0]:] if starts else text[-limit:]
 
 
 def _described(sentence: str, start: int, counted: str) -> re.Match[str] | None:
@@ -171,7 +192,8 @@ def figures(sentence: str) -> list[Figure]:
             continue  # 一个核心, 三位一体, 五个强大: counting words, not statistics
         if sentence[max(0, match.start() - 1):match.start()] in ("-", "－", "~", "至", "到"):
             continue  # the upper end of a range ("2000-2500元") alone would misstate it
-        if _CAP.search(sentence, 0, match.start()):
+        if _CAP.search(sentence, 0, match.start()) or _GRANT.search(sentence, 0, match.start()) \
+                or _BELOW.match(after):
             continue
         unit = match.group("unit").replace("％", "%")
         counted_match = _QUOTED.match(after) or _COUNTED.match(after)
@@ -184,6 +206,8 @@ def figures(sentence: str) -> list[Figure]:
                 sentence, 0, match.start()) else None)
         if noun is not None:
             counted = noun.group(1)
+        elif unit in _MONEY and (measure_after := _MEASURE_AFTER.match(after)):
+            counted = measure_after.group(0)
         elif unit in ("家", "个", "名", "人", "项", "款") and not counted_match:
             counted = _measure_before(sentence, match.start())
         elif unit in _AREA and not _measure_word(sentence, match.start()) \
@@ -195,7 +219,7 @@ def figures(sentence: str) -> list[Figure]:
                            or match.group("more") or match.group("more2")
                            or match.group("qual").startswith("超"))
         counted = re.sub(r"^(?:的|以|为|已|和|及|是|占|约占)+", "", counted)
-        counted = re.sub(r"(?:为|达|达到|已达|约为|超过|高达|约|近|是)+$", "", counted)
+        counted = re.sub(r"(?:为|达|达到|已达|约为|超过|高达|约|近|是|已)+$", "", counted)
         found.append(Figure(match.start(), match.end(), value, unit, counted, approximate,
                             _date_of(dates, match.start()), noun is not None))
     return found

@@ -124,11 +124,13 @@ def _dedupe(items: list[Item]) -> list[Item]:
 
 
 # between the last name of a list and the figure counting it
-_LIST_COUNT = re.compile(r"\s*(?:等(?:一批|多家)?)?\s*")
+_LIST_COUNT = re.compile(r"\s*(?:等(?:一批|多家)?|在内的)?\s*")
 # between two names of one list: a separator, or unnamed items ("江苏银行、卡尔美、佳得乐")
 _LIST_SEPARATOR = re.compile(r"\s*[和及与]\s*|[^，。；,;：:]{0,10}、[^，。；,;：:]{0,10}")
 # "根据工业和信息化部…估算", "据江苏智慧文旅平台监测": who reports the figure, not its subject
 _SOURCE = re.compile(r"(?:根据|依据|按照|^据|[，,：:]据)$")
+# "国家知识产权局数据显示，…": likewise
+_SHOWS = re.compile(r"(?:的)?(?:最新)?(?:数据|统计|监测|测算|调查)?(?:显示|表明)")
 _ANAPHOR = re.compile(r"园区|该区域|该园区|这里|岛上|社区内|园内")
 
 
@@ -142,7 +144,8 @@ def _figure_subject(found: list[Mention], fig: Figure, sentence: str,
         return None
     before = [m for m in found if m.end <= fig.start and m.kind != "person"
               and not CERTIFIED_BY.match(sentence, m.end)
-              and not _SOURCE.search(sentence, max(0, m.start - 2), m.start)]
+              and not _SOURCE.search(sentence, max(0, m.start - 2), m.start)
+              and not _SHOWS.match(sentence, m.end)]
     if before and _LIST_COUNT.fullmatch(sentence, before[-1].end, fig.start):
         # "秘塔科技、无限光年、它石智能等10家", "…特赞科技和斑马智行7家": the figure counts
         # the listed names; it is about what was named before the list (徐汇区)
@@ -150,7 +153,7 @@ def _figure_subject(found: list[Mention], fig: Figure, sentence: str,
         while first > 0 and _LIST_SEPARATOR.fullmatch(
                 sentence, before[first - 1].end, before[first].start):
             first -= 1
-        if first < len(before) - 1 or sentence.startswith("等", before[-1].end):
+        if first < len(before) - 1 or sentence.startswith(("等", "在内"), before[-1].end):
             before = before[:first]
     since = before[-1].end if before else 0
     if last_park is not None and _ANAPHOR.search(sentence, since, fig.start):
