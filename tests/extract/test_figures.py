@@ -202,3 +202,25 @@ def test_a_report_and_a_list_with_zai_nei_name_no_subject() -> None:
                      "截至目前，已有包括宜家、麦克、Meta在内的40多家企业加入ZEMBA。"):
         found = mentions(sentence, known)
         assert _figure_subject(found, figures(sentence)[-1], sentence, None) is None, sentence
+
+
+def test_verbs_after_the_counted_thing_and_a_whole_province() -> None:
+    """Seeds 000–004: the counted thing ends at 共同, 促成, 围绕, 纳入…; 撬动 and 拉动 end
+    a measure named before; a sector's 总额 keeps its sector; "全省…" is the province named
+    before, not the last city listed."""
+    from xietong.extract.entities import mentions
+    from xietong.extract.pipeline import _figure_subject
+
+    (seven,) = figures("稀宇科技、商汤科技和斑马智行7家人工智能龙头企业共同构成“北斗七星”矩阵")
+    assert seven.counted == "人工智能龙头企业"
+    (roadshows,) = figures("模力社区通过30多场投融资路演促成资本与项目对接")
+    assert roadshows.counted == "投融资路演"
+    (capital,) = figures("宝山区通过该模式支持硬科技项目，撬动社会资本1.5亿元。")
+    assert capital.counted == "社会资本"
+    (trade,) = figures("2024年跨境电商进出口总额达2.63万亿元")
+    assert trade.counted == "跨境电商进出口总额"
+    sentence = "同时，浙江省跨境电商产业带集聚效应显著，杭州、宁波、义乌等地形成了B2C主导的生态体系，" \
+               "2024年全省跨境电商企业超5万家，占全国总量的1/3。"
+    found = mentions(sentence)
+    subject = _figure_subject(found, figures(sentence)[0], sentence, None)
+    assert subject is not None and subject.text == "浙江省"

@@ -24,11 +24,12 @@ FIGURE = re.compile(
     rf"(?P<more2>多|余|左右|以上)?")
 # What is counted: the noun phrase right after the unit, up to a verb or punctuation.
 _COUNTED = re.compile(r"[\u4e00-\u9fffA-Za-z0-9“”]{1,14}?(?=[，。、；：,;:！？（）()\s]|已|的|在|从|"
-                      r"为|是|和|与|以及|及|等|落地|入驻|加入|完成|实现|集聚|能够|可以|将会|，|$)")
+                      r"为|是|和|与|以及|及|等|落地|入驻|加入|纳入|进入|完成|实现|集聚|共同|促成|围绕|聚焦|能够|"
+                      r"可以|将会|，|$)")
 _MEASURE = re.compile(r"(规模|营收|营业收入|产值|收入|总额|总量|投资|面积|融资|基金|估值|市值|"
                       r"总部|算力|增加值|销售额|交易额|出口额|进出口额|税收|利润|产量|销量)"
                       r"[\u4e00-\u9fff]{0,2}$")
-_SECTOR_MEASURES = frozenset(("增加值", "销售额", "交易额", "出口额", "进出口额", "税收", "利润",
+_SECTOR_MEASURES = frozenset(("增加值", "总额", "销售额", "交易额", "出口额", "进出口额", "税收", "利润",
                               "产量", "销量"))
 _SECTOR_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:实现|完成|的)?$")
 # "给予最高200万元补贴", "不超过50%": a policy's cap or threshold, not a statistic
@@ -145,7 +146,8 @@ def _measure_before(sentence: str, start: int, unit: str = "") -> str:
     head = _DATE.sub("", re.sub(rf"{_QUALIFIER}$", "", _head(sentence, start)))
     head = _CERTIFIED.sub("", head)  # "经上海市经信委认定的大数据企业170余家"
     # "聚集大模型企业近400家": the counted noun sits between the verb and the number.
-    thing = re.split(r"集聚|聚集|吸引|拥有|汇聚|引进|落地|入驻|培育|带动|服务|覆盖|有|了|达", head)[-1]
+    thing = re.split(r"集聚|聚集|吸引|拥有|汇聚|引进|落地|入驻|培育|带动|拉动|撬动|服务|覆盖|有|了|达",
+                     head)[-1]
     # verbs that also begin nouns (开发区, 建成区) end the thing only where a word ends
     ends = {b for _, b, _ in lac.analyse(thing)}
     verbs = [m for m in _MAKING.finditer(thing) if m.end() in ends]

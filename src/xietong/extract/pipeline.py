@@ -129,6 +129,10 @@ _LIST_COUNT = re.compile(r"\s*(?:等(?:一批|多家)?|在内的)?\s*")
 _LIST_SEPARATOR = re.compile(r"\s*[和及与]\s*|[^，。；,;：:]{0,10}、[^，。；,;：:]{0,10}")
 # "根据工业和信息化部…估算", "据江苏智慧文旅平台监测": who reports the figure, not its subject
 _SOURCE = re.compile(r"(?:根据|依据|按照|^据|[，,：:]据)$")
+# "全省…", "全市…": the whole province or city named before, not the last city listed
+_WHOLE = re.compile(r"全省|全市|全区")
+_WHOLE_LEVELS = {"全省": ("province",), "全市": ("city",), "全区": ("district",)}
+_MUNICIPALITIES = ("110000", "120000", "310000", "500000")  # cities with a province's rank
 # "国家知识产权局数据显示，…": likewise
 _SHOWS = re.compile(r"(?:的)?(?:最新)?(?:数据|统计|监测|测算|调查)?(?:显示|表明)")
 _ANAPHOR = re.compile(r"园区|该区域|该园区|这里|岛上|社区内|园内")
@@ -142,6 +146,14 @@ def _figure_subject(found: list[Mention], fig: Figure, sentence: str,
     named after it ("规模10亿元的产业基金")."""
     if fig.of_following:
         return None
+    if whole := _WHOLE.match(fig.counted):
+        # "杭州、宁波、义乌…，2024年全省跨境电商企业超5万家": the province named before
+        levels = _WHOLE_LEVELS[whole.group(0)]
+        regions = [m for m in found if m.kind == "region" and m.end <= fig.start
+                   and m.region is not None and (m.region.level in levels or (
+                       "city" in levels and m.region.code in _MUNICIPALITIES))]
+        if regions:
+            return regions[-1]
     before = [m for m in found if m.end <= fig.start and m.kind != "person"
               and not CERTIFIED_BY.match(sentence, m.end)
               and not _SOURCE.search(sentence, max(0, m.start - 2), m.start)
