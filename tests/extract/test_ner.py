@@ -243,3 +243,25 @@ def test_names_inside_longer_names_and_generic_bodies_are_not_organisations() ->
     assert not {"国家部委", "社会组织"} & set(names(
         "争取国家部委支持在上海开展试点，通过财政补贴引入社会组织。"))
     assert "中国税务主管" not in names("普华永道亚太及中国税务主管合伙人黄佳说，苏河湾正在发展。")
+
+
+def test_slogans_kinds_of_parks_titles_and_cadres_are_not_organisations() -> None:
+    """Seed 001: a quoted slogan or notion ending in 空间/中心 is no park, nor a kind of
+    parks (…等重点园区, 省市国家级…示范区); a book's title, cadres and "某…银行" are nobody;
+    a quoted name LAC cannot place (模速空间) still is a park, and 社科院 an institute."""
+    from xietong.extract.entities import mentions
+
+    def names(sentence: str) -> dict[str, str]:
+        return {m.text: m.kind for m in mentions(sentence) if m.kind not in ("region", "person")}
+
+    for sentence in ("实现土地的高效复合利用，是“向存量要空间”的必然选择。",
+                     "它要求城市管理者从“生产空间”的营造者，转变为服务者。",
+                     "推动外资研发中心设立“全球创新中心”，与本土机构共建“标准实验室”。",
+                     "同时，浦东、嘉定、松江等重点园区在融合创新方面错位协同。",
+                     "各省重视临空经济发展，已有17个省市国家级临空经济示范区。",
+                     "并同步发布《中国工业软件发展研究报告（2025）》与“紫金指数”。",
+                     "以基层党校老师、民政相关干部为师资，依托居委干部开展服务。",
+                     "例如，某股份制银行上海分行曾将燃气发电项目纳入绿色信贷范畴。"):
+        assert not names(sentence), (sentence, names(sentence))
+    assert names("徐汇区打造的“模速空间”是全国首个大模型创新生态社区。").get("模速空间") == "park"
+    assert names("邵世军，慈溪市社科院院长；").get("慈溪市社科院") == "institute"

@@ -38,6 +38,8 @@ _COMPANY_AFTER = re.compile(r"(?:管理|运营|发展|服务|建设)?(?:有限�
                             r"公司|集团)")
 _QUOTED_PARK = re.compile(r"“([\u4e00-\u9fffA-Za-z0-9]{2,10}(?:空间|社区|园|谷|岛|湾|港|中心))”")
 _GENERIC = re.compile(r"^(?:国家|全国|各|该|本|多地|所有|这个|这些|多个|其他|首批|上述|相关)")
+# "浦东、嘉定、松江等重点园区", "17个省市国家级临空经济示范区": kinds of parks, not one
+_NOT_A_PARK = re.compile(r"等|^(?:省市|省级|市级|国家级|各类|全球)")
 # LAC tags that can start a park's name; others (verbs, numbers, pronouns…) are trimmed off.
 _NAME_TAGS = {"LOC", "ORG", "PER", "nz", "n", "nw", "s", "j"}
 _TITLE_WORDS = "|".join(sorted(map(re.escape, TITLES), key=len, reverse=True))
@@ -52,7 +54,7 @@ _CLAUSE_END = re.compile(r"[，,。；;、）)\n：:]")
 
 # Words the tagger sometimes takes for names: generic bodies (监管部门, 区政府), lists of
 # province abbreviations (沪苏浙皖), sectors (工业服务业), bare acronyms (ESG).
-_NOT_A_NAME = re.compile(r"^(?:(?:各|地方|多地|区|市|省|县|监管|专业|相关|有关|财政|财税|职能|主管|政府|"
+_NOT_A_NAME = re.compile(r"^(?:.*干部|.*[《》].*|(?:各|地方|多地|区|市|省|县|监管|专业|相关|有关|财政|财税|职能|主管|政府|"
                          r"国家|社会|国际)*(?:部门|政府|机构|单位|部委|组织)|[沪苏浙皖京津冀粤港澳闽赣湘鄂川渝黔滇]{2,}|"
                          r".*(?:服务业|产业|行业|制造业|监管)|[A-Za-z]{1,3}|"
                          # a role inside a title: 普华永道亚太及[中国税务主管]合伙人
@@ -165,7 +167,8 @@ def mentions(sentence: str, known: KnownNames | None = None,
                     pattern is _QUOTED_PARK and sentence.endswith("简称", 0, match.start())):
                 continue
             if len(name) >= 4 and not _overlaps((a, b), taken) \
-                    and sector_or_generic(name, "park") is None:
+                    and sector_or_generic(name, "park") is None and not _NOT_A_PARK.search(name) \
+                    and (pattern is _PARK or _reads_as_name(sentence, a, b)):
                 keep(Mention(a, b, name, "park", 0.8, "pattern"))
     scored = tagger.tag_scored(sentence)
     names = [s[:3] for s in scored if s[2] == "name"]
@@ -281,7 +284,7 @@ def _round_investors(sentence: str, words: list[tuple[int, int, str]],
 # 投资了…" keeps 投资 a verb.
 _MAKE_VERB = re.compile(r"做[强优大实精特深细]")
 _MODEL_CODE = re.compile(r"(?<=[\u4e00-\u9fff])[A-Z]{1,3}\d{1,4}$")
-_DETERMINER = re.compile(r"(?:相关|有关|上述|这些|其他|其它|多家|各家)$")
+_DETERMINER = re.compile(r"(?:相关|有关|上述|这些|其他|其它|多家|各家|某)$")
 _INVESTMENT_ARM = re.compile(r"(投资|资本|创投)(?=领投|跟投|参投|联合领投|共同领投|、|等)")
 _SHAREHOLDER = re.compile(r"(?:老|原|新|现有)?股东")
 _CLAUSE_START = re.compile(r"[，,。；;、：:（）()“”\s]")
@@ -321,6 +324,14 @@ def _short_name_of(before_title: str, found: list[Mention]) -> str | None:
         return None  # 公司, 该集团: a reference; 上海(市委书记): a place, not a short name
     return next((m.text for m in found if m.kind in ORG_KINDS and head in m.text
                  and m.text != head), None)
+
+
+def _reads_as_name(sentence: str, start: int, end: int) -> bool:
+    """A quoted park is a name ("模速空间", "大零号湾"), not a slogan or a notion ("向存量要
+    空间", "生产空间", "全球创新中心"): LAC finds a proper noun in it, or only nouns."""
+    words = [tag for a, b, tag in lac.analyse(sentence) if a < end and b > start]
+    return any(tag in ("LOC", "ORG", "nz", "PER") for tag in words) \
+        or not any(tag in ("v", "vn", "p", "a") for tag in words)
 
 
 def _trim_park(sentence: str, start: int, end: int) -> int:
