@@ -140,7 +140,11 @@ def relations(sentence: str, found: list[Mention]) -> list[Relation]:
         # near neighbours only: long lists are enumerations
         for j in range(i + 1, min(i + 4, len(orgs))):
             second = orgs[j]
-            if (i in owners and j > i + 1) or _each_apart(sentence, orgs[i:j + 1]):
+            if (i in owners and j > i + 1) or _each_apart(sentence, orgs[i:j + 1]) \
+                    or (_PARALLEL_PARTNER.search(sentence, first.end, second.start)
+                        and _PARALLEL_PARTNER.search(sentence, max(0, first.start - 3),
+                                                     first.start)) \
+                    or _FOUNDED.search(sentence, max(first.end, second.start - 4), second.start):
                 continue
             relation = classify(sentence, first, second)
             if relation is not None and not _co_investor(sentence, relation):
@@ -148,6 +152,13 @@ def relations(sentence: str, found: list[Mention]) -> list[Relation]:
     out.extend(_list_into_park(sentence, orgs, out))
     out.extend(_launches(sentence, orgs))
     return out
+
+
+# "…；与A开展战略合作…；与B联手": each clause names one partner of the same subject, so A
+# and B are no partners of each other
+_PARALLEL_PARTNER = re.compile(r"[;；]\s*(?:与|和|同|跟)")
+# "A与B合作创建C": C is what they set up, not a partner
+_FOUNDED = re.compile(r"(?:创建|创办|成立|设立|组建|共建|建立)了?$")
 
 
 # "联影集团旗下子公司联影微电子与天猫健康…", "隶属于苏河湾集团的孵化器管理公司，与…": the
