@@ -152,7 +152,8 @@ def test_a_short_name_before_a_title_refers_back_to_the_article() -> None:
     assert ("戴忠", "联仁健康医疗大数据科技股份有限公司") in works_for
     person = next(m for m in mentions("上海交通大学与华为签约。上海市委书记陈吉宁出席。")
                   if m.kind == "person")
-    assert person.organisation is None
+    # 上海 is no short name of 上海交通大学; 上海市委 is the committee the title names
+    assert (person.title, person.organisation) == ("书记", "上海市委")
 
 
 def test_a_title_in_a_department_of_an_organisation_and_a_company_referred_back_to() -> None:
@@ -176,6 +177,25 @@ def test_a_title_in_a_department_of_an_organisation_and_a_company_referred_back_
     assert people["朱洁"] == "上海智元新创技术有限公司"
     assert people["李明川"] == "思必驰科技股份有限公司"
     assert people["谢红兵"] == "苏州华兴源创科技股份有限公司"
+
+
+def test_a_title_that_begins_with_its_organisation_or_a_unit_of_it() -> None:
+    """Seeds 000, 003 and 004: the tagger's title can swallow the park or the district's
+    committee it belongs to; an accelerator is a unit between a group and a title."""
+    from xietong.extract.entities import KnownNames, mentions
+
+    known = KnownNames()
+    known.add("陆家嘴集团", "enterprise")
+    people = {m.text: (m.title, m.organisation) for sentence in (
+        "苏州工业园区科创委副主任殷俊介绍，2024年，园区三大新兴产业总产值近4500亿元。",
+        "静安区委书记于勇表示,依托各类服务主体。",
+        "陆家嘴集团AI加速器负责人沈文轩在接受证券时报记者采访时表示。")
+        for m in mentions(sentence, known) if m.kind == "person"}
+    assert people["殷俊"] == ("科创委副主任", "苏州工业园区")
+    assert people["于勇"] == ("书记", "静安区委")
+    assert people["沈文轩"] == ("AI加速器负责人", "陆家嘴集团")
+    body = [m for m in mentions("静安区委书记于勇表示,依托各类服务主体。") if m.text == "静安区委"]
+    assert body and body[0].kind == "government"
 
 
 def test_words_around_a_name_that_are_not_part_of_it() -> None:

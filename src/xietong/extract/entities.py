@@ -217,6 +217,13 @@ def mentions(sentence: str, known: KnownNames | None = None,
             # an appositive with its organisation describes this person ("…执行院长 李鲁，中共
             # 上海市委党校经济学教研部副主任"): a title before may close the previous one's
             title, organisation = after, after_organisation
+        elif title and (inside := _organisation_in_title(sentence, title_start,
+                                                         title_start + len(title), found)):
+            # "苏州工业园区科创委副主任殷俊": the tagger's title began with the park
+            body, title = inside
+            organisation = body.text
+            if body not in found:
+                keep(body)
         elif title:
             chain = _TITLE_CHAIN.search(sentence, max(0, title_start - 10), title_start)
             org_end = chain.start() if chain else title_start
@@ -294,8 +301,8 @@ _CLAUSE_START = re.compile(r"[，,。；;、：:（）()“”\s]")
 _REFERENCE = re.compile(r"(?:该|本)?公司")
 _TITLE_MODIFIER = re.compile(r"(?:联合|常务|执行)$")
 # Branches, departments and teams between an organisation and a title: 上海分行, 科技金融部
-_UNIT_PATH = re.compile(r"(?:[\u4e00-\u9fff]{1,8}?(?:分行|支行|分公司|事业部|事业群|研究院|学院"
-                        r"|研究所|实验室|中心|部|处|系|团队|课题组)){1,3}")
+_UNIT_PATH = re.compile(r"(?:[\u4e00-\u9fffA-Za-z]{1,8}?(?:分行|支行|分公司|事业部|事业群|研究院|学院"
+                        r"|研究所|实验室|中心|部|处|系|团队|课题组|加速器|孵化器|办公室)){1,3}")
 # A registered company's department is no organisation of its own (上海投资咨询集团有限公司
 # |智库研究中心); its branches (分公司, 分行) are registered and stay whole.
 _COMPANY_DEPARTMENT = re.compile(r"(.{2,}?(?:有限责任公司|有限公司))(?!.*(?:分公司|分行|支行)$)"
@@ -312,6 +319,28 @@ def _unit_before(sentence: str, end: int, found: list[Mention]) -> Mention | Non
                 and _UNIT_PATH.fullmatch(sentence, m.end, end):
             return m
     return None
+
+
+# "静安区委书记于勇": the district's party committee or government, before its title
+_REGION_BODY = re.compile(r"(?:区委|市委|省委|县委|委|区政府|市政府|人民政府|政府)")
+
+
+def _organisation_in_title(sentence: str, start: int, end: int, found: list[Mention]
+                           ) -> tuple[Mention, str] | None:
+    """The organisation a title span (``start``–``end``) begins with, and the title left:
+    a park or organisation mention (苏州工业园区 | 科创委副主任), or a region's committee
+    or government (静安区委 | 书记), made a mention here."""
+    for m in found:
+        if m.start == start and m.end < end - 1 and m.kind not in ("person", "region"):
+            return m, sentence[m.end:end]
+    regions = find_regions(sentence[start:end])
+    if not regions or regions[0][0] != 0:
+        return None
+    body = _REGION_BODY.match(sentence, start + regions[0][1], end)
+    if body is None or body.end() >= end - 1:
+        return None
+    text = sentence[start:body.end()]
+    return Mention(start, body.end(), text, "government", 0.9, "pattern"), sentence[body.end():end]
 
 
 def _short_name_of(before_title: str, found: list[Mention]) -> str | None:
