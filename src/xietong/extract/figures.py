@@ -37,6 +37,8 @@ _CAP = re.compile(r"(?:最高|最多|最低|不超过|不高于|不低于|上限
 # "给予300万元奖励", "并配套10亿元": a grant a policy promises; "价值800美元以下": a threshold
 _GRANT = re.compile(r"(?:给予|配套|奖励|资助|补助|补贴)\s*$")
 _BELOW = re.compile(r"以下|以内")
+# "上海2024年开发工业软件超1.6万款": verbs that end a thing counted before the number
+_MAKING = re.compile(r"开发|构建|实现|完成|建成|推出")
 # "南京以8600亿元产业规模成为…": an amount followed by its measure
 _MEASURE_AFTER = re.compile(r"(?:产业)?(?:规模|产值|营收|营业收入|总产值)")
 # "设立10亿元工业软件专项基金": the amount of the fund set up, named right after it
@@ -154,8 +156,6 @@ def _measure_before(sentence: str, start: int, unit: str = "") -> str:
     return _last_words(thing[verbs[-1].end():] if verbs else thing, 14)
 
 
-_MAKING = re.compile(r"开发|构建|实现|完成|建成|推出")
-
 
 def _last_words(text: str, limit: int) -> str:
     """At most ``limit`` characters from the end of ``text``, cut where a LAC word starts
@@ -166,10 +166,10 @@ def _last_words(text: str, limit: int) -> str:
     return text[starts[0]:] if starts else text[-limit:]
 
 
-def _described(sentence: str, start: int, counted: str) -> re.Match[str] | None:
+def _described(sentence: str, counted: re.Match[str]) -> re.Match[str] | None:
     """The thing after 的 when the words before it only describe it: "10家行业一流的机器人头部
     品牌" counts 机器人头部品牌, not 行业一流; "5家企业的营收" still counts 企业."""
-    end = start + len(counted)
+    end = counted.end()
     if not sentence.startswith("的", end):
         return None
     last = next((tag for a, b, tag in reversed(lac.analyse(sentence)) if a < end <= b), "n")
@@ -198,9 +198,10 @@ def figures(sentence: str) -> list[Figure]:
                 or _BELOW.match(after):
             continue
         unit = match.group("unit").replace("％", "%")
-        counted_match = _QUOTED.match(after) or _COUNTED.match(after)
+        counted_match = _QUOTED.match(sentence, match.end()) \
+            or _COUNTED.match(sentence, match.end())
         counted = counted_match.group(0).strip("“”") if counted_match else ""
-        if counted and (described := _described(sentence, match.end(), counted)):
+        if counted_match and (described := _described(sentence, counted_match)):
             counted_match, counted = described, described.group(0)
         noun = None
         if unit in _MONEY:
