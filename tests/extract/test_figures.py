@@ -224,3 +224,14 @@ def test_verbs_after_the_counted_thing_and_a_whole_province() -> None:
     found = mentions(sentence)
     subject = _figure_subject(found, figures(sentence)[0], sentence, None)
     assert subject is not None and subject.text == "浙江省"
+
+
+def test_those_a_figure_goes_to_are_not_its_subject() -> None:
+    """Seed 001: "上海…平台向江苏、浙江、安徽输出超过3.5万个工业知识模型" is 上海's output."""
+    from xietong.extract.entities import mentions
+    from xietong.extract.pipeline import _figure_subject
+
+    sentence = "上海“工赋链主”平台向江苏、浙江、安徽输出超过3.5万个工业知识模型。"
+    found = mentions(sentence)
+    subject = _figure_subject(found, figures(sentence)[0], sentence, None)
+    assert subject is not None and subject.text == "上海"

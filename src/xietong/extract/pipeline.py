@@ -158,6 +158,7 @@ def _figure_subject(found: list[Mention], fig: Figure, sentence: str,
               and not CERTIFIED_BY.match(sentence, m.end)
               and not _SOURCE.search(sentence, max(0, m.start - 2), m.start)
               and not _SHOWS.match(sentence, m.end)]
+    before = _without_recipients(before, sentence)
     if before and _LIST_COUNT.fullmatch(sentence, before[-1].end, fig.start):
         # "秘塔科技、无限光年、它石智能等10家", "…特赞科技和斑马智行7家": the figure counts
         # the listed names; it is about what was named before the list (徐汇区)
@@ -171,6 +172,24 @@ def _figure_subject(found: list[Mention], fig: Figure, sentence: str,
     if last_park is not None and _ANAPHOR.search(sentence, since, fig.start):
         return last_park
     return before[-1] if before else None
+
+
+# "平台向江苏、浙江、安徽输出超过3.5万个…": those it goes to are not what the figure is about
+_RECIPIENT = re.compile(r"(?:向|给)$")
+
+
+def _without_recipients(named: list[Mention], sentence: str) -> list[Mention]:
+    """``named`` without a name after 向/给, nor the rest of a 、-list it begins."""
+    kept: list[Mention] = []
+    recipient: Mention | None = None
+    for m in named:
+        if _RECIPIENT.search(sentence, max(0, m.start - 1), m.start) or (
+                recipient is not None and sentence[recipient.end:m.start] == "、"):
+            recipient = m
+        else:
+            recipient = None
+            kept.append(m)
+    return kept
 
 
 def _figure_confidence(fig: Figure, subject: Mention | None) -> float:
