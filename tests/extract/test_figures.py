@@ -235,3 +235,17 @@ def test_those_a_figure_goes_to_are_not_its_subject() -> None:
     found = mentions(sentence)
     subject = _figure_subject(found, figures(sentence)[0], sentence, None)
     assert subject is not None and subject.text == "上海"
+
+
+def test_names_given_as_examples_and_a_kind_of_park_do_not_take_the_figure() -> None:
+    """Seed 000: "推出模力社区、张江机器人谷等重点园区，集聚…企业超70家" is 浦东's count; the
+    parks are examples, and 园区 inside 重点园区 points back to no park."""
+    from xietong.extract.entities import mentions
+    from xietong.extract.pipeline import _figure_subject
+
+    sentence = "浦东推动软硬件协同创新发展，推出模力社区、张江机器人谷等重点园区，集聚具身智能产业链" \
+               "相关企业超70家，落地全国首个国家地方共建的人形机器人创新中心。"
+    found = mentions(sentence)
+    park = next(m for m in found if m.text == "张江机器人谷")
+    subject = _figure_subject(found, figures(sentence)[0], sentence, park)
+    assert subject is not None and subject.text == "浦东"

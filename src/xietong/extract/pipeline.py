@@ -125,6 +125,8 @@ def _dedupe(items: list[Item]) -> list[Item]:
 
 # between the last name of a list and the figure counting it
 _LIST_COUNT = re.compile(r"\s*(?:等(?:一批|多家)?|在内的)?\s*")
+# "推出模力社区、张江机器人谷等重点园区，集聚…企业超70家": names given as examples of a kind
+_EXAMPLES = re.compile(r"等[\u4e00-\u9fff]{1,6}[，,；;]")
 # between two names of one list: a separator, or unnamed items ("江苏银行、卡尔美、佳得乐")
 _LIST_SEPARATOR = re.compile(r"\s*[和及与]\s*|[^，。；,;：:]{0,10}、[^，。；,;：:]{0,10}")
 # "根据工业和信息化部…估算", "据江苏智慧文旅平台监测": who reports the figure, not its subject
@@ -135,7 +137,9 @@ _WHOLE_LEVELS = {"全省": ("province",), "全市": ("city",), "全区": ("distr
 _MUNICIPALITIES = ("110000", "120000", "310000", "500000")  # cities with a province's rank
 # "国家知识产权局数据显示，…": likewise
 _SHOWS = re.compile(r"(?:的)?(?:最新)?(?:数据|统计|监测|测算|调查)?(?:显示|表明)")
-_ANAPHOR = re.compile(r"园区|该区域|该园区|这里|岛上|社区内|园内")
+# "园区内已集聚…": the park the article last named; 园区 only at a clause's start or after a
+# year ("…等重点园区，集聚…" names a kind of park)
+_ANAPHOR = re.compile(r"(?<![\u4e00-\u9fff])园区|(?<=年)园区|该区域|该园区|这里|岛上|社区内|园内")
 
 
 def _figure_subject(found: list[Mention], fig: Figure, sentence: str,
@@ -159,7 +163,8 @@ def _figure_subject(found: list[Mention], fig: Figure, sentence: str,
               and not _SOURCE.search(sentence, max(0, m.start - 2), m.start)
               and not _SHOWS.match(sentence, m.end)]
     before = _without_recipients(before, sentence)
-    if before and _LIST_COUNT.fullmatch(sentence, before[-1].end, fig.start):
+    if before and (_LIST_COUNT.fullmatch(sentence, before[-1].end, fig.start)
+                   or _EXAMPLES.match(sentence, before[-1].end)):
         # "秘塔科技、无限光年、它石智能等10家", "…特赞科技和斑马智行7家": the figure counts
         # the listed names; it is about what was named before the list (徐汇区)
         first = len(before) - 1
