@@ -147,3 +147,17 @@ def test_what_partners_set_up_and_partners_of_parallel_clauses_are_no_partners()
     assert ("静安大宁功能区", "cooperates", "上海国创中心") in found
     assert ("静安大宁功能区", "cooperates", "静安区人才服务中心") in found
     assert not {r for r in found if {r[0], r[2]} == {"上海国创中心", "静安区人才服务中心"}}
+
+
+def test_a_government_or_region_issues_a_policy_and_reports_are_no_products() -> None:
+    """Seed 001: a policy named in 《》 after 出台/印发/发布 is issued by the government,
+    park or region before the verb; advice (建议…制定) issues nothing, and a report is
+    neither a product nor a policy."""
+    found = _relations("2022年，北京率先出台《北京市促进数字人产业创新发展行动计划（2022—2025年）》。", [])
+    assert found == {("北京", "issued_policy", "北京市促进数字人产业创新发展行动计划（2022—2025年）")}
+    found = _relations("2024年10月，上海市人民政府印发《上海市加快推进绿色低碳转型行动方案（2024—2027年）》。",
+                       [("上海市人民政府", "government")])
+    assert ("上海市人民政府", "issued_policy", "上海市加快推进绿色低碳转型行动方案（2024—2027年）") in found
+    assert not _relations("建议浙江省制定《“跨境电商+AI+X”三年行动计划》，明确目标。", [])
+    assert not _relations("中国银行业协会发布的《中国消费金融公司发展报告2024》显示，消费金融公司增长。",
+                          [("中国银行业协会", "institute")])

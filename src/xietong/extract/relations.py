@@ -151,6 +151,7 @@ def relations(sentence: str, found: list[Mention]) -> list[Relation]:
                 out.append(relation)
     out.extend(_list_into_park(sentence, orgs, out))
     out.extend(_launches(sentence, orgs))
+    out.extend(_issues_policy(sentence, found))
     return out
 
 
@@ -210,6 +211,38 @@ def _list_into_park(sentence: str, orgs: list[Mention], seen: list[Relation]) ->
             and (m.text, park.text) not in done]
 
 
+# Titles of documents, not products: reports ("…发展报告2024", "…白皮书") and policies
+# ("…若干措施", "…行动方案（2024—2027年）")
+_YEARS = re.compile(r"[（(]?\d{4}(?:[—–-]\d{4})?年?(?:度)?[）)]?$")
+_REPORT = r"报告|白皮书|蓝皮书|指数|榜单|名单|年鉴|公报|目录"
+_POLICY = r"意见|办法|方案|规划|措施|政策|通知|条例|细则|计划|纲要|规定|指引|行动"
+_DOCUMENT = re.compile(f"(?:{_REPORT}|{_POLICY})$")
+_POLICY_TITLE = re.compile(rf"《([^》]{{2,40}}?(?:{_POLICY})(?:[（(][^）)]{{4,14}}[）)])?)》")
+_POLICY_TRIGGER = _words("发布", "出台", "印发", "制定", "原则通过", "推出", "颁布")
+_ISSUERS = ("government", "park", "region")
+_ADVISED = re.compile(r"建议|应当|应该|呼吁|有望|拟")
+
+
+def _issues_policy(sentence: str, found: list[Mention]) -> list[Relation]:
+    """"北京率先出台《北京市促进数字人产业创新发展行动计划（2022—2025年）》": a government, park
+    or region issues a policy named in 《》 in the trigger's clause, within 20 characters of
+    the issuer."""
+    out = []
+    for trigger in _POLICY_TRIGGER.finditer(sentence):
+        issuer = next((m for m in reversed(found) if m.end <= trigger.start()
+                       and m.kind in _ISSUERS), None)
+        policy = _POLICY_TITLE.match(sentence, trigger.end())
+        if issuer is None or policy is None or trigger.start() - issuer.end > 20 \
+                or _CLAUSE_END.search(sentence, issuer.end, trigger.start()) \
+                or _ADVISED.search(sentence, max(0, issuer.start - 4), trigger.start()):
+            continue  # "建议浙江省制定《…行动计划》" advises; nothing is issued yet
+        mention = Mention(policy.start(1), policy.end(1), policy.group(1), "policy", 0.6,
+                          "pattern")
+        out.append(Relation(issuer, "issued_policy", mention, trigger.group(0), issuer.start,
+                            policy.end(), 0.6))
+    return out
+
+
 def _launches(sentence: str, orgs: list[Mention]) -> list[Relation]:
     out = []
     for trigger in _PRODUCT_TRIGGER.finditer(sentence):
@@ -223,8 +256,9 @@ def _launches(sentence: str, orgs: list[Mention]) -> list[Relation]:
         # the launch's object is in the verb's clause, and names no organisation or park
         # ("联合发布人才政策，成立“大零号湾”人才服务联盟": 大零号湾 is a park)
         if _CLAUSE_END.search(sentence, trigger.end(), a) or any(
-                m.start < a + len(name) and a < m.end for m in orgs):
-            continue
+                m.start < a + len(name) and a < m.end for m in orgs) \
+                or _DOCUMENT.search(_YEARS.sub("", name)):
+            continue  # a report or a policy is no product (policies: _issues_policy)
         mention = Mention(a, a + len(name), name, "product", 0.6, "pattern")
         out.append(Relation(owner, "launches", mention, trigger.group(0), owner.start,
                             product.end(), 0.6))
