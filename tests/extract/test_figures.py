@@ -249,3 +249,13 @@ def test_names_given_as_examples_and_a_kind_of_park_do_not_take_the_figure() -> 
     park = next(m for m in found if m.text == "张江机器人谷")
     subject = _figure_subject(found, figures(sentence)[0], sentence, park)
     assert subject is not None and subject.text == "浦东"
+
+
+def test_a_group_of_listed_cities_is_no_citys_subject() -> None:
+    """Seed 001: "北京、上海、广州、深圳四大一线城市…近4000万人" is the four cities' figure."""
+    from xietong.extract.entities import mentions
+    from xietong.extract.pipeline import _figure_subject
+
+    sentence = "数据显示，北京、上海、广州、深圳四大一线城市租房人口规模已近4000万人。"
+    found = mentions(sentence)
+    assert _figure_subject(found, figures(sentence)[0], sentence, None) is None

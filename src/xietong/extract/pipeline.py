@@ -127,6 +127,8 @@ def _dedupe(items: list[Item]) -> list[Item]:
 _LIST_COUNT = re.compile(r"\s*(?:等(?:一批|多家)?|在内的)?\s*")
 # "推出模力社区、张江机器人谷等重点园区，集聚…企业超70家": names given as examples of a kind
 _EXAMPLES = re.compile(r"等[\u4e00-\u9fff]{1,6}[，,；;]")
+# "北京、上海、广州、深圳四大一线城市…近4000万人": the figure is the group's, not the last city's
+_COLLECTIVE = re.compile(r"[两二三四五六七八九十]+(?:大|个|座|地|省|市)")
 # between two names of one list: a separator, or unnamed items ("江苏银行、卡尔美、佳得乐")
 _LIST_SEPARATOR = re.compile(r"\s*[和及与]\s*|[^，。；,;：:]{0,10}、[^，。；,;：:]{0,10}")
 # "根据工业和信息化部…估算", "据江苏智慧文旅平台监测": who reports the figure, not its subject
@@ -164,9 +166,11 @@ def _figure_subject(found: list[Mention], fig: Figure, sentence: str,
               and not _SHOWS.match(sentence, m.end)]
     before = _without_recipients(before, sentence)
     if before and (_LIST_COUNT.fullmatch(sentence, before[-1].end, fig.start)
-                   or _EXAMPLES.match(sentence, before[-1].end)):
+                   or _EXAMPLES.match(sentence, before[-1].end)
+                   or _COLLECTIVE.match(sentence, before[-1].end)):
         # "秘塔科技、无限光年、它石智能等10家", "…特赞科技和斑马智行7家": the figure counts
-        # the listed names; it is about what was named before the list (徐汇区)
+        # the listed names, or the group they make, or they are examples; it is about what
+        # was named before the list (徐汇区)
         first = len(before) - 1
         while first > 0 and _LIST_SEPARATOR.fullmatch(
                 sentence, before[first - 1].end, before[first].start):
