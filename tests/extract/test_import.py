@@ -49,6 +49,20 @@ def test_names_the_graph_knows_resolve_to_its_entities(eco: Ecosystem) -> None:
                                     ensure_ascii=False)
 
 
+def test_a_second_post_is_a_second_works_for_of_the_same_person(eco: Ecosystem) -> None:
+    """Seed 002: "…上海快特声学技术有限公司创始人吴海军，是上海交大机械与动力工程学院副教授":
+    one person, known by the first post's company, working for both."""
+    doc = _extract(eco, SEEDS / "002_c93b36575511fa58.txt")
+    posts = {i.data["object"] for i in doc.of_kind("relation")
+             if i.data["predicate"] == "works_for" and i.data["subject"] == "吴海军"}
+    assert len(posts) == 2 and "上海快特声学技术有限公司" in posts
+    import_document(eco, doc)
+    person = eco.entity("吴海军")  # one entity: a second one would make the name ambiguous
+    text = json.dumps(eco.profile(person.name), default=lambda o: getattr(o, "__dict__", str(o)),
+                      ensure_ascii=False)
+    assert all(post in text for post in posts)
+
+
 def _app() -> typer.Typer:
     app = typer.Typer()
     app.command("extract")(extract_command)

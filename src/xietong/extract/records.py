@@ -44,9 +44,10 @@ def item_records(item: Item) -> list[Record]:
                              affiliation=str(organisation) if organisation else None)]
     if item.kind == "relation":
         obj_type = str(d["object_type"])
-        # a person is known by where they work (the works_for relation says where)
-        affiliation = str(d["object"]) if d["subject_type"] == "person" \
-            and d["predicate"] == "works_for" else None
+        # a person is known by where they work: their first post's organisation (a second
+        # post's works_for names it as subject_affiliation)
+        affiliation = str(d.get("subject_affiliation") or d["object"]) \
+            if d["subject_type"] == "person" and d["predicate"] == "works_for" else None
         return [RelationRecord(EntityRef(str(d["subject"]), str(d["subject_type"]), affiliation),
                                str(d["predicate"]), EntityRef(str(d["object"]), obj_type),
                                prov, confidence=item.confidence)]
