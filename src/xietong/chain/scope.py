@@ -15,10 +15,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from xietong.chain.graph import GraphViews
-from xietong.resolve.names import parse_org_name
+from xietong.resolve.located import stated_region
 from xietong.resolve.regions import (
     canonical_region,
-    canonical_region_in,
     place_code,
     trimmed_code,
 )
@@ -137,11 +136,8 @@ def local_mask(views: GraphViews, scope: Scope, candidates: np.ndarray) -> np.nd
         has_location = np.diff(located.indptr)[candidates] > 0
         s = views.snapshot
         for i in candidates[~in_place & ~has_location]:
-            named = parse_org_name(s.names[i]).region
             written = s.attributes[i].get("region") if s.attributes else None
-            region = canonical_region_in(written, [named] if named else []) \
-                if isinstance(written, str) else None
-            region = region or named
+            region = stated_region(s.names[i], written if isinstance(written, str) else None)
             if region is not None and region.code.startswith(scope.code):
                 out[i] = True
     return out

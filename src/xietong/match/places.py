@@ -1,15 +1,14 @@
-"""Where an entity is: region codes from located_in_region facts, the region attribute and
-the region prefix of its name; parks from located_in_park facts. Used for the --region and
---park filters and the "shared park/region" reason."""
+"""Where an entity is: region codes from located_in_region facts and the region its 所在地
+attribute or the prefix of its name states (xietong.resolve.located); parks from
+located_in_park facts. Used for the --region and --park filters and the "shared
+park/region" reason."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from xietong.match.graph import row
 from xietong.match.index import MatchIndex
-from xietong.resolve.names import parse_org_name
-from xietong.resolve.regions import Region, canonical_region, canonical_region_in, place_code
+from xietong.resolve.located import stated_region
+from xietong.resolve.regions import Region, canonical_region, place_code
 
 
 class PlaceError(ValueError):
@@ -17,11 +16,6 @@ class PlaceError(ValueError):
 
 
 _SEGMENT_LINKS = ("operates_in", "in_industry", "belongs_to_industry", "member_of_segment")
-
-
-@lru_cache(maxsize=500_000)
-def _name_region(name: str) -> Region | None:
-    return parse_org_name(name).region
 
 
 class Places:
@@ -44,15 +38,12 @@ class Places:
             if code:
                 codes.add(code)
         attrs = snap.attributes[node] if snap.attributes else {}
-        named = _name_region(snap.names[node]) \
-            if snap.types[node] in ("enterprise", "investor", "institute", "government") else None
-        if named is not None:
-            codes.add(named.code)
-        if isinstance(attrs.get("region"), str):
-            # 宝山区 of a 上海… company is 上海's, not 双鸭山's
-            found = canonical_region_in(attrs["region"], [named] if named else [])
-            if found:
-                codes.add(found.code)
+        written = attrs.get("region")
+        organisation = snap.types[node] in ("enterprise", "investor", "institute", "government")
+        stated = stated_region(snap.names[node] if organisation else "",
+                               written if isinstance(written, str) else None)
+        if stated is not None:
+            codes.add(stated.code)
         return codes
 
     def in_region(self, node: int, region: Region) -> bool:
