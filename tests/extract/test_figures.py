@@ -259,3 +259,11 @@ def test_a_group_of_listed_cities_is_no_citys_subject() -> None:
     sentence = "数据显示，北京、上海、广州、深圳四大一线城市租房人口规模已近4000万人。"
     found = mentions(sentence)
     assert _figure_subject(found, figures(sentence)[0], sentence, None) is None
+
+
+def test_an_amount_that_frames_a_goal_and_a_cluster_zone_counted_whole() -> None:
+    """Seed 001: "以1.5万亿元保障目标为导向" measures nothing; 集聚区 is a noun, so "14个…
+    特色赛道集聚区" counts the zones, not 特色赛道."""
+    assert figures("上海的绿色保险以1.5万亿元保障目标为导向，创新了碳资产保险。") == []
+    (zones,) = figures("上海前瞻性部署14个区级主导产业特色赛道集聚区。")
+    assert zones.counted == "区级主导产业特色赛道集聚区"

@@ -24,7 +24,7 @@ FIGURE = re.compile(
     rf"(?P<more2>多|余|左右|以上)?")
 # What is counted: the noun phrase right after the unit, up to a verb or punctuation.
 _COUNTED = re.compile(r"[\u4e00-\u9fffA-Za-z0-9“”]{1,14}?(?=[，。、；：,;:！？（）()\s]|已|的|在|从|"
-                      r"为|是|和|与|以及|及|等|落地|入驻|加入|纳入|进入|完成|实现|集聚|共同|促成|围绕|聚焦|能够|"
+                      r"为|是|和|与|以及|及|等|落地|入驻|加入|纳入|进入|完成|实现|集聚(?!区)|共同|促成|围绕|聚焦|能够|"
                       r"可以|将会|，|$)")
 _MEASURE = re.compile(r"(规模|营收|营业收入|产值|收入|总额|总量|投资|面积|融资|基金|估值|市值|"
                       r"总部|算力|增加值|销售额|交易额|出口额|进出口额|税收|利润|产量|销量)"
@@ -37,6 +37,9 @@ _CAP = re.compile(r"(?:最高|最多|最低|不超过|不高于|不低于|上限
 # "给予300万元奖励", "并配套10亿元": a grant a policy promises; "价值800美元以下": a threshold
 _GRANT = re.compile(r"(?:给予|配套|奖励|资助|补助|补贴)\s*$")
 _BELOW = re.compile(r"以下|以内")
+# "以1.5万亿元保障目标为导向": the amount frames a goal, it measures nothing yet
+_FRAMED = re.compile(r"以\s*$")
+_FRAMED_END = re.compile(r"[^，。；,;]{0,12}?为(?:导向|目标|核心|重点|抓手|牵引)")
 # "上海2024年开发工业软件超1.6万款": verbs that end a thing counted before the number
 _MAKING = re.compile(r"开发|构建|实现|完成|建成|推出")
 # "南京以8600亿元产业规模成为…": an amount followed by its measure
@@ -195,7 +198,8 @@ def figures(sentence: str) -> list[Figure]:
         if sentence[max(0, match.start() - 1):match.start()] in ("-", "－", "~", "至", "到"):
             continue  # the upper end of a range ("2000-2500元") alone would misstate it
         if _CAP.search(sentence, 0, match.start()) or _GRANT.search(sentence, 0, match.start()) \
-                or _BELOW.match(after):
+                or _BELOW.match(after) or (_FRAMED.search(sentence, 0, match.start())
+                                           and _FRAMED_END.match(after)):
             continue
         unit = match.group("unit").replace("％", "%")
         counted_match = _QUOTED.match(sentence, match.end()) \
