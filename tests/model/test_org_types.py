@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from xietong.model.org_types import org_type_by_name
+from xietong.model.org_types import government_forms, org_type_by_name
 
 
 @pytest.mark.parametrize(("name", "kind"), [
@@ -26,3 +26,9 @@ from xietong.model.org_types import org_type_by_name
 ])
 def test_the_suffix_decides_or_says_nothing(name: str, kind: str | None) -> None:
     assert org_type_by_name(name) == kind
+
+
+def test_the_two_forms_of_a_governments_name() -> None:
+    assert government_forms("上海市人民政府") == ("上海市政府",)
+    assert government_forms("徐汇区政府") == ("徐汇区人民政府",)
+    assert government_forms("上海市经信委") == ()

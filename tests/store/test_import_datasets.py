@@ -149,3 +149,24 @@ def _resolver_workers() -> list[int]:
         if parent == os.getpid() and b"xietong.resolve.worker" in command:
             found.append(int(stat.parent.name))
     return found
+
+
+def test_a_government_named_with_and_without_renmin_is_one_body(eco: Ecosystem) -> None:
+    """上海市人民政府 and 上海市政府 name one body: the second form finds the first entity and
+    becomes its alias, in one import and across imports."""
+    from xietong.model.records import EntityRef, Provenance, RelationRecord
+    from xietong.store.writer import SourceSpec
+
+    def issue(name: str, policy: str, uri: str) -> None:
+        eco.import_records(
+            SourceSpec(kind="file", name=uri, uri=uri, sha256=uri[-1] * 64),
+            [RelationRecord(subject=EntityRef(name, "government"), predicate="issued_policy",
+                            object=EntityRef(policy, "policy"), provenance=Provenance("row 1"))])
+
+    issue("上海市人民政府", "上海市加快推进绿色低碳转型行动方案", "/tmp/a")
+    issue("上海市政府", "促进软件和信息服务业高质量发展的若干措施", "/tmp/b")
+    body = eco.entity("上海市政府")
+    assert body.id == eco.entity("上海市人民政府").id
+    text = json.dumps(eco.profile(body.name), default=lambda o: getattr(o, "__dict__", str(o)),
+                      ensure_ascii=False)
+    assert "绿色低碳转型" in text and "软件和信息服务业" in text

@@ -47,3 +47,13 @@ def org_type_by_name(name: str) -> str | None:
     if name.endswith(GOVERNMENT_SUFFIXES):
         return "government"
     return None
+
+
+def government_forms(name: str) -> tuple[str, ...]:
+    """The other usual form of a government's name, by which the same body is also named:
+    上海市人民政府 ↔ 上海市政府."""
+    if name.endswith("人民政府") and len(name) > 4:
+        return (name[:-4] + "政府",)
+    if name.endswith("政府") and len(name) > 2:
+        return (name[:-2] + "人民政府",)
+    return ()

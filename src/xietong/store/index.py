@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from sqlalchemy import Connection, select
 
+from xietong.model.org_types import government_forms
 from xietong.model.registry import REGISTRY
 from xietong.resolve.deferred import DeferredResolver
 from xietong.resolve.matcher import Match
@@ -116,11 +117,12 @@ class EntityIndex:
         """The entity one of ``names`` already denotes, among ``types`` (in preference order)."""
         families = _families(tuple(types))
         for name in names:
-            norm = normalize(name)
-            for fam in families:
-                hit = self.by_key.get((fam, norm))
-                if hit is not None:
-                    return hit
+            for form in (name, *government_forms(name)):  # 上海市政府 is 上海市人民政府
+                norm = normalize(form)
+                for fam in families:
+                    hit = self.by_key.get((fam, norm))
+                    if hit is not None:
+                        return hit
         return None
 
     def find_person(self, names: Iterable[str], organisation: int | None) -> int | None:
