@@ -116,11 +116,14 @@ class EntityIndex:
     def find(self, names: Iterable[str], types: Sequence[str]) -> int | None:
         """The entity one of ``names`` already denotes, among ``types`` (in preference order)."""
         families = _families(tuple(types))
+        by_key = self.by_key
         for name in names:
-            for form in (name, *government_forms(name)):  # 上海市政府 is 上海市人民政府
+            # 上海市政府 is 上海市人民政府 (the other form is built only then: a hot path)
+            forms = (name, *government_forms(name)) if name.endswith("政府") else (name,)
+            for form in forms:
                 norm = normalize(form)
                 for fam in families:
-                    hit = self.by_key.get((fam, norm))
+                    hit = by_key.get((fam, norm))
                     if hit is not None:
                         return hit
         return None
