@@ -32,10 +32,10 @@ _MEASURE = re.compile(r"(规模|营收|营业收入|产值|收入|总额|总量|
 _SECTOR_MEASURES = frozenset(("增加值", "总额", "销售额", "交易额", "出口额", "进出口额", "税收", "利润",
                               "产量", "销量"))
 _SECTOR_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:实现|完成|的)?$")
-# "给予最高200万元补贴", "不超过50%": a policy's cap or threshold, not a statistic
-_CAP = re.compile(r"(?:最高|最多|最低|不超过|不高于|不低于|上限)\s*$")
-# "给予300万元奖励", "并配套10亿元": a grant a policy promises; "价值800美元以下": a threshold
-_GRANT = re.compile(r"(?:给予|配套|奖励|资助|补助|补贴)\s*$")
+# A policy's cap, threshold or grant, not a statistic: "给予最高200万元补贴", "不超过50%",
+# "给予300万元奖励", "并配套10亿元"; after the unit, "价值800美元以下"
+_POLICY_AMOUNT = re.compile(r"(?:最高|最多|最低|不超过|不高于|不低于|上限|给予|配套|奖励|资助|补助|"
+                            r"补贴)\s*$")
 _BELOW = re.compile(r"以下|以内")
 # "以1.5万亿元保障目标为导向": the amount frames a goal, it measures nothing yet
 _FRAMED = re.compile(r"以\s*$")
@@ -197,9 +197,8 @@ def figures(sentence: str) -> list[Figure]:
             continue  # 一个核心, 三位一体, 五个强大: counting words, not statistics
         if sentence[max(0, match.start() - 1):match.start()] in ("-", "－", "~", "至", "到"):
             continue  # the upper end of a range ("2000-2500元") alone would misstate it
-        if _CAP.search(sentence, 0, match.start()) or _GRANT.search(sentence, 0, match.start()) \
-                or _BELOW.match(after) or (_FRAMED.search(sentence, 0, match.start())
-                                           and _FRAMED_END.match(after)):
+        if _POLICY_AMOUNT.search(sentence, 0, match.start()) or _BELOW.match(after) \
+                or (_FRAMED.search(sentence, 0, match.start()) and _FRAMED_END.match(after)):
             continue
         unit = match.group("unit").replace("％", "%")
         counted_match = _QUOTED.match(sentence, match.end()) \

@@ -212,15 +212,28 @@ def _list_into_park(sentence: str, orgs: list[Mention], seen: list[Relation]) ->
 
 
 # Titles of documents, not products: reports ("…发展报告2024", "…白皮书") and policies
-# ("…若干措施", "…行动方案（2024—2027年）")
-_YEARS = re.compile(r"[（(]?\d{4}(?:[—–-]\d{4})?年?(?:度)?[）)]?$")
-_REPORT = r"报告|白皮书|蓝皮书|指数|榜单|名单|年鉴|公报|目录"
-_POLICY = r"意见|办法|方案|规划|措施|政策|通知|条例|细则|计划|纲要|规定|指引|行动"
-_DOCUMENT = re.compile(f"(?:{_REPORT}|{_POLICY})$")
-_POLICY_TITLE = re.compile(rf"《([^》]{{2,40}}?(?:{_POLICY})(?:[（(][^）)]{{4,14}}[）)])?)》")
+# ("…若干措施", "…行动方案（2024—2027年）", "…办法（试行）")
+_EDITION = re.compile(r"(?:[（(](?:[^）)]{4,14}|试行|暂行|修订)[）)]|\d{4}(?:[—–-]\d{4})?年?度?)$")
+_REPORT = re.compile(r"(?:报告|白皮书|蓝皮书|指数|榜单|名单|年鉴|公报|目录)$")
+_POLICY = re.compile(r"(?:意见|办法|方案|规划|措施|政策|通知|条例|细则|计划|纲要|规定|指引|行动)$")
+_TITLE = re.compile(r"《([^》]{2,40})》")
 _POLICY_TRIGGER = _words("发布", "出台", "印发", "制定", "原则通过", "推出", "颁布")
 _ISSUERS = ("government", "park", "region")
 _ADVISED = re.compile(r"建议|应当|应该|呼吁|有望|拟")
+
+
+def _document(title: str) -> str | None:
+    """"policy" or "report" for a document's title (its years or edition aside), else None."""
+    bare = _EDITION.sub("", title)
+    return "policy" if _POLICY.search(bare) else "report" if _REPORT.search(bare) else None
+
+
+def _actor_before(mentions: list[Mention], kinds: tuple[str, ...],
+                  trigger: re.Match[str]) -> Mention | None:
+    """The last mention of ``kinds`` before a trigger verb, within 20 characters of it."""
+    actor = next((m for m in reversed(mentions) if m.end <= trigger.start() and m.kind in kinds),
+                  None)
+    return actor if actor is not None and trigger.start() - actor.end <= 20 else None
 
 
 def _issues_policy(sentence: str, found: list[Mention]) -> list[Relation]:
@@ -229,10 +242,9 @@ def _issues_policy(sentence: str, found: list[Mention]) -> list[Relation]:
     the issuer."""
     out = []
     for trigger in _POLICY_TRIGGER.finditer(sentence):
-        issuer = next((m for m in reversed(found) if m.end <= trigger.start()
-                       and m.kind in _ISSUERS), None)
-        policy = _POLICY_TITLE.match(sentence, trigger.end())
-        if issuer is None or policy is None or trigger.start() - issuer.end > 20 \
+        issuer = _actor_before(found, _ISSUERS, trigger)
+        policy = _TITLE.match(sentence, trigger.end())
+        if issuer is None or policy is None or _document(policy.group(1)) != "policy" \
                 or _CLAUSE_END.search(sentence, issuer.end, trigger.start()) \
                 or _ADVISED.search(sentence, max(0, issuer.start - 4), trigger.start()):
             continue  # "建议浙江省制定《…行动计划》" advises; nothing is issued yet
@@ -246,18 +258,16 @@ def _issues_policy(sentence: str, found: list[Mention]) -> list[Relation]:
 def _launches(sentence: str, orgs: list[Mention]) -> list[Relation]:
     out = []
     for trigger in _PRODUCT_TRIGGER.finditer(sentence):
-        owner = next((m for m in reversed(orgs) if m.end <= trigger.start()
-                      and m.kind in ("enterprise", "institute", "investor")), None)
+        owner = _actor_before(orgs, ("enterprise", "institute", "investor"), trigger)
         product = _PRODUCT.search(sentence, trigger.end(), trigger.end() + 25)
-        if owner is None or product is None or trigger.start() - owner.end > 20:
+        if owner is None or product is None:
             continue
         name = next(g for g in product.groups() if g)
         a = product.start() + (1 if product.group(0)[0] in "“《" else 0)
         # the launch's object is in the verb's clause, and names no organisation or park
         # ("联合发布人才政策，成立“大零号湾”人才服务联盟": 大零号湾 is a park)
         if _CLAUSE_END.search(sentence, trigger.end(), a) or any(
-                m.start < a + len(name) and a < m.end for m in orgs) \
-                or _DOCUMENT.search(_YEARS.sub("", name)):
+                m.start < a + len(name) and a < m.end for m in orgs) or _document(name):
             continue  # a report or a policy is no product (policies: _issues_policy)
         mention = Mention(a, a + len(name), name, "product", 0.6, "pattern")
         out.append(Relation(owner, "launches", mention, trigger.group(0), owner.start,
