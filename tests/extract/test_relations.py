@@ -135,18 +135,22 @@ def test_a_launched_product_is_in_the_verbs_clause_and_no_park() -> None:
 
 def test_what_partners_set_up_and_partners_of_parallel_clauses_are_no_partners() -> None:
     """Seeds 001 and 004: "A与B合作创建C" makes A and B partners, not partners of C; "X…;
-    与A开展战略合作…;与B联手" makes A and B partners of X, not of each other."""
+    与A开展战略合作…;与B联手" makes A and B partners of X, not of each other, and "与B联手，
+    …在C" makes B no partner of C."""
     found = _relations("上海电力大学与临港集团合作创建上电—临港人工智能学院，精准对接临港新片区。",
                        [("上海电力大学", "institute"), ("临港集团", "enterprise"),
                         ("上电—临港人工智能学院", "institute")])
     assert found == {("上海电力大学", "cooperates", "临港集团")}
     found = _relations("与此同时,静安大宁功能区还邀请金融机构为企业定制方案;与上海国创中心开展战略合作,"
-                       "加强企业培育;与静安区人才服务中心联手,为企业制定人力资源规划方案。",
+                       "加强企业培育;与静安区人才服务中心联手,为企业制定人力资源规划方案,"
+                       "使其在静安大宁功能区安心发展。",
                        [("静安大宁功能区", "park"), ("上海国创中心", "institute"),
                         ("静安区人才服务中心", "government")])
     assert ("静安大宁功能区", "cooperates", "上海国创中心") in found
     assert ("静安大宁功能区", "cooperates", "静安区人才服务中心") in found
     assert not {r for r in found if {r[0], r[2]} == {"上海国创中心", "静安区人才服务中心"}}
+    # the park named again after the 与-phrase's clause is not the centre's partner twice
+    assert ("静安区人才服务中心", "cooperates", "静安大宁功能区") not in found
 
 
 def test_a_government_or_region_issues_a_policy_and_reports_are_no_products() -> None:

@@ -144,7 +144,8 @@ def relations(sentence: str, found: list[Mention]) -> list[Relation]:
                     or (_PARALLEL_PARTNER.search(sentence, first.end, second.start)
                         and _PARALLEL_PARTNER.search(sentence, max(0, first.start - 3),
                                                      first.start)) \
-                    or _FOUNDED.search(sentence, max(first.end, second.start - 4), second.start):
+                    or _FOUNDED.search(sentence, max(first.end, second.start - 4), second.start) \
+                    or _partner_of_someone_else(sentence, first, second):
                 continue
             relation = classify(sentence, first, second)
             if relation is not None and not _co_investor(sentence, relation):
@@ -158,6 +159,17 @@ def relations(sentence: str, found: list[Mention]) -> list[Relation]:
 # "…；与A开展战略合作…；与B联手": each clause names one partner of the same subject, so A
 # and B are no partners of each other
 _PARALLEL_PARTNER = re.compile(r"[;；]\s*(?:与|和|同|跟)")
+# "与A联手，为企业制定方案，使其在B发展": A ends a 与-phrase, whose partner is the one
+# before 与; B, in a later clause, is neither's partner through it
+_WITH = re.compile(r"(?:与|和|同|跟)$")
+_CLAUSE_BREAK = re.compile(r"[，,；;。！？]")
+
+
+def _partner_of_someone_else(sentence: str, first: Mention, second: Mention) -> bool:
+    return bool(_WITH.search(sentence, max(0, first.start - 1), first.start)
+                and _CLAUSE_BREAK.search(sentence, first.end, second.start))
+
+
 # "A与B合作创建C": C is what they set up, not a partner
 _FOUNDED = re.compile(r"(?:创建|创办|成立|设立|组建|共建|建立)了?$")
 
