@@ -267,3 +267,28 @@ def test_an_amount_that_frames_a_goal_and_a_cluster_zone_counted_whole() -> None
     assert figures("上海的绿色保险以1.5万亿元保障目标为导向，创新了碳资产保险。") == []
     (zones,) = figures("上海前瞻性部署14个区级主导产业特色赛道集聚区。")
     assert zones.counted == "区级主导产业特色赛道集聚区"
+
+
+def test_restated_figures_parts_advice_and_a_texts_own_parts_are_not_proposed() -> None:
+    """Seeds 001 and 002: a figure restated in other units (按当前汇率计算约在2.2万美元) is no
+    new figure; 其中 names no counted thing; an adviser's numbers (建议…) and counts of a
+    policy's own layers (3个层面, 3个改革导向) are shown, not proposed."""
+    from xietong.extract.entities import mentions
+    from xietong.extract.pipeline import _figure_confidence, _figure_subject
+
+    per_head = figures("2024年，江苏省GDP超13.7万亿元，人均GDP为160694元，按当前汇率计算约在2.2万美元左右。")
+    assert [(f.value, f.unit) for f in per_head] == [(13.7, "万亿元"), (160694.0, "元")]
+    (part,) = figures("上海开发工业软件，推动自主突破“卡脖子”产品，其中35款入选《长三角工业软件推荐目录》。")
+    assert part.counted == ""
+    (layers,) = figures("上海正式出台《若干意见》，从供给侧、需求侧、环境面3个层面推出16条举措。")
+    assert layers.counted == "层面"
+    for sentence in ("上海正式出台《若干意见》，从供给侧、需求侧、环境面3个层面推出16条举措。",
+                     "建议浙江省制定《三年行动计划》，明确2027年建成5个千亿级产业集群目标。"):
+        found = mentions(sentence)
+        fig = figures(sentence)[-1]
+        subject = _figure_subject(found, fig, sentence, None)
+        assert subject is not None and _figure_confidence(fig, subject, sentence) < 0.6, sentence
+    sentence = "2024年跨境电商进出口总额达2.63万亿元，浙江省作为先行示范区，集聚企业超5万家。"
+    fig = figures(sentence)[-1]
+    assert _figure_confidence(fig, _figure_subject(mentions(sentence), fig, sentence, None),
+                              sentence) >= 0.6

@@ -25,7 +25,7 @@ FIGURE = re.compile(
 # What is counted: the noun phrase right after the unit, up to a verb or punctuation.
 _COUNTED = re.compile(r"[\u4e00-\u9fffA-Za-z0-9“”]{1,14}?(?=[，。、；：,;:！？（）()\s]|已|的|在|从|"
                       r"为|是|和|与|以及|及|等|落地|入驻|加入|纳入|进入|完成|实现|集聚(?!区)|共同|促成|围绕|聚焦|能够|"
-                      r"可以|将会|，|$)")
+                      r"可以|将会|推出|推动|打造|形成|，|$)")
 _MEASURE = re.compile(r"(规模|营收|营业收入|产值|收入|总额|总量|投资|面积|融资|基金|估值|市值|"
                       r"总部|算力|增加值|销售额|交易额|出口额|进出口额|税收|利润|产量|销量)"
                       r"[\u4e00-\u9fff]{0,2}$")
@@ -37,11 +37,15 @@ _SECTOR_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:实现|完成|的)?$")
 _POLICY_AMOUNT = re.compile(r"(?:最高|最多|最低|不超过|不高于|不低于|上限|给予|配套|奖励|资助|补助|"
                             r"补贴)\s*$")
 _BELOW = re.compile(r"以下|以内")
+# "人均GDP为160694元，按当前汇率计算约在2.2万美元": the figure before, restated in other units
+_RESTATED = re.compile(r"(?:折合|约合|相当于|按[^，。；,;]{0,10}?(?:计算|折算))[约在为达近合]*\s*$")
 # "以1.5万亿元保障目标为导向": the amount frames a goal, it measures nothing yet
 _FRAMED = re.compile(r"以\s*$")
 _FRAMED_END = re.compile(r"[^，。；,;]{0,12}?为(?:导向|目标|核心|重点|抓手|牵引)")
 # "上海2024年开发工业软件超1.6万款": verbs that end a thing counted before the number
 _MAKING = re.compile(r"开发|构建|实现|完成|建成|推出")
+# "…超1.6万款，…其中35款入选": a part of what was counted before, which 其中 does not name
+_PART_OF = re.compile(r"^(?:其中|其余|其)")
 # "南京以8600亿元产业规模成为…": an amount followed by its measure
 _MEASURE_AFTER = re.compile(r"(?:产业)?(?:规模|产值|营收|营业收入|总产值)")
 # "设立10亿元工业软件专项基金": the amount of the fund set up, named right after it
@@ -153,6 +157,7 @@ def _measure_before(sentence: str, start: int, unit: str = "") -> str:
     # "聚集大模型企业近400家": the counted noun sits between the verb and the number.
     thing = re.split(r"集聚|聚集|吸引|拥有|汇聚|引进|落地|入驻|培育|带动|拉动|撬动|服务|覆盖|有|了|达",
                      head)[-1]
+    thing = _PART_OF.sub("", thing)
     # verbs that also begin nouns (开发区, 建成区) end the thing only where a word ends
     ends = {b for _, b, _ in lac.analyse(thing)}
     verbs = [m for m in _MAKING.finditer(thing) if m.end() in ends]
@@ -198,6 +203,7 @@ def figures(sentence: str) -> list[Figure]:
         if sentence[max(0, match.start() - 1):match.start()] in ("-", "－", "~", "至", "到"):
             continue  # the upper end of a range ("2000-2500元") alone would misstate it
         if _POLICY_AMOUNT.search(sentence, 0, match.start()) or _BELOW.match(after) \
+                or _RESTATED.search(sentence, 0, match.start()) \
                 or (_FRAMED.search(sentence, 0, match.start()) and _FRAMED_END.match(after)):
             continue
         unit = match.group("unit").replace("％", "%")

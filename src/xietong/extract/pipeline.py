@@ -88,7 +88,7 @@ def extract_text(original: str, path: Path, sha256: str, known: KnownNames | Non
             subject = _figure_subject(found, fig, sentence.text, last_park.get(sentence.article))
             data = _figure_data(fig, subject, sentence.text)
             add("figure", _figure_label(fig, subject), fig.start, fig.end,
-                _figure_confidence(fig, subject), data, f"{fig.value}{fig.unit}")
+                _figure_confidence(fig, subject, sentence.text), data, f"{fig.value}{fig.unit}")
         earlier.extend(m for m in found if m.kind in ORG_KINDS)
         parks = [m for m in found if m.kind == "park"]
         if parks:
@@ -206,11 +206,19 @@ def _without_recipients(named: list[Mention], sentence: str) -> list[Mention]:
     return kept
 
 
-def _figure_confidence(fig: Figure, subject: Mention | None) -> float:
+# "建议浙江省制定…，明确2027年建成5个千亿级产业集群目标": a proposal, not a fact
+_ADVICE = re.compile(r"(?:^|[，,；;：:])\s*(?:[一二三四五六七八九十]是)?(?:我们)?建议")
+# "从供给侧、需求侧、环境面3个层面推出…", "突出3个改革导向": how a text is laid out, no statistic
+_ASPECTS = ("层面", "方面", "维度", "导向", "原则", "路径", "特点", "优势")
+
+
+def _figure_confidence(fig: Figure, subject: Mention | None, sentence: str) -> float:
     """Counts and amounts of a named subject are usually read right; shares and growth
     rates ("占全国 32%") and figures whose counted thing is unclear much less often
-    (hand-checked sample in tests/extract/data)."""
-    if not fig.counted or subject is None:
+    (hand-checked sample in tests/extract/data). An adviser's numbers, and counts of a
+    text's own parts, are shown, not proposed."""
+    if not fig.counted or subject is None or fig.counted.endswith(_ASPECTS) \
+            or _ADVICE.search(sentence, 0, fig.start):
         return 0.4
     if fig.unit in ("%", "倍"):
         return 0.5
