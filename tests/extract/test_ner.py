@@ -198,6 +198,26 @@ def test_a_title_that_begins_with_its_organisation_or_a_unit_of_it() -> None:
     assert body and body[0].kind == "government"
 
 
+def test_a_head_of_government_works_for_the_regions_peoples_government() -> None:
+    """Seeds 000 and 002: "虹口区区长吕鸣", "上海市浦东新区区委副书记、区长吴金城" lead their
+    district's people's government, which the text leaves unnamed; a title without a region
+    before it names none."""
+    from xietong.extract.entities import mentions
+
+    people = {m.text: (m.title, m.organisation) for sentence in (
+        "虹口区区长吕鸣表示，虹口前瞻布局IP/EDA设计、光电芯片等细分赛道。",
+        "上海市浦东新区区委副书记、区长吴金城表示，浦东在人工智能等三大先导产业方面布局早。",
+        "北京市副市长张三表示，要加快发展。",
+        "市长王五表示，要加快发展。")
+        for m in mentions(sentence) if m.kind == "person"}
+    assert people["吕鸣"] == ("区长", "虹口区人民政府")
+    assert people["吴金城"] == ("区长", "浦东新区人民政府")
+    assert people["张三"] == ("副市长", "北京市人民政府")
+    assert people["王五"] == ("市长", None)
+    (government,) = [m for m in mentions("虹口区区长吕鸣表示。") if m.kind == "government"]
+    assert government.text == "虹口区人民政府" and government.region is not None
+
+
 def test_words_around_a_name_that_are_not_part_of_it() -> None:
     """Seeds 001, 002 and 004: a verb's second character, an aircraft's model code, a
     determiner that makes the phrase a description, and generic park words."""

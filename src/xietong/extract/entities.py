@@ -236,6 +236,10 @@ def mentions(sentence: str, known: KnownNames | None = None,
             if organisation is None and (unit := _unit_before(sentence, org_end, found)):
                 # "浦发银行上海分行科技金融部总经理钟泉": the bank's, as its department's head
                 organisation, title = unit.text, sentence[unit.end:title_start] + title
+            elif organisation is None and (
+                    government := _government_of_region(sentence, org_end, title)):
+                organisation = government.text
+                keep(government)
             elif organisation is None and _REFERENCE.fullmatch(
                     _CLAUSE_START.split(sentence[:org_end])[-1]):
                 # "…思必驰科技股份有限公司内…。公司战略部负责人李明川介绍": the company last named
@@ -329,6 +333,27 @@ def _unit_before(sentence: str, end: int, found: list[Mention]) -> Mention | Non
 
 # "静安区委书记于勇": the district's party committee or government, before its title
 _REGION_BODY = re.compile(r"(?:区委|市委|省委|县委|委|区政府|市政府|人民政府|政府)")
+
+
+# "虹口区区长吕鸣", "上海市浦东新区区委副书记、区长吴金城": a head of a district, city or
+# province leads its people's government, which the text does not name
+_HEAD_OF_GOVERNMENT = re.compile(r"(?:常务)?副?(?:区长|市长|省长|县长|镇长|乡长)")
+_PARTY_COMMITTEE = re.compile(r"(?:区委|市委|省委|县委)?")
+
+
+def _government_of_region(sentence: str, end: int, title: str) -> Mention | None:
+    """The people's government (虹口区人民政府) of the region named right before a head of
+    government's title (or before the party posts listed ahead of it), as a mention over
+    the region's name."""
+    if not _HEAD_OF_GOVERNMENT.fullmatch(title):
+        return None
+    # the regions themselves, not the region mentions: LAC's words may cross the name
+    # (上海市浦东新区区委 is one word to it)
+    for a, b, region in find_regions(sentence[:end]):
+        if _PARTY_COMMITTEE.fullmatch(sentence, b, end):
+            return Mention(a, b, f"{region.name}人民政府", "government", 0.9, "pattern",
+                           region=region)
+    return None
 
 
 def _organisation_in_title(sentence: str, start: int, end: int, found: list[Mention]
