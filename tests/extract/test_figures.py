@@ -292,3 +292,18 @@ def test_restated_figures_parts_advice_and_a_texts_own_parts_are_not_proposed() 
     fig = figures(sentence)[-1]
     assert _figure_confidence(fig, _figure_subject(mentions(sentence), fig, sentence, None),
                               sentence) >= 0.6
+
+
+def test_a_subdistricts_figure_is_not_its_districts() -> None:
+    """Seed 001: "静安区彭浦新村街道辖区面积3.81平方公里" is the 街道's area, not 静安区's."""
+    from xietong.extract.entities import mentions
+    from xietong.extract.pipeline import _figure_subject
+
+    sentence = "比如静安区彭浦新村街道辖区面积3.81平方公里、老年人口约为8.5万人，而相邻的临汾路街道" \
+               "辖区面积2.12平方公里。"
+    found = mentions(sentence)
+    assert [_figure_subject(found, fig, sentence, None) for fig in figures(sentence)] \
+        == [None, None, None]
+    sentence = "静安区拥有数据智能相关企业1700家左右。"
+    subject = _figure_subject(mentions(sentence), figures(sentence)[0], sentence, None)
+    assert subject is not None and subject.text == "静安区"

@@ -144,6 +144,8 @@ _WHOLE_LEVELS = {"全省": ("province",), "全市": ("city",), "全区": ("distr
 _MUNICIPALITIES = ("110000", "120000", "310000", "500000")  # cities with a province's rank
 # "国家知识产权局数据显示，…": likewise
 _SHOWS = re.compile(r"(?:的)?(?:最新)?(?:数据|统计|监测|测算|调查)?(?:显示|表明)")
+# a named subdistrict of the region named before ("彭浦新村街道", "临汾路街道")
+_SUBDISTRICT = re.compile(r"[\u4e00-\u9fff]{2,6}街道")
 # "园区内已集聚…": the park the article last named; 园区 only at a clause's start or after a
 # year ("…等重点园区，集聚…" names a kind of park)
 _ANAPHOR = re.compile(r"(?<![\u4e00-\u9fff])园区|(?<=年)园区|该区域|该园区|这里|岛上|社区内|园内")
@@ -185,6 +187,8 @@ def _figure_subject(found: list[Mention], fig: Figure, sentence: str,
     since = before[-1].end if before else 0
     if last_park is not None and _ANAPHOR.search(sentence, since, fig.start):
         return last_park
+    if before and _SUBDISTRICT.search(sentence, since, fig.start):
+        return None  # "静安区彭浦新村街道辖区面积3.81平方公里": the 街道's, which we do not name
     return before[-1] if before else None
 
 
