@@ -307,3 +307,10 @@ def test_a_subdistricts_figure_is_not_its_districts() -> None:
     sentence = "静安区拥有数据智能相关企业1700家左右。"
     subject = _figure_subject(mentions(sentence), figures(sentence)[0], sentence, None)
     assert subject is not None and subject.text == "静安区"
+
+
+def test_an_aside_in_brackets_and_an_opening_word_do_not_cut_the_measure() -> None:
+    """Seed 001: "例如2024年上交所绿色债券（含ABS）发行近1700亿元" measures 上交所绿色债券发行,
+    not 发行 alone."""
+    (bonds,) = figures("其次，上海支持力度显著，例如2024年上交所绿色债券（含ABS）发行近1700亿元。")
+    assert bonds.counted == "上交所绿色债券发行"

@@ -44,6 +44,9 @@ _FRAMED = re.compile(r"以\s*$")
 _FRAMED_END = re.compile(r"[^，。；,;]{0,12}?为(?:导向|目标|核心|重点|抓手|牵引)")
 # "上海2024年开发工业软件超1.6万款": verbs that end a thing counted before the number
 _MAKING = re.compile(r"开发|构建|实现|完成|建成|推出")
+_ASIDE = re.compile(r"[（(][^（）()，。；,;]{1,20}[）)]")
+# words that open a clause without naming anything: "例如2024年上交所…"
+_LEADING = re.compile(r"^(?:例如|比如|譬如|如|此外|另外|同时|目前|当前|其次|首先|再次|最后)")
 # "…超1.6万款，…其中35款入选": a part of what was counted before, which 其中 does not name
 _PART_OF = re.compile(r"^(?:其中|其余|其)")
 # "南京以8600亿元产业规模成为…": an amount followed by its measure
@@ -144,7 +147,9 @@ def _measure_word(sentence: str, start: int, sector: bool = False) -> str | None
 
 
 def _head(sentence: str, start: int) -> str:
-    return re.split(r"[，。、；：,;:（）()“”]", sentence[:start])[-1]
+    # an aside in brackets is not where the clause starts: "上交所绿色债券（含ABS）发行近…"
+    before = _ASIDE.sub("", sentence[:start])
+    return _LEADING.sub("", re.split(r"[，。、；：,;:（）()“”]", before)[-1])
 
 
 def _measure_before(sentence: str, start: int, unit: str = "") -> str:
