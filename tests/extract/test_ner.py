@@ -287,8 +287,8 @@ def test_names_inside_longer_names_and_generic_bodies_are_not_organisations() ->
 
 def test_slogans_kinds_of_parks_titles_and_cadres_are_not_organisations() -> None:
     """Seed 001: a quoted slogan or notion ending in 空间/中心 is no park, nor a kind of
-    parks (…等重点园区, 省市国家级…示范区); a book's title, cadres, "某…银行" and a sector
-    (上海软信业) are nobody;
+    parks (…等重点园区, 省市国家级…示范区); a book's title, cadres, "某…银行", a sector
+    (上海软信业) and a kind described by its standing (高水平研究型大学) are nobody;
     a quoted name LAC cannot place (模速空间) still is a park, and 社科院 an institute."""
     from xietong.extract.entities import mentions
 
@@ -303,7 +303,8 @@ def test_slogans_kinds_of_parks_titles_and_cadres_are_not_organisations() -> Non
                      "并同步发布《中国工业软件发展研究报告（2025）》与“紫金指数”。",
                      "以基层党校老师、民政相关干部为师资，依托居委干部开展服务。",
                      "例如，某股份制银行上海分行曾将燃气发电项目纳入绿色信贷范畴。",
-                     "2025年一季度，上海软信业营收突破3800亿元，同比增长15.3%。"):
+                     "2025年一季度，上海软信业营收突破3800亿元，同比增长15.3%。",
+                     "一方面强化国家实验室、国家科研机构、高水平研究型大学、科技领军企业等科技创新“国家队”的战略科技力量。"):
         assert not names(sentence), (sentence, names(sentence))
     assert names("徐汇区打造的“模速空间”是全国首个大模型创新生态社区。").get("模速空间") == "park"
     assert names("邵世军，慈溪市社科院院长；").get("慈溪市社科院") == "institute"
