@@ -308,3 +308,18 @@ def test_slogans_kinds_of_parks_titles_and_cadres_are_not_organisations() -> Non
         assert not names(sentence), (sentence, names(sentence))
     assert names("徐汇区打造的“模速空间”是全国首个大模型创新生态社区。").get("模速空间") == "park"
     assert names("邵世军，慈溪市社科院院长；").get("慈溪市社科院") == "institute"
+
+
+def test_a_parks_name_begins_with_the_place_before_it() -> None:
+    """Seeds 001 and 004: the park pattern's ten characters can begin inside a place's name
+    (角生态绿色一体化发展示范区); the name begins with the place."""
+    from xietong.extract.entities import mentions
+
+    def parks(sentence: str) -> list[str]:
+        return [m.text for m in mentions(sentence) if m.kind == "park"]
+
+    assert parks("可依托长三角生态绿色一体化发展示范区、G60科创走廊等现有平台，率先在市场准入。") \
+        == ["长三角生态绿色一体化发展示范区"]
+    assert "上海市北高新技术服务业园区" in parks(
+        "作为上海市北高新技术服务业园区,这里是全市大数据产业的集聚地。")
+    assert parks("三面环水的张江人工智能岛汇聚了人工智能企业。") == ["张江人工智能岛"]

@@ -34,6 +34,8 @@ _CRF_ORG = ("company", "government", "organization")
 _PARK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,10}?(?:产业园区|产业园|科技园|软件园|科学城|高新区|"
                    r"开发区|示范区|功能区|创新港|人工智能岛|机器人谷|AI小镇|小镇|孵化器|加速器|"
                    r"园区|零号湾)")
+# a park's name once trimmed: a place before the pattern's ten characters may lengthen it
+_PARK_NAME = re.compile(_PARK.pattern.replace("{2,10}?", "{2,14}?", 1))
 _COMPANY_AFTER = re.compile(r"(?:管理|运营|发展|服务|建设)?(?:有限责任公司|股份有限公司|有限公司|"
                             r"公司|集团)")
 _QUOTED_PARK = re.compile(r"“([\u4e00-\u9fffA-Za-z0-9]{2,10}(?:空间|社区|园|谷|岛|湾|港|中心))”")
@@ -402,6 +404,10 @@ def _trim_park(sentence: str, start: int, end: int) -> int:
     begin a name, past generic words (国家, 各); ``end`` when nothing specific is left."""
     cut = sentence.rfind("的", start, end)  # "三面环水的张江人工智能岛"
     start = cut + 1 if cut >= 0 else start
+    # the pattern's ten characters may begin inside a place's name: "依托长三角生态绿色一体化
+    # 发展示范区" matches from 角; the name begins with the place
+    start = next((a for a, b, tag in lac.analyse(sentence) if a < start < b and tag == "LOC"),
+                 start)
     words = [w for w in lac.analyse(sentence) if w[1] > start and w[0] < end]
     proper = any(tag in ("LOC", "ORG", "nz", "PER") for _, _, tag in words) or \
         bool(find_regions(sentence[start:end]))
@@ -413,7 +419,7 @@ def _trim_park(sentence: str, start: int, end: int) -> int:
             regions = find_regions(sentence[begin:end])
             if regions and regions[0][0] == 1:
                 begin += 1  # one stray character before the region (一条商|静安区大宁功能区)
-            return begin if _PARK.fullmatch(sentence[begin:end]) else end
+            return begin if _PARK_NAME.fullmatch(sentence[begin:end]) else end
     return end
 
 
