@@ -165,3 +165,20 @@ def test_a_government_or_region_issues_a_policy_and_reports_are_no_products() ->
     assert not _relations("建议浙江省制定《“跨境电商+AI+X”三年行动计划》，明确目标。", [])
     assert not _relations("中国银行业协会发布的《中国消费金融公司发展报告2024》显示，消费金融公司增长。",
                           [("中国银行业协会", "institute")])
+
+
+def test_tenants_of_the_park_a_sentence_points_back_to(tmp_path: Path) -> None:
+    """Seeds 000 and 004: "园区吸引了A、B、C等名企入驻" places the tenants in the park named just
+    before; a park named further back is not assumed (the article may have moved on)."""
+    text = ("漫步在三面环水的张江人工智能岛，IBM、阿里巴巴等名企的LOGO纷纷映入眼帘。"
+            "“2025年，园区吸引了开普勒机器人总部、商飞时代、七牛云总部等名企入驻。”郭葵表示。\n\n"
+            "两年来，静安大宁功能区已有科创企业216家。苏州河流经静安区,形成了一处名叫苏河湾的区域。"
+            "“当前,这一区域的产业发展已经逐步显示出张力。”阿斯利康全球研发中心中国中心、恩智浦半导体、"
+            "海格电气等一批科技服务龙头企业在这里落户,国泰君安、达晨资本、上海外服等一批知名专业服务"
+            "机构在这里安家。\n")
+    path = tmp_path / "parks.txt"
+    path.write_text(text, encoding="utf-8")
+    placed = {(i.data["subject"], i.data["object"]) for i in extract_file(path).items
+              if i.kind == "relation" and i.data["predicate"] == "located_in_park"}
+    assert ("七牛云总部", "张江人工智能岛") in placed
+    assert not {p for p in placed if p[1] == "静安大宁功能区"}, placed

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from xietong.extract import text as textmod
@@ -55,8 +55,9 @@ def extract_text(original: str, path: Path, sha256: str, known: KnownNames | Non
     sents = sentences(norm.text)
     items: list[Item] = []
     last_park: dict[int, Mention] = {}  # per article: what "园区"/"该区域" refers back to
+    park_named_at: dict[int, int] = {}  # per article: the sentence that last named a park
     article_orgs: dict[int, list[Mention]] = {}  # per article: organisations named so far
-    for sentence in sents:
+    for number, sentence in enumerate(sents):
         orig_start, orig_end = norm.span(sentence.start, sentence.end)
         quote = original[orig_start:orig_end]
         earlier = article_orgs.setdefault(sentence.article, [])
@@ -91,9 +92,15 @@ def extract_text(original: str, path: Path, sha256: str, known: KnownNames | Non
                 _figure_confidence(fig, subject, sentence.text), data, f"{fig.value}{fig.unit}")
         earlier.extend(m for m in found if m.kind in ORG_KINDS)
         parks = [m for m in found if m.kind == "park"]
+        # tenants of "园区"/"这里" are placed only in a park named one or two sentences before:
+        # further back, the article has often moved on to a place we do not know as a park
+        recent = number - park_named_at.get(sentence.article, -_PARK_RECENCY - 1) <= _PARK_RECENCY
+        referred = _referred_park(sentence.text, last_park.get(sentence.article)) \
+            if not parks and recent else None
         if parks:
             last_park[sentence.article] = parks[-1]
-        for rel in relations(sentence.text, found):
+            park_named_at[sentence.article] = number
+        for rel in relations(sentence.text, found, referred):
             add("relation", f"{rel.subject.text} —{rel.predicate}→ {rel.object.text}",
                 rel.start, rel.end, rel.confidence,
                 {"subject": rel.subject.text, "subject_type": rel.subject.kind,
@@ -149,6 +156,17 @@ _SUBDISTRICT = re.compile(r"[\u4e00-\u9fff]{2,6}街道")
 # "园区内已集聚…": the park the article last named; 园区 only at a clause's start or after a
 # year ("…等重点园区，集聚…" names a kind of park)
 _ANAPHOR = re.compile(r"(?<![\u4e00-\u9fff])园区|(?<=年)园区|该区域|该园区|这里|岛上|社区内|园内")
+
+
+_PARK_RECENCY = 2
+
+
+def _referred_park(sentence: str, last_park: Mention | None) -> Mention | None:
+    """The article's last park, over the word of ``sentence`` that points back to it."""
+    word = _ANAPHOR.search(sentence) if last_park is not None else None
+    if word is None or last_park is None:
+        return None
+    return replace(last_park, start=word.start(), end=word.end())
 
 
 def _figure_subject(found: list[Mention], fig: Figure, sentence: str,

@@ -130,9 +130,11 @@ def rule_classify(sentence: str, first: Mention, second: Mention,
     return None
 
 
-def relations(sentence: str, found: list[Mention]) -> list[Relation]:
+def relations(sentence: str, found: list[Mention], referred_park: Mention | None = None
+              ) -> list[Relation]:
     """Relations among a sentence's organisation mentions, and products they launch
-    (works_for comes from the people themselves, in the pipeline)."""
+    (works_for comes from the people themselves, in the pipeline). ``referred_park`` is the
+    park a word of this sentence points back to ("园区吸引了…入驻"), placed over that word."""
     orgs = [m for m in found if m.kind in ORG]
     owners = {i for i in range(len(orgs) - 1) if _owns_next(sentence, orgs[i], orgs[i + 1])}
     out: list[Relation] = []
@@ -150,7 +152,7 @@ def relations(sentence: str, found: list[Mention]) -> list[Relation]:
             relation = classify(sentence, first, second)
             if relation is not None and not _co_investor(sentence, relation):
                 out.append(relation)
-    out.extend(_list_into_park(sentence, orgs, out))
+    out.extend(_list_into_park(sentence, orgs, out, referred_park))
     out.extend(_launches(sentence, orgs))
     out.extend(_issues_policy(sentence, found))
     return out
@@ -209,9 +211,11 @@ def _co_investor(sentence: str, relation: Relation) -> bool:
         _ROUND_ROLE.match(sentence, relation.object.end))
 
 
-def _list_into_park(sentence: str, orgs: list[Mention], seen: list[Relation]) -> list[Relation]:
-    """"模力社区首批入驻企业极豆科技", "园区吸引了A、B、C等名企入驻": one park, many tenants."""
-    parks = [m for m in orgs if m.kind == "park"]
+def _list_into_park(sentence: str, orgs: list[Mention], seen: list[Relation],
+                    referred_park: Mention | None = None) -> list[Relation]:
+    """"模力社区首批入驻企业极豆科技", "园区吸引了A、B、C等名企入驻": one park, many tenants
+    (the park named, or the one 园区 points back to)."""
+    parks = [m for m in orgs if m.kind == "park"] or ([referred_park] if referred_park else [])
     trigger = re.search("入驻|落户|进驻", sentence)
     if len(parks) != 1 or trigger is None:
         return []
