@@ -85,18 +85,19 @@ def extract_text(original: str, path: Path, sha256: str, known: KnownNames | Non
             else:
                 add("organisation", f"{m.kind} {m.text}", m.start, m.end, m.confidence,
                     {"name": m.text, "type": m.kind, "via": m.via}, m.text)
+        # "园区", "该区域", "这里" point back to a park named in this sentence or the two
+        # before; further back, the article has often moved on to a place we do not know
+        # as a park
+        recent = number - park_named_at.get(sentence.article, -_PARK_RECENCY - 1) <= _PARK_RECENCY
+        recent_park = last_park.get(sentence.article) if recent else None
         for fig in figures(sentence.text):
-            subject = _figure_subject(found, fig, sentence.text, last_park.get(sentence.article))
+            subject = _figure_subject(found, fig, sentence.text, recent_park)
             data = _figure_data(fig, subject, sentence.text)
             add("figure", _figure_label(fig, subject), fig.start, fig.end,
                 _figure_confidence(fig, subject, sentence.text), data, f"{fig.value}{fig.unit}")
         earlier.extend(m for m in found if m.kind in ORG_KINDS)
         parks = [m for m in found if m.kind == "park"]
-        # tenants of "园区"/"这里" are placed only in a park named one or two sentences before:
-        # further back, the article has often moved on to a place we do not know as a park
-        recent = number - park_named_at.get(sentence.article, -_PARK_RECENCY - 1) <= _PARK_RECENCY
-        referred = _referred_park(sentence.text, last_park.get(sentence.article)) \
-            if not parks and recent else None
+        referred = _referred_park(sentence.text, recent_park) if not parks else None
         if parks:
             last_park[sentence.article] = parks[-1]
             park_named_at[sentence.article] = number
