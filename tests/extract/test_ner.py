@@ -311,8 +311,9 @@ def test_slogans_kinds_of_parks_titles_and_cadres_are_not_organisations() -> Non
 
 
 def test_a_parks_name_begins_with_the_place_before_it() -> None:
-    """Seeds 001 and 004: the park pattern's ten characters can begin inside a place's name
-    (角生态绿色一体化发展示范区); the name begins with the place."""
+    """Seeds 001 and 004: the park pattern's ten characters can begin inside a place's or an
+    owner's name (角生态绿色一体化发展示范区, 利康上海国际…创新园); the name begins with it,
+    never across a verb. 科创园 and a name with · are parks too."""
     from xietong.extract.entities import mentions
 
     def parks(sentence: str) -> list[str]:
@@ -323,3 +324,11 @@ def test_a_parks_name_begins_with_the_place_before_it() -> None:
     assert "上海市北高新技术服务业园区" in parks(
         "作为上海市北高新技术服务业园区,这里是全市大数据产业的集聚地。")
     assert parks("三面环水的张江人工智能岛汇聚了人工智能企业。") == ["张江人工智能岛"]
+    assert "阿斯利康上海国际生命科学创新园" in parks(
+        "与联合国工业发展组织全球创新网络项目上海全球科技创新中心、阿斯利康上海国际生命科学创新园"
+        "签订战略合作协议。")
+    assert "G60松江·中安科创园" in parks(
+        "位于上海松江区的G60松江·中安科创园，地处长三角G60科创走廊策源地，目前企业入驻率达80%。")
+    # not across a verb: the government grants the park powers
+    assert "杭州临空经济示范区" in parks(
+        "建议浙江省政府授权杭州临空经济示范区部分省级经济管理、规划建设等审批权限。")

@@ -31,7 +31,7 @@ _ALL_SUFFIXES = (COMPANY_SUFFIXES + GOVERNMENT_SUFFIXES + INSTITUTE_SUFFIXES + I
 ORG_KINDS = ("enterprise", "park", "institute", "government", "investor")
 _CRF_ORG = ("company", "government", "organization")
 # Parks: "XX产业园", "张江人工智能岛", "张江机器人谷", "大零号湾"; 空间/社区 need quotes or the graph.
-_PARK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,10}?(?:产业园区|产业园|科技园|软件园|科学城|高新区|"
+_PARK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]{2,10}?(?:产业园区|产业园|科技园|科创园|创新园|创业园|软件园|科学城|高新区|"
                    r"开发区|示范区|功能区|创新港|人工智能岛|机器人谷|AI小镇|小镇|孵化器|加速器|"
                    r"园区|零号湾)")
 # a park's name once trimmed: a place before the pattern's ten characters may lengthen it
@@ -42,6 +42,8 @@ _QUOTED_PARK = re.compile(r"“([\u4e00-\u9fffA-Za-z0-9]{2,10}(?:空间|社区|�
 _GENERIC = re.compile(r"^(?:国家|全国|各|该|本|多地|所有|这个|这些|多个|其他|首批|上述|相关)")
 # "浦东、嘉定、松江等重点园区", "17个省市国家级临空经济示范区": kinds of parks, not one
 _NOT_A_PARK = re.compile(r"等|^(?:省市|省级|市级|国家级|各类|全球)")
+# LAC tags no park's name holds: verbs, adverbs, prepositions, times, numbers, punctuation
+_NOT_IN_PARK_NAME = frozenset(("v", "d", "p", "c", "u", "r", "w", "TIME", "m", "q", "f", "xc"))
 # LAC tags that can start a park's name; others (verbs, numbers, pronouns…) are trimmed off.
 _NAME_TAGS = {"LOC", "ORG", "PER", "nz", "n", "nw", "s", "j"}
 _TITLE_WORDS = "|".join(sorted(map(re.escape, TITLES), key=len, reverse=True))
@@ -404,10 +406,14 @@ def _trim_park(sentence: str, start: int, end: int) -> int:
     begin a name, past generic words (国家, 各); ``end`` when nothing specific is left."""
     cut = sentence.rfind("的", start, end)  # "三面环水的张江人工智能岛"
     start = cut + 1 if cut >= 0 else start
-    # the pattern's ten characters may begin inside a place's name: "依托长三角生态绿色一体化
-    # 发展示范区" matches from 角; the name begins with the place
-    start = next((a for a, b, tag in lac.analyse(sentence) if a < start < b and tag == "LOC"),
-                 start)
+    # the pattern's ten characters may begin inside a place's or an owner's name: "依托长三角
+    # 生态绿色一体化发展示范区" matches from 角, "阿斯利康上海国际生命科学创新园" from 利; the
+    # park's name begins with that name
+    owner = next((a for a, b, tag in lac.analyse(sentence)
+                  if a < start < b and tag in ("LOC", "ORG", "nz")), None)
+    if owner is not None and not any(tag in _NOT_IN_PARK_NAME for a, b, tag in lac.analyse(
+            sentence) if owner <= a and b <= end):
+        start = owner  # not across a verb: "浙江省政府授权杭州临空经济示范区" is no name
     words = [w for w in lac.analyse(sentence) if w[1] > start and w[0] < end]
     proper = any(tag in ("LOC", "ORG", "nz", "PER") for _, _, tag in words) or \
         bool(find_regions(sentence[start:end]))
