@@ -332,3 +332,15 @@ def test_a_parks_name_begins_with_the_place_before_it() -> None:
     # not across a verb: the government grants the park powers
     assert "杭州临空经济示范区" in parks(
         "建议浙江省政府授权杭州临空经济示范区部分省级经济管理、规划建设等审批权限。")
+
+
+def test_a_trade_at_the_end_of_a_name_makes_it_a_firm() -> None:
+    """Seed 001: the tagger calls 华晟新能源 a government body; a name ending in a trade
+    (新能源, 科技, 半导体 …) is a firm's."""
+    from xietong.extract.entities import mentions, org_kind
+
+    kinds = {m.text: m.kind for m in mentions(
+        "例如，华晟新能源董事长徐晓华携汉能核心技术团队落户宣城，专注于HJT电池。")}
+    assert kinds.get("华晟新能源") == "enterprise"
+    assert org_kind("华晟新能源", "government") == "enterprise"
+    assert org_kind("静安区科委", "government") == "government"
