@@ -288,7 +288,8 @@ def test_names_inside_longer_names_and_generic_bodies_are_not_organisations() ->
 def test_slogans_kinds_of_parks_titles_and_cadres_are_not_organisations() -> None:
     """Seed 001: a quoted slogan or notion ending in 空间/中心 is no park, nor a kind of
     parks (…等重点园区, 省市国家级…示范区); a book's title, cadres, "某…银行", a sector
-    (上海软信业) and a kind described by its standing (高水平研究型大学) are nobody;
+    (上海软信业) and a kind described by its standing (高水平研究型大学) are nobody, nor
+    a place's banner (以“中国药谷”为旗帜);
     a quoted name LAC cannot place (模速空间) still is a park, and 社科院 an institute."""
     from xietong.extract.entities import mentions
 
@@ -307,6 +308,9 @@ def test_slogans_kinds_of_parks_titles_and_cadres_are_not_organisations() -> Non
                      "一方面强化国家实验室、国家科研机构、高水平研究型大学、科技领军企业等科技创新“国家队”的战略科技力量。"):
         assert not names(sentence), (sentence, names(sentence))
     assert names("徐汇区打造的“模速空间”是全国首个大模型创新生态社区。").get("模速空间") == "park"
+    # a banner is no park; a park something centres on still is
+    assert not names("1992年建园之初，张江以“中国药谷”、“中国硅谷”为旗帜，通过政策聚焦和平台搭建，实现了转型。")
+    assert names("以“模速空间”为核心，徐汇区集聚了大模型企业。").get("模速空间") == "park"
     assert names("邵世军，慈溪市社科院院长；").get("慈溪市社科院") == "institute"
 
 

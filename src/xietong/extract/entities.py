@@ -39,6 +39,20 @@ _PARK_NAME = re.compile(_PARK.pattern.replace("{2,10}?", "{2,14}?", 1))
 _COMPANY_AFTER = re.compile(r"(?:管理|运营|发展|服务|建设)?(?:有限责任公司|股份有限公司|有限公司|"
                             r"公司|集团)")
 _QUOTED_PARK = re.compile(r"“([\u4e00-\u9fffA-Za-z0-9]{2,10}(?:空间|社区|园|谷|岛|湾|港|中心))”")
+# quoted items listed before and after one: "“中国药谷”、“中国硅谷”"
+_QUOTED_BEFORE = re.compile(r"(?:“[^“”]{1,12}”、)+$")
+_QUOTED_AFTER = re.compile(r"(?:、“[^“”]{1,12}”)+")
+# "以…为旗帜" takes a banner; "以“模速空间”为核心" names a real park, and stays one
+_BANNER = re.compile(r"为(?:旗帜|目标|定位|愿景|口号|标杆|追求|品牌)")
+
+
+def _taken_as_banner(sentence: str, quoted: re.Match[str]) -> bool:
+    """Whether the quoted name (with the quoted items listed beside it) is taken as a banner
+    or goal: "张江以“中国药谷”、“中国硅谷”为旗帜"; such names are no parks."""
+    before = _QUOTED_BEFORE.sub("", sentence[:quoted.start()])
+    after = _QUOTED_AFTER.match(sentence, quoted.end())
+    return before.endswith("以") and bool(
+        _BANNER.match(sentence, after.end() if after else quoted.end()))
 _GENERIC = re.compile(r"^(?:国家|全国|各|该|本|多地|所有|这个|这些|多个|其他|首批|上述|相关)")
 # "浦东、嘉定、松江等重点园区", "17个省市国家级临空经济示范区": kinds of parks, not one
 _NOT_A_PARK = re.compile(r"等|^(?:省市|省级|市级|国家级|各类|全球)")
@@ -181,7 +195,8 @@ def mentions(sentence: str, known: KnownNames | None = None,
             # the park's operating company (上海静安科技企业孵化器管理有限公司), or another
             # body's short name (…创新中心（以下简称“国地中心”）), is no park
             if _COMPANY_AFTER.match(sentence, match.end()) or (
-                    pattern is _QUOTED_PARK and sentence.endswith("简称", 0, match.start())):
+                    pattern is _QUOTED_PARK and (sentence.endswith("简称", 0, match.start())
+                                                 or _taken_as_banner(sentence, match))):
                 continue
             if len(name) >= 4 and not _overlaps((a, b), taken) \
                     and sector_or_generic(name, "park") is None and not _NOT_A_PARK.search(name) \
