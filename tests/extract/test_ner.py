@@ -289,7 +289,7 @@ def test_slogans_kinds_of_parks_titles_and_cadres_are_not_organisations() -> Non
     """Seed 001: a quoted slogan or notion ending in 空间/中心 is no park, nor a kind of
     parks (…等重点园区, 省市国家级…示范区); a book's title, cadres, "某…银行", a sector
     (上海软信业) and a kind described by its standing (高水平研究型大学) are nobody, nor
-    a place's banner (以“中国药谷”为旗帜);
+    a place's banner or former epithet (以“中国药谷”为旗帜, 从“中国药谷”到…); …创谷 is a park;
     a quoted name LAC cannot place (模速空间) still is a park, and 社科院 an institute."""
     from xietong.extract.entities import mentions
 
@@ -311,6 +311,9 @@ def test_slogans_kinds_of_parks_titles_and_cadres_are_not_organisations() -> Non
     # a banner is no park; a park something centres on still is
     assert not names("1992年建园之初，张江以“中国药谷”、“中国硅谷”为旗帜，通过政策聚焦和平台搭建，实现了转型。")
     assert names("以“模速空间”为核心，徐汇区集聚了大模型企业。").get("模速空间") == "park"
+    assert not names("张江观察：从“中国药谷”到“科学之城”的嬗变")
+    assert names("大创智创新发展示范区、湾谷科技园、长阳创谷等产业高地汇聚了众多科技企业。").get(
+        "长阳创谷") == "park"
     assert names("邵世军，慈溪市社科院院长；").get("慈溪市社科院") == "institute"
 
 

@@ -31,7 +31,7 @@ _ALL_SUFFIXES = (COMPANY_SUFFIXES + GOVERNMENT_SUFFIXES + INSTITUTE_SUFFIXES + I
 ORG_KINDS = ("enterprise", "park", "institute", "government", "investor")
 _CRF_ORG = ("company", "government", "organization")
 # Parks: "XX产业园", "张江人工智能岛", "张江机器人谷", "大零号湾"; 空间/社区 need quotes or the graph.
-_PARK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]{2,10}?(?:产业园区|产业园|科技园|科创园|创新园|创业园|软件园|科学城|高新区|"
+_PARK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]{2,10}?(?:产业园区|产业园|科技园|科创园|创新园|创业园|软件园|创谷|科学城|高新区|"
                    r"开发区|示范区|功能区|创新港|人工智能岛|机器人谷|AI小镇|小镇|孵化器|加速器|"
                    r"园区|零号湾)")
 # a park's name once trimmed: a place before the pattern's ten characters may lengthen it
@@ -48,11 +48,14 @@ _BANNER = re.compile(r"为(?:旗帜|目标|定位|愿景|口号|标杆|追求|�
 
 def _taken_as_banner(sentence: str, quoted: re.Match[str]) -> bool:
     """Whether the quoted name (with the quoted items listed beside it) is taken as a banner
-    or goal: "张江以“中国药谷”、“中国硅谷”为旗帜"; such names are no parks."""
+    or goal, or is one stage of a place's story: "张江以“中国药谷”、“中国硅谷”为旗帜", "从“中国
+    药谷”到“科学之城”的嬗变"; such names are no parks."""
     before = _QUOTED_BEFORE.sub("", sentence[:quoted.start()])
     after = _QUOTED_AFTER.match(sentence, quoted.end())
-    return before.endswith("以") and bool(
-        _BANNER.match(sentence, after.end() if after else quoted.end()))
+    rest = after.end() if after else quoted.end()
+    return (before.endswith("以") and bool(_BANNER.match(sentence, rest))) \
+        or (before.endswith("从") and sentence.startswith("到“", rest)) \
+        or (before.endswith("到") and bool(re.search(r"从“[^“”]{1,12}”$", before[:-1])))
 _GENERIC = re.compile(r"^(?:国家|全国|各|该|本|多地|所有|这个|这些|多个|其他|首批|上述|相关)")
 # "浦东、嘉定、松江等重点园区", "17个省市国家级临空经济示范区": kinds of parks, not one
 _NOT_A_PARK = re.compile(r"等|^(?:省市|省级|市级|国家级|各类|全球)")
