@@ -31,9 +31,9 @@ _ALL_SUFFIXES = (COMPANY_SUFFIXES + GOVERNMENT_SUFFIXES + INSTITUTE_SUFFIXES + I
 ORG_KINDS = ("enterprise", "park", "institute", "government", "investor")
 _CRF_ORG = ("company", "government", "organization")
 # Parks: "XX产业园", "张江人工智能岛", "张江机器人谷", "大零号湾"; 空间/社区 need quotes or the graph.
-_PARK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]{2,10}?(?:产业园区|产业园|科技园|科创园|创新园|创业园|软件园|创谷|科学城|高新区|"
-                   r"开发区|示范区|功能区|创新港|人工智能岛|机器人谷|AI小镇|小镇|孵化器|加速器|"
-                   r"园区|零号湾)")
+_PARK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]{2,10}?(?:产业园区|产业园|科技园|科创园|创新园|创业园|"
+                   r"软件园|创谷|科学城|高新区|开发区|示范区|功能区|创新港|人工智能岛|机器人谷|"
+                   r"AI小镇|小镇|孵化器|加速器|园区|零号湾)")
 # a park's name once trimmed: a place before the pattern's ten characters may lengthen it
 _PARK_NAME = re.compile(_PARK.pattern.replace("{2,10}?", "{2,14}?", 1))
 _COMPANY_AFTER = re.compile(r"(?:管理|运营|发展|服务|建设)?(?:有限责任公司|股份有限公司|有限公司|"
@@ -44,18 +44,8 @@ _QUOTED_BEFORE = re.compile(r"(?:“[^“”]{1,12}”、)+$")
 _QUOTED_AFTER = re.compile(r"(?:、“[^“”]{1,12}”)+")
 # "以…为旗帜" takes a banner; "以“模速空间”为核心" names a real park, and stays one
 _BANNER = re.compile(r"为(?:旗帜|目标|定位|愿景|口号|标杆|追求|品牌)")
-
-
-def _taken_as_banner(sentence: str, quoted: re.Match[str]) -> bool:
-    """Whether the quoted name (with the quoted items listed beside it) is taken as a banner
-    or goal, or is one stage of a place's story: "张江以“中国药谷”、“中国硅谷”为旗帜", "从“中国
-    药谷”到“科学之城”的嬗变"; such names are no parks."""
-    before = _QUOTED_BEFORE.sub("", sentence[:quoted.start()])
-    after = _QUOTED_AFTER.match(sentence, quoted.end())
-    rest = after.end() if after else quoted.end()
-    return (before.endswith("以") and bool(_BANNER.match(sentence, rest))) \
-        or (before.endswith("从") and sentence.startswith("到“", rest)) \
-        or (before.endswith("到") and bool(re.search(r"从“[^“”]{1,12}”$", before[:-1])))
+# "从“中国药谷”到“科学之城”": the stages of a place's story
+_STAGE_BEFORE = re.compile(r"从“[^“”]{1,12}”到$")
 _GENERIC = re.compile(r"^(?:国家|全国|各|该|本|多地|所有|这个|这些|多个|其他|首批|上述|相关)")
 # "浦东、嘉定、松江等重点园区", "17个省市国家级临空经济示范区": kinds of parks, not one
 _NOT_A_PARK = re.compile(r"等|^(?:省市|省级|市级|国家级|各类|全球)")
@@ -427,6 +417,18 @@ def _reads_as_name(sentence: str, start: int, end: int) -> bool:
         or not any(tag in ("v", "vn", "p", "a") for tag in words)
 
 
+def _taken_as_banner(sentence: str, quoted: re.Match[str]) -> bool:
+    """Whether the quoted name (with the quoted items listed beside it) is taken as a banner
+    or goal, or is one stage of a place's story: "张江以“中国药谷”、“中国硅谷”为旗帜", "从“中国
+    药谷”到“科学之城”的嬗变"; such names are no parks."""
+    before = _QUOTED_BEFORE.sub("", sentence[:quoted.start()])
+    after = _QUOTED_AFTER.match(sentence, quoted.end())
+    rest = after.end() if after else quoted.end()
+    return (before.endswith("以") and bool(_BANNER.match(sentence, rest))) \
+        or (before.endswith("从") and sentence.startswith("到“", rest)) \
+        or bool(_STAGE_BEFORE.search(before))
+
+
 def _trim_park(sentence: str, start: int, end: int) -> int:
     """Start of a park's name inside a pattern match: from the first LAC word that can
     begin a name, past generic words (国家, 各); ``end`` when nothing specific is left."""
@@ -435,12 +437,13 @@ def _trim_park(sentence: str, start: int, end: int) -> int:
     # the pattern's ten characters may begin inside a place's or an owner's name: "依托长三角
     # 生态绿色一体化发展示范区" matches from 角, "阿斯利康上海国际生命科学创新园" from 利; the
     # park's name begins with that name
-    owner = next((a for a, b, tag in lac.analyse(sentence)
-                  if a < start < b and tag in ("LOC", "ORG", "nz")), None)
-    if owner is not None and not any(tag in _NOT_IN_PARK_NAME for a, b, tag in lac.analyse(
-            sentence) if owner <= a and b <= end):
+    analysed = lac.analyse(sentence)
+    owner = next((a for a, b, tag in analysed if a < start < b and tag in ("LOC", "ORG", "nz")),
+                 None)
+    if owner is not None and not any(tag in _NOT_IN_PARK_NAME for a, b, tag in analysed
+                                     if owner <= a and b <= end):
         start = owner  # not across a verb: "浙江省政府授权杭州临空经济示范区" is no name
-    words = [w for w in lac.analyse(sentence) if w[1] > start and w[0] < end]
+    words = [w for w in analysed if w[1] > start and w[0] < end]
     proper = any(tag in ("LOC", "ORG", "nz", "PER") for _, _, tag in words) or \
         bool(find_regions(sentence[start:end]))
     for w_start, _, tag in words:

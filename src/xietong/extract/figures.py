@@ -44,6 +44,7 @@ _FRAMED = re.compile(r"以\s*$")
 _FRAMED_END = re.compile(r"[^，。；,;]{0,12}?为(?:导向|目标|核心|重点|抓手|牵引)")
 # "上海2024年开发工业软件超1.6万款": verbs that end a thing counted before the number
 _MAKING = re.compile(r"开发|构建|实现|完成|建成|推出")
+# an aside in brackets: "上交所绿色债券（含ABS）发行"
 _ASIDE = re.compile(r"[（(][^（）()，。；,;]{1,20}[）)]")
 # words that open a clause without naming anything: "例如2024年上交所…"
 _LEADING = re.compile(r"^(?:例如|比如|譬如|如|此外|另外|同时|目前|当前|其次|首先|再次|最后)")

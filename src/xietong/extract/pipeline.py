@@ -159,12 +159,13 @@ _SUBDISTRICT = re.compile(r"[\u4e00-\u9fff]{2,6}街道")
 _ANAPHOR = re.compile(r"(?<![\u4e00-\u9fff])园区|(?<=年)园区|该区域|该园区|这里|岛上|社区内|园内")
 
 
+# how many sentences back the park such a word points to may have been named
 _PARK_RECENCY = 2
 
 
 def _referred_park(sentence: str, last_park: Mention | None) -> Mention | None:
     """The article's last park, over the word of ``sentence`` that points back to it."""
-    word = _ANAPHOR.search(sentence) if last_park is not None else None
+    word = _ANAPHOR.search(sentence)
     if word is None or last_park is None:
         return None
     return replace(last_park, start=word.start(), end=word.end())
