@@ -170,7 +170,6 @@ def _measure_before(sentence: str, start: int, unit: str = "") -> str:
     return _last_words(thing[verbs[-1].end():] if verbs else thing, 14)
 
 
-
 def _last_words(text: str, limit: int) -> str:
     """At most ``limit`` characters from the end of ``text``, cut where a LAC word starts
     ("具身智能产业链相关企业", not "身智能产业链相关企业")."""

@@ -54,8 +54,8 @@ def extract_text(original: str, path: Path, sha256: str, known: KnownNames | Non
     norm = textmod.normalize(original)
     sents = sentences(norm.text)
     items: list[Item] = []
-    last_park: dict[int, Mention] = {}  # per article: what "园区"/"该区域" refers back to
-    park_named_at: dict[int, int] = {}  # per article: the sentence that last named a park
+    # per article: the park last named, and the number of the sentence that named it
+    last_park: dict[int, tuple[Mention, int]] = {}
     article_orgs: dict[int, list[Mention]] = {}  # per article: organisations named so far
     for number, sentence in enumerate(sents):
         orig_start, orig_end = norm.span(sentence.start, sentence.end)
@@ -88,8 +88,8 @@ def extract_text(original: str, path: Path, sha256: str, known: KnownNames | Non
         # "园区", "该区域", "这里" point back to a park named in this sentence or the two
         # before; further back, the article has often moved on to a place we do not know
         # as a park
-        recent = number - park_named_at.get(sentence.article, -_PARK_RECENCY - 1) <= _PARK_RECENCY
-        recent_park = last_park.get(sentence.article) if recent else None
+        named = last_park.get(sentence.article)
+        recent_park = named[0] if named and number - named[1] <= _PARK_RECENCY else None
         for fig in figures(sentence.text):
             subject = _figure_subject(found, fig, sentence.text, recent_park)
             data = _figure_data(fig, subject, sentence.text)
@@ -99,8 +99,7 @@ def extract_text(original: str, path: Path, sha256: str, known: KnownNames | Non
         parks = [m for m in found if m.kind == "park"]
         referred = _referred_park(sentence.text, recent_park) if not parks else None
         if parks:
-            last_park[sentence.article] = parks[-1]
-            park_named_at[sentence.article] = number
+            last_park[sentence.article] = (parks[-1], number)
         for rel in relations(sentence.text, found, referred):
             add("relation", f"{rel.subject.text} —{rel.predicate}→ {rel.object.text}",
                 rel.start, rel.end, rel.confidence,
