@@ -314,3 +314,6 @@ def test_an_aside_in_brackets_and_an_opening_word_do_not_cut_the_measure() -> No
     not 发行 alone."""
     (bonds,) = figures("其次，上海支持力度显著，例如2024年上交所绿色债券（含ABS）发行近1700亿元。")
     assert bonds.counted == "上交所绿色债券发行"
+    # neither cut reaches into a word: 其他企业 and the county 如皋 stay whole
+    assert [f.counted for f in figures("全市拥有其他企业约300家。")] == ["其他企业"]
+    assert [f.counted for f in figures("如皋家纺企业300家。")] == ["如皋家纺企业"]

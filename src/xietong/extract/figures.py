@@ -47,9 +47,10 @@ _MAKING = re.compile(r"开发|构建|实现|完成|建成|推出")
 # an aside in brackets: "上交所绿色债券（含ABS）发行"
 _ASIDE = re.compile(r"[（(][^（）()，。；,;]{1,20}[）)]")
 # words that open a clause without naming anything: "例如2024年上交所…"
-_LEADING = re.compile(r"^(?:例如|比如|譬如|如|此外|另外|同时|目前|当前|其次|首先|再次|最后)")
+_LEADING = re.compile(r"^(?:例如|比如|譬如|此外|另外|同时|目前|当前|其次|首先|再次|最后)")
 # "…超1.6万款，…其中35款入选": a part of what was counted before, which 其中 does not name
-_PART_OF = re.compile(r"^(?:其中|其余|其)")
+# (其他, 其它 begin a counted thing of their own: "其他企业")
+_PART_OF = re.compile(r"^(?:其中|其余)")
 # "南京以8600亿元产业规模成为…": an amount followed by its measure
 _MEASURE_AFTER = re.compile(r"(?:产业)?(?:规模|产值|营收|营业收入|总产值)")
 # "设立10亿元工业软件专项基金": the amount of the fund set up, named right after it
