@@ -105,7 +105,8 @@ class KnownNames:
 
 # A trade at the end of a name makes it a firm's, whatever the tagger's type: "华晟新能源".
 # In CLUENER's train part 20 company names and no government name end so (能源 is left
-# out: 阿尔及利亚能源 is a ministry there).
+# out: 阿尔及利亚能源 is a ministry there). Not COMPANY_SUFFIXES: 银行 ends 中国人民银行, and
+# that list is also the tagger's features, fixed when the model was trained.
 _TRADE_WORDS = ("新能源", "科技", "电子", "智能", "汽车", "光电", "半导体", "生物", "医药", "材料",
                 "软件", "信息", "网络", "通信", "传媒", "股份", "控股", "实业", "电气", "机械",
                 "化工", "制药", "光伏", "芯片")
