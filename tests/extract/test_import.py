@@ -97,12 +97,36 @@ def test_review_accepts_rejects_and_remembers(eco: Ecosystem, tmp_path: Path) ->
     assert next(i for i in result["items"] if i["id"] == rejected)["decision"] == "reject"
 
 
+def test_a_folder_is_read_whole_before_anything_is_written(eco: Ecosystem,
+                                                           tmp_path: Path) -> None:
+    """A folder gives its documents at any depth, hidden ones left; one unreadable file
+    stops the run before the first is imported."""
+    folder = tmp_path / "新闻"
+    (folder / "二月").mkdir(parents=True)
+    (folder / ".草稿").mkdir()
+    (folder / "a.txt").write_text("上海无问芯穹智能科技有限公司入驻模速空间。", encoding="utf-8")
+    (folder / "二月" / "b.txt").write_bytes("智元机器人入驻张江机器人谷。".encode("gb18030"))
+    (folder / ".草稿" / "c.txt").write_text("不应读取。", encoding="utf-8")
+    (folder / "说明.xlsx").write_bytes(b"PK\x03\x04")  # not a document: not taken
+    (folder / "扫描.pdf").write_bytes(b"not a pdf")
+    before = eco.stats()
+    failed = CliRunner().invoke(_app(), ["extract", str(folder), "--db", eco.url, "--json"])
+    assert failed.exit_code != 0
+    assert "扫描.pdf: 无法读取的 PDF 文件" in str(failed.exception)
+    assert eco.stats() == before
+    (folder / "扫描.pdf").unlink()
+    done = CliRunner().invoke(_app(), ["extract", str(folder), str(folder / "a.txt"),
+                                       "--db", eco.url, "--json"])
+    assert done.exit_code == 0, done.output
+    assert [Path(r["file"]).name for r in json.loads(done.output)] == ["a.txt", "b.txt"]
+    assert eco.stats().entities > before.entities
+
+
 def test_unknown_review_ids_are_one_clear_error(eco: Ecosystem, tmp_path: Path) -> None:
     result = CliRunner().invoke(_app(), ["extract", str(SEED), "--review", "--reject", "nope",
                                          "--db", eco.url])
     assert result.exit_code != 0
     assert "没有 id 为 nope 的抽取项" in str(result.exception)
-
 
 
 def test_a_rejected_organisation_does_not_place_its_people() -> None:

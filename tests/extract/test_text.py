@@ -12,7 +12,8 @@ import pytest
 from tests.conftest import SEEDS
 from xietong.extract.pipeline import extract_file
 from xietong.extract.segment import sentences
-from xietong.extract.text import load, normalize
+from xietong.extract.text import load, normalize, read
+from xietong.ingest.errors import InputError
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 
@@ -128,8 +129,49 @@ def test_unreadable_documents_name_the_file(tmp_path: Path) -> None:
     pytest.importorskip("docx")
     bad = tmp_path / "broken.docx"
     bad.write_bytes(b"not a zip")
-    with pytest.raises(ValueError, match="broken.docx"):
+    with pytest.raises(InputError, match="broken.docx"):
         extract_file(bad)
+
+
+def test_utf16_and_windows_line_ends_keep_offsets(tmp_path: Path) -> None:
+    """Notepad's "Unicode" is UTF-16 with a BOM; "\r\n" stays in the original, so spans
+    still point at the name there."""
+    path = tmp_path / "notepad.txt"
+    path.write_bytes("模速空间动态\r\n上海无问芯穹智能科技有限公司首席执行官夏立雪带着6名成员入驻。\r\n"
+                     .encode("utf-16"))
+    doc = extract_file(path)
+    assert "\r\n" in doc.text.original
+    person = next(i for i in doc.of_kind("person") if i.data["name"] == "夏立雪")
+    assert doc.text.original[person.start:person.end] == "夏立雪"
+
+
+def test_undecodable_text_names_the_line_and_byte(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.txt"
+    path.write_bytes("第一行\n".encode() + b"\x80\xff\xfe bad\n")
+    with pytest.raises(InputError, match=r"mixed.txt:2: .*0x80"):
+        read(path)
+
+
+@pytest.mark.parametrize(("name", "reason"), [("old.doc", "另存为 .docx"),
+                                              ("table.xlsx", "不支持的文件类型 '.xlsx'")])
+def test_other_file_types_are_refused_by_name(tmp_path: Path, name: str, reason: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(b"PK\x03\x04 whatever")
+    with pytest.raises(InputError, match=reason):
+        read(path)
+
+
+def test_a_scanned_pdf_asks_for_ocr(tmp_path: Path) -> None:
+    pytest.importorskip("pypdf")
+    pytest.importorskip("reportlab")
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "scan.pdf"
+    page = canvas.Canvas(str(path))
+    page.rect(40, 40, 500, 700, fill=1)  # an image-like page: marks, no text layer
+    page.save()
+    with pytest.raises(InputError, match="scan.pdf: PDF 中没有文字层"):
+        read(path)
 
 
 def test_articles_split_after_author_lines() -> None:

@@ -24,7 +24,7 @@ out = Console()
 
 
 def extract_command(
-    files: Annotated[list[Path], typer.Argument(help="TXT (UTF-8 or GB18030), DOCX or PDF files.")],
+    files: Annotated[list[Path], typer.Argument(help="TXT (UTF-8, GB18030 or UTF-16), DOCX or PDF files, or folders of them.")],
     review: Annotated[bool, typer.Option("--review", help="Show what would be added and "
                                          "accept or reject it item by item.")] = False,
     accept_all: Annotated[bool, typer.Option("--accept-all", help="With --review: accept "
@@ -39,19 +39,21 @@ def extract_command(
 ) -> None:
     """Extract organisations, people, figures and relations from text — 从新闻报告中抽取事实。"""
     # xietong.extract loads its models in about 0.4 s: here, not at every command's start
-    from xietong.extract import Decisions, extract_file, import_document, unplaced_people
+    from xietong.extract import Decisions, extract_text, import_document, unplaced_people
     from xietong.extract.graph import known_names
+    from xietong.extract.pipeline import read_file
 
-    for path in files:
-        if not path.is_file():
-            raise InputError(f"{path}: 文件不存在")
+    # every file is read before the first is imported: an unreadable one (a scan, a wrong
+    # encoding) stops the run with nothing written
+    texts = [(path, *read_file(path)) for path in _documents(files)]
     eco = Ecosystem(db, create=True)
     eco.init()
     decisions = Decisions.load(eco.engine)
     results = []
-    for path in files:
+    for path, original, sha256 in texts:
         # Each file sees the graph as it stands, names added by earlier files included.
-        doc = extract_file(path, known_names(eco, excluding_uri=str(path.resolve())))
+        doc = extract_text(original, path, sha256,
+                           known_names(eco, excluding_uri=str(path.resolve())))
         unplaced = unplaced_people(eco, doc)  # as the store stands before this file
         if review:
             results.append(_review(eco, doc, decisions, accept_all, set(reject or ()),
@@ -66,6 +68,28 @@ def extract_command(
     decisions.save()
     if as_json:
         sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def _documents(paths: list[Path]) -> list[Path]:
+    """The files to read: each file given, and a folder's documents (TXT, DOCX, PDF) at any
+    depth in name order, each once."""
+    from xietong.extract.text import DOCUMENT_SUFFIXES
+
+    found: dict[Path, Path] = {}  # resolved → as given, in order
+    for path in paths:
+        if path.is_dir():
+            inside = sorted(p for p in path.rglob("*") if p.is_file()
+                            and p.suffix.lower() in DOCUMENT_SUFFIXES
+                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            if not inside:
+                raise InputError(f"{path}: 文件夹中没有可抽取的文件（{'、'.join(DOCUMENT_SUFFIXES)}）")
+            for p in inside:
+                found.setdefault(p.resolve(), p)
+        elif path.is_file():
+            found.setdefault(path.resolve(), path)
+        else:
+            raise InputError(f"{path}: 文件不存在")
+    return list(found.values())
 
 
 def _proposed(doc: Document) -> list[Any]:

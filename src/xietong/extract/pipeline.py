@@ -276,6 +276,11 @@ def _figure_label(fig: Figure, subject: Mention | None) -> str:
     return f"{about}: {fig.counted} {approx}{fig.value:g}{fig.unit}{when}"
 
 
+def read_file(path: Path) -> tuple[str, str]:
+    """A document's text and the SHA-256 of its bytes (items' ids derive from it)."""
+    return textmod.read(path), hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def extract_file(path: Path, known: KnownNames | None = None) -> Document:
-    raw = path.read_bytes()
-    return extract_text(textmod.read(path), path, hashlib.sha256(raw).hexdigest(), known)
+    original, sha256 = read_file(path)
+    return extract_text(original, path, sha256, known)

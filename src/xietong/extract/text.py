@@ -9,10 +9,15 @@ in the original file of normalised character ``i``, so any span maps back exactl
 
 from __future__ import annotations
 
+import logging
 import statistics
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from xietong.ingest.errors import InputError
+from xietong.ingest.readers import detect_encoding
 
 SENTENCE_END = "。！？；!?…"
 CLOSERS = "”’」』）)\"'"
@@ -34,8 +39,15 @@ class Text:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
+# What ``read`` takes as text; other extensions are refused by name (an .xlsx or an old
+# .doc would otherwise be decoded into noise or an encoding error about the wrong thing).
+TEXT_SUFFIXES = (".txt", ".text", ".md")
+DOCUMENT_SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf")
+
+
 def read(path: Path) -> str:
-    """The text of a TXT (UTF-8, with or without BOM, or GB18030), DOCX or PDF file.
+    """The text of a TXT (UTF-8 with or without BOM, GB18030/GBK, or UTF-16 with BOM), DOCX
+    or PDF file; a file that cannot be read raises an ``InputError`` naming it.
 
     For DOCX and PDF the text the library reads is "the original" that spans refer to:
     paragraphs (DOCX) and pages (PDF) end with a line break."""
@@ -44,13 +56,15 @@ def read(path: Path) -> str:
         return _read_docx(path)
     if suffix == ".pdf":
         return _read_pdf(path)
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValueError(f"{path}: 既不是 UTF-8 也不是 GB18030 编码的文本")
+    if suffix == ".doc":
+        raise InputError(f"{path}: 旧版 Word（.doc）文件无法读取；请另存为 .docx")
+    if suffix and suffix not in TEXT_SUFFIXES:
+        raise InputError(f"{path}: 不支持的文件类型 {suffix!r}；支持："
+                         f"{'、'.join(DOCUMENT_SUFFIXES)}")
+    # the table importer's detection: UTF-8, GB18030, UTF-16 by its BOM, or the place of
+    # the first byte neither UTF-8 nor GB18030 reads. Decoded as bytes, not read_text: its
+    # newline translation would move every offset after a "\r\n".
+    return path.read_bytes().decode(detect_encoding(path))
 
 
 def _read_docx(path: Path) -> str:
@@ -59,8 +73,8 @@ def _read_docx(path: Path) -> str:
 
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError) as error:
-        raise ValueError(f"{path}: 无法读取的 DOCX 文件（{error}）") from error
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as error:
+        raise InputError(f"{path}: 无法读取的 DOCX 文件（{error}）") from error
     lines = [p.text for p in document.paragraphs]
     for table in document.tables:  # tables after the body text, one row a line
         lines += ["\t".join(cell.text for cell in row.cells) for row in table.rows]
@@ -71,11 +85,16 @@ def _read_pdf(path: Path) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    # pypdf logs what it repairs ("EOF marker not found") on top of the error we raise
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         pages = PdfReader(str(path)).pages
-        return "\n".join(page.extract_text() or "" for page in pages)
+        text = "\n".join(page.extract_text() or "" for page in pages)
     except (PdfReadError, ValueError) as error:
-        raise ValueError(f"{path}: 无法读取的 PDF 文件（{error}）") from error
+        raise InputError(f"{path}: 无法读取的 PDF 文件（{error}）") from error
+    if pages and not text.strip():
+        raise InputError(f"{path}: PDF 中没有文字层（扫描件？），请先做文字识别（OCR）")
+    return text
 
 
 def _is_cjk(char: str) -> bool:
