@@ -351,3 +351,17 @@ def test_a_trade_at_the_end_of_a_name_makes_it_a_firm() -> None:
     assert kinds.get("华晟新能源") == "enterprise"
     assert org_kind("华晟新能源", "government") == "enterprise"
     assert org_kind("静安区科委", "government") == "government"
+
+
+def test_universities_by_their_short_names() -> None:
+    """Seed 002: 上海交大 was typed a firm and 华东师大, which the tagger misses, was lost;
+    LAC knows both as organisation words. 科大讯飞 and 科大硅谷 only begin with 科大."""
+    from xietong.extract.entities import mentions
+
+    kinds = {m.text: m.kind for m in mentions(
+        "同时，闵行区与上海交大、华东师大、紫竹国家高新技术产业开发区联合发布人才政策。")}
+    assert kinds.get("上海交大") == "institute"
+    assert kinds.get("华东师大") == "institute"
+    kinds = {m.text: m.kind for m in mentions("合肥依托科大讯飞等科研力量，在“科大硅谷”落成。")}
+    assert kinds.get("科大讯飞") != "institute"
+    assert kinds.get("科大硅谷") == "park"

@@ -13,6 +13,10 @@ from xietong.model.org_types import government_forms, org_type_by_name
     ("红杉资本", "investor"),
     ("上海交通大学", "institute"),
     ("上海交通大学人工智能研究院", "institute"),
+    ("上海交大", "institute"),  # universities' short names (交通大学, 师范大学, 工业大学)
+    ("华东师大", "institute"),
+    ("哈工大", "institute"),
+    ("科大讯飞", None),  # 科大 begins it: a company
     ("浦东新区科经委", "government"),
     ("徐汇区人民政府", "government"),
     ("中建三局", "enterprise"),  # a state builder, not a bureau

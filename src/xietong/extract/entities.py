@@ -23,6 +23,7 @@ from xietong.model.org_types import (
     INSTITUTE_SUFFIXES,
     INVESTOR_SUFFIXES,
     ORGANIZATION_SUFFIXES,
+    UNIVERSITY_SHORT_ENDINGS,
     org_type_by_name,
 )
 
@@ -199,7 +200,6 @@ def mentions(sentence: str, known: KnownNames | None = None,
     scored = tagger.tag_scored(sentence)
     names = [s[:3] for s in scored if s[2] == "name"]
     positions = [s[:3] for s in scored if s[2] == "position"]
-    orgs = []
     words = lac.analyse(sentence)
     for a, b, crf_type, probability in scored:
         if crf_type in _CRF_ORG and not _overlaps((a, b), taken):
@@ -223,10 +223,14 @@ def mentions(sentence: str, known: KnownNames | None = None,
                 continue
             mention = Mention(a, b, name, kind, round(probability, 3), "crf")
             keep(mention)
-            orgs.append(mention)
     for mention in _round_investors(sentence, words, scored, taken):
         keep(mention)
-        orgs.append(mention)
+    for a, b, tag in words:
+        # a university by its short name, which the tagger often misses (华东师大 in
+        # "与上海交大、华东师大、紫竹…联合发布"); LAC knows it as one organisation word
+        if tag == "ORG" and b - a >= 3 and sentence.endswith(UNIVERSITY_SHORT_ENDINGS, a, b) \
+                and not _overlaps((a, b), taken):
+            keep(Mention(a, b, sentence[a:b], "institute", 0.85, "pattern"))
     bounds = {w[0] for w in lac.analyse(sentence)} | {len(sentence)}
     for a, b, region in find_regions(sentence):
         aligned = a in bounds and b in bounds  # "滨江西岸" holds 江西 only across words

@@ -19,6 +19,10 @@ INVESTOR_SUFFIXES = ("资本", "创投", "投资", "基金", "投资管理", "�
 PARK_SUFFIXES = ("空间", "社区", "园区", "产业园", "科技园", "软件园", "科学城", "高新区", "开发区",
                  "示范区", "功能区", "小镇", "谷", "岛", "港", "基地", "孵化器", "加速器", "湾",
                  "创新港", "大厦", "中心")
+# A university's usual short name ends so: 上海交大 (交通大学), 华东师大 (师范大学), 哈工大, 上海财大.
+# All 52 such names in ../shared/data/company-names are universities. Not in
+# INSTITUTE_SUFFIXES: those are also the tagger's features, fixed when it was trained.
+UNIVERSITY_SHORT_ENDINGS = ("交大", "师大", "理工大", "财大", "工大", "农大", "医大", "科大", "外大")
 ORGANIZATION_SUFFIXES = ("协会", "学会", "联盟", "联合会", "商会", "基金会", "俱乐部", "队",
                          "委员会", "组织", "中心", "党委", "促进会", "研究会")
 
@@ -35,7 +39,8 @@ def org_type_by_name(name: str) -> str | None:
     on any name, 投资 or 医院 alone would be typed too."""
     if name.endswith("公司"):  # a registered company, whatever else its name says
         return "investor" if name.endswith(("投资有限公司", "基金管理有限公司")) else "enterprise"
-    if name.endswith(INSTITUTE_SUFFIXES) or "大学" in name or "研究院" in name:
+    if name.endswith(INSTITUTE_SUFFIXES) or "大学" in name or "研究院" in name or (
+            len(name) >= 3 and name.endswith(UNIVERSITY_SHORT_ENDINGS)):
         return "institute"
     if name.endswith(INVESTOR_SUFFIXES):
         return "investor"
