@@ -77,6 +77,17 @@ def test_sentences_never_cross_a_paragraph_and_cover_the_text() -> None:
     assert "".join(s.text for s in found) == text.replace("\n", "")
 
 
+def test_a_run_without_stops_is_cut_into_bounded_sentences() -> None:
+    """A table or list turned into one line has no full stop: it is cut at a comma or space
+    past 300 characters, anywhere past 600, and the pieces still cover it exactly."""
+    row = "上海无问芯穹智能科技有限公司入驻模速空间2024年产业规模达1637亿元"
+    for text in (row * 200, "，".join([row] * 100), " ".join([row] * 100)):
+        found = sentences(text)
+        assert len(found) > 1 and max(len(s.text) for s in found) <= 601
+        assert "".join(s.text for s in found) == text
+    assert all(s.text.endswith("，") for s in sentences("，".join([row] * 100))[:-1])
+
+
 def test_bylines_open_new_articles() -> None:
     text = normalize("证券时报记者 陈雨康\n\n第一篇的正文写得比较长一些，一行有二十\n\n个字。\n\n"
                      "来源：解放日报\n\n第二篇的正文也写得比较长，一行有二十个\n\n字。")

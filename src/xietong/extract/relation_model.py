@@ -11,6 +11,7 @@ controls the second, ``controls<`` the reverse; ``none`` is everything else FinR
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -39,6 +40,10 @@ class Pair:
     second: tuple[int, int]
 
 
+def _word_end(word: tuple[int, int, str]) -> int:
+    return word[1]
+
+
 def _bucket(n: int) -> str:
     for limit, name in ((0, "0"), (1, "1"), (3, "2-3"), (7, "4-7"), (15, "8-15"), (30, "16-30")):
         if n <= limit:
@@ -48,8 +53,12 @@ def _bucket(n: int) -> str:
 
 def _words(sentence: str, start: int, end: int) -> list[str]:
     """LAC words of ``sentence[start:end]``, clipped to that span."""
+    words = lac.analyse(sentence)
+    first = bisect_right(words, start, key=_word_end)  # the first word ending after start
     out = []
-    for a, b, _ in lac.analyse(sentence):
+    for a, b, _ in words[first:]:
+        if a >= end:
+            break
         a, b = max(a, start), min(b, end)
         if a < b:
             word = sentence[a:b].strip()
