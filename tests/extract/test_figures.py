@@ -317,3 +317,37 @@ def test_an_aside_in_brackets_and_an_opening_word_do_not_cut_the_measure() -> No
     # neither cut reaches into a word: 其他企业 and the county 如皋 stay whole
     assert [f.counted for f in figures("全市拥有其他企业约300家。")] == ["其他企业"]
     assert [f.counted for f in figures("如皋家纺企业300家。")] == ["如皋家纺企业"]
+
+
+def test_a_list_the_tagger_names_in_part_is_no_subject() -> None:
+    """Seeds 001 and 002: without the store's names the tagger finds only 稀宇科技 of the
+    seven firms the figure counts, and 比亚迪 and 合肥 side by side in 比亚迪合肥; the
+    figure is still the place's named before the list."""
+    from xietong.extract.entities import mentions
+    from xietong.extract.pipeline import _figure_subject
+
+    for sentence, place in (
+            ("其中，在徐汇区，稀宇科技、商汤科技、阶跃星辰、无问芯穹、星纪魅族、特赞科技和斑马智行"
+             "7家人工智能龙头企业共同构成“北斗七星”矩阵。", "徐汇区"),
+            ("安徽已集聚奇瑞集团、江淮集团、蔚来、合肥长安、比亚迪合肥、大众安徽、汉马科技等7家整车企业。",
+             "安徽")):
+        subject = _figure_subject(mentions(sentence), figures(sentence)[0], sentence, None)
+        assert subject is not None and subject.text == place, sentence
+
+
+def test_what_was_taken_from_firms_is_no_count_and_platforms_are_no_firms() -> None:
+    """Seed 001: "上海清算所…首批采集50家企业数据" is not 上海清算所's 50 firms;
+    "10余家国家级创新平台" are no enterprises (家 is in 国家级)."""
+    from xietong.extract.entities import mentions
+    from xietong.extract.pipeline import _figure_confidence, _figure_data, _figure_subject
+
+    sentence = "上海清算所率先上线碳账户系统，首批采集50家企业数据，碳资产数据造假率仅万分之三。"
+    fig = figures(sentence)[0]
+    subject = _figure_subject(mentions(sentence), fig, sentence, None)
+    assert subject is not None and _figure_confidence(fig, subject, sentence) < 0.6
+    sentence = "上海已拥有20余家涉海高校院所、10余家国家级创新平台。"
+    platforms = figures(sentence)[-1]
+    assert platforms.counted == "国家级创新平台"
+    assert _figure_data(platforms, None, sentence)["key"] == "metric"
+    (firms,) = figures("集聚具身智能产业链相关企业超70家")
+    assert _figure_data(firms, None, "集聚具身智能产业链相关企业超70家")["key"] == "enterprise_count"

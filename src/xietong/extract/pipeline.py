@@ -15,7 +15,8 @@ from xietong.extract.relations import relations
 from xietong.extract.segment import Sentence, sentences
 
 # Attribute mapping for figures: (unit, words in what is counted) → registry attribute.
-_COUNT_WORDS = ("企业", "公司", "机构", "家")
+# (Not 家 itself: it is in 国家级创新平台, which are no enterprises.)
+_COUNT_WORDS = ("企业", "公司", "机构")
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +138,8 @@ def _dedupe(items: list[Item]) -> list[Item]:
 
 # between the last name of a list and the figure counting it
 _LIST_COUNT = re.compile(r"\s*(?:等(?:一批|多家)?|在内的)?\s*")
+# the list goes on with items the tagger did not name: "稀宇科技、商汤科技、…和斑马智行7家"
+_LIST_REST = re.compile(r"(?:\s*[、和及]\s*[^，。；,;：:、\s]{1,12}?)+" + _LIST_COUNT.pattern)
 # "推出模力社区、张江机器人谷等重点园区，集聚…企业超70家": names given as examples of a kind
 _EXAMPLES = re.compile(r"等[\u4e00-\u9fff]{1,6}[，,；;]")
 # "北京、上海、广州、深圳四大一线城市…近4000万人": the figure is the group's, not the last city's
@@ -191,17 +194,21 @@ def _figure_subject(found: list[Mention], fig: Figure, sentence: str,
               and not _SOURCE.search(sentence, max(0, m.start - 2), m.start)
               and not _SHOWS.match(sentence, m.end)]
     before = _without_recipients(before, sentence)
-    if before and (_LIST_COUNT.fullmatch(sentence, before[-1].end, fig.start)
+    listed = bool(before) and bool(_LIST_REST.fullmatch(sentence, before[-1].end, fig.start))
+    if before and (listed or _LIST_COUNT.fullmatch(sentence, before[-1].end, fig.start)
                    or _EXAMPLES.match(sentence, before[-1].end)
                    or _COLLECTIVE.match(sentence, before[-1].end)):
         # "秘塔科技、无限光年、它石智能等10家", "…特赞科技和斑马智行7家": the figure counts
         # the listed names, or the group they make, or they are examples; it is about what
         # was named before the list (徐汇区)
         first = len(before) - 1
-        while first > 0 and _LIST_SEPARATOR.fullmatch(
-                sentence, before[first - 1].end, before[first].start):
+        # names side by side are one item ("比亚迪合肥": 比亚迪 and 合肥)
+        while first > 0 and (before[first - 1].end == before[first].start
+                             or _LIST_SEPARATOR.fullmatch(sentence, before[first - 1].end,
+                                                          before[first].start)):
             first -= 1
-        if first < len(before) - 1 or sentence.startswith(("等", "在内"), before[-1].end):
+        if first < len(before) - 1 or listed or sentence.startswith(("等", "在内"),
+                                                                     before[-1].end):
             before = before[:first]
     since = before[-1].end if before else 0
     if last_park is not None and _ANAPHOR.search(sentence, since, fig.start):
@@ -233,14 +240,17 @@ def _without_recipients(named: list[Mention], sentence: str) -> list[Mention]:
 _ADVICE = re.compile(r"(?:^|[，,；;：:])\s*(?:[一二三四五六七八九十]是)?(?:我们)?建议")
 # "从供给侧、需求侧、环境面3个层面推出…", "突出3个改革导向": how a text is laid out, no statistic
 _ASPECTS = ("层面", "方面", "维度", "导向", "原则", "路径", "特点", "优势")
+# "首批采集50家企业数据": what was done with the firms' data, not a count the subject holds
+_OF_THE_COUNTED = ("数据", "信息", "需求", "诉求", "名单", "问题", "意见")
 
 
 def _figure_confidence(fig: Figure, subject: Mention | None, sentence: str) -> float:
     """Counts and amounts of a named subject are usually read right; shares and growth
     rates ("占全国 32%") and figures whose counted thing is unclear much less often
     (hand-checked sample in tests/extract/data). An adviser's numbers, and counts of a
-    text's own parts, are shown, not proposed."""
+    text's own parts or of what was taken from the counted, are shown, not proposed."""
     if not fig.counted or subject is None or fig.counted.endswith(_ASPECTS) \
+            or (fig.unit == "家" and fig.counted.endswith(_OF_THE_COUNTED)) \
             or _ADVICE.search(sentence, 0, fig.start):
         return 0.4
     if fig.unit in ("%", "倍"):
