@@ -7,11 +7,21 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from xietong.api import Ecosystem
@@ -50,24 +60,49 @@ def extract_command(
     eco.init()
     decisions = Decisions.load(eco.engine)
     results = []
-    for path, original, sha256 in texts:
-        # Each file sees the graph as it stands, names added by earlier files included.
-        doc = extract_text(original, path, sha256,
-                           known_names(eco, excluding_uri=str(path.resolve())))
-        unplaced = unplaced_people(eco, doc)  # as the store stands before this file
-        if review:
-            results.append(_review(eco, doc, decisions, accept_all, set(reject or ()),
-                                   set(accept or ()), as_json, unplaced))
-        else:
-            summary = import_document(eco, doc, rejected=decisions.rejected(),
-                                      unplaced=unplaced)
-            results.append(_result(doc, decisions, summary, unplaced))
-            if not as_json:
-                _show_summary(doc, summary)
-                _show_unplaced(unplaced)
-    decisions.save()
+    # a bar over the files, unless the output is JSON or the reviewer is being asked
+    with _files_progress(len(texts), quiet=as_json or review) as advance:
+        for path, original, sha256 in texts:
+            advance(path)
+            # Each file sees the graph as it stands, names added by earlier files included.
+            doc = extract_text(original, path, sha256,
+                               known_names(eco, excluding_uri=str(path.resolve())))
+            unplaced = unplaced_people(eco, doc)  # as the store stands before this file
+            if review:
+                results.append(_review(eco, doc, decisions, accept_all, set(reject or ()),
+                                       set(accept or ()), as_json, unplaced))
+            else:
+                summary = import_document(eco, doc, rejected=decisions.rejected(),
+                                          unplaced=unplaced)
+                results.append(_result(doc, decisions, summary, unplaced))
+                if not as_json:
+                    _show_summary(doc, summary)
+                    _show_unplaced(unplaced)
+            decisions.save()  # with its file's import: a later file's failure keeps them
     if as_json:
         sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@contextmanager
+def _files_progress(total: int, quiet: bool) -> Iterator[Callable[[Path], None]]:
+    """Advance by one file, naming it; a Rich bar on a terminal for two files or more."""
+    if quiet or total < 2 or not out.is_terminal:
+        yield lambda path: None
+        return
+    bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                   MofNCompleteColumn(), TimeElapsedColumn(), console=out, transient=True)
+    task = bar.add_task("抽取", total=total)
+    started = False
+
+    def advance(path: Path) -> None:
+        nonlocal started
+        if started:
+            bar.advance(task)
+        started = True
+        bar.update(task, description=f"抽取 {path.name}")
+
+    with bar:
+        yield advance
 
 
 def _documents(paths: list[Path]) -> list[Path]:
