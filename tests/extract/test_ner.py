@@ -365,3 +365,23 @@ def test_universities_by_their_short_names() -> None:
     kinds = {m.text: m.kind for m in mentions("合肥依托科大讯飞等科研力量，在“科大硅谷”落成。")}
     assert kinds.get("科大讯飞") != "institute"
     assert kinds.get("科大硅谷") == "park"
+
+
+def test_names_with_a_strong_suffix_that_the_tagger_cut_wrong_come_from_lac() -> None:
+    """Seed 001: the tagger's span took the clause (江汽成立安徽航瑞…公司) or missed the name
+    (张江国家实验室 as misc); LAC's organisation word with a strong suffix is the name. A
+    city's goal, a venue and a word inside a quoted project title are none."""
+    from xietong.extract.entities import mentions
+
+    def kinds(sentence: str) -> dict[str, str]:
+        return {m.text: m.kind for m in mentions(sentence)}
+
+    assert kinds("上汽联合奇瑞、江汽成立安徽航瑞国际滚装运输公司，前期通过租船模式开展运输。").get(
+        "安徽航瑞国际滚装运输公司") == "enterprise"
+    assert kinds("依托张江国家实验室等战略平台，实施重大科技任务。").get("张江国家实验室") == "institute"
+    assert "上海国际科技创新中心" not in kinds("积极参与科创中心建设，奋力开创上海国际科技创新中心建设新局面。")
+    assert not any(k == "government" for k in kinds("签约仪式在北京东方君悦大酒店大宴会厅举行。").values())
+    assert "静安体育公司" not in kinds("静安区体育局联合益链科技打造了“静安体育公司配送”项目。")
+    # a quoted centre is a park unless its suffix says otherwise
+    assert kinds("该校成立了“赛马彩票研究中心”，专门研究彩票。") == {"赛马彩票研究中心": "institute"}
+    assert kinds("企业入驻“模速空间”。") == {"模速空间": "park"}

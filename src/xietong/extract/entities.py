@@ -73,7 +73,11 @@ _NOT_A_NAME = re.compile(r"^(?:.*干部|.*[《》].*|(?:各|地方|多地|区|�
                          r".*(?:主管|总监|经理|负责人|专员|顾问)|"
                          # a kind described by its standing: 高水平研究型大学, 龙头企业
                          r"(?:高水平|高质量|世界一流|国际一流|一流|知名|顶尖|新型|优质|龙头|头部|领军|"
-                         r"大型|中小|小微|民营|国有|外资).*)$")
+                         r"大型|中小|小微|民营|国有|外资).*|"
+                         # a city's standing as a goal: 上海国际科技创新中心(建设)
+                         r".*(?:国际|全球|世界级)(?:科技创新|科创)中心|"
+                         # a venue, whose 厅 or 室 is no ministry's: 北京东方君悦大酒店大宴会厅
+                         r".*(?:会议厅|宴会厅|大厅|展厅|餐厅|会议室|礼堂))$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +166,18 @@ def is_organisation_name(name: str, kind: str, confidence: float, start: int, en
     return sector_or_generic(name, kind) is None
 
 
+_REGION_PARTY = ("区委", "市委", "省委", "县委")
+
+
+def _inside_quoted_title(sentence: str, start: int, end: int) -> bool:
+    """Whether ``start``–``end`` is part of a longer “quoted” title."""
+    opened = sentence.rfind("“", 0, start)
+    if opened < 0 or "”" in sentence[opened:start]:
+        return False
+    closed = sentence.find("”", end)
+    return closed > end or (closed == end and opened + 1 < start)
+
+
 def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(a[0] < e and s < a[1] for s, e in spans)
 
@@ -196,7 +212,8 @@ def mentions(sentence: str, known: KnownNames | None = None,
             if len(name) >= 4 and not _overlaps((a, b), taken) \
                     and sector_or_generic(name, "park") is None and not _NOT_A_PARK.search(name) \
                     and (pattern is _PARK or _reads_as_name(sentence, a, b)):
-                keep(Mention(a, b, name, "park", 0.8, "pattern"))
+                # "“赛马彩票研究中心”": a centre the suffix makes an institute is none of ours
+                keep(Mention(a, b, name, org_type_by_name(name) or "park", 0.8, "pattern"))
     scored = tagger.tag_scored(sentence)
     names = [s[:3] for s in scored if s[2] == "name"]
     positions = [s[:3] for s in scored if s[2] == "position"]
@@ -226,11 +243,22 @@ def mentions(sentence: str, known: KnownNames | None = None,
     for mention in _round_investors(sentence, words, scored, taken):
         keep(mention)
     for a, b, tag in words:
+        if tag != "ORG" or _overlaps((a, b), taken):
+            continue
+        name = sentence[a:b]
         # a university by its short name, which the tagger often misses (华东师大 in
         # "与上海交大、华东师大、紫竹…联合发布"); LAC knows it as one organisation word
-        if tag == "ORG" and b - a >= 3 and sentence.endswith(UNIVERSITY_SHORT_ENDINGS, a, b) \
-                and not _overlaps((a, b), taken):
-            keep(Mention(a, b, sentence[a:b], "institute", 0.85, "pattern"))
+        if b - a >= 3 and name.endswith(UNIVERSITY_SHORT_ENDINGS):
+            keep(Mention(a, b, name, "institute", 0.85, "pattern"))
+        # a name with a strong suffix the tagger missed or cut wrong ("江汽成立安徽航瑞国际滚装
+        # 运输公司": its span took the clause); not a region's party committee, which the
+        # title rules read ("上海市浦东新区区委副书记、区长吴金城"), nor a word inside a quoted
+        # title ("“静安体育公司配送”项目")
+        elif b - a >= 5 and name.endswith(STRONG_SUFFIXES) and not name.endswith(_REGION_PARTY) \
+                and not _inside_quoted_title(sentence, a, b) \
+                and is_organisation_name(name, kind := org_kind(name, "organization"), _SURE,
+                                         a, b, words):
+            keep(Mention(a, b, name, kind, _SURE, "lac"))
     bounds = {w[0] for w in lac.analyse(sentence)} | {len(sentence)}
     for a, b, region in find_regions(sentence):
         aligned = a in bounds and b in bounds  # "滨江西岸" holds 江西 only across words
