@@ -351,3 +351,22 @@ def test_what_was_taken_from_firms_is_no_count_and_platforms_are_no_firms() -> N
     assert _figure_data(platforms, None, sentence)["key"] == "metric"
     (firms,) = figures("集聚具身智能产业链相关企业超70家")
     assert _figure_data(firms, None, "集聚具身智能产业链相关企业超70家")["key"] == "enterprise_count"
+
+
+def test_targets_and_forecasts_are_shown_not_proposed() -> None:
+    """Seeds 002 and 004: "争取…有20个以上企业能够成为…", "力争…打造10家…品牌" are goals; a
+    programme named 计划 and a count after 目前 are not."""
+    from xietong.extract.entities import mentions
+    from xietong.extract.pipeline import _figure_confidence, _figure_subject
+
+    def confidences(sentence: str) -> list[float]:
+        found = mentions(sentence)
+        return [_figure_confidence(fig, _figure_subject(found, fig, sentence, None), sentence)
+                for fig in figures(sentence)]
+
+    assert max(confidences("孙中峰介绍,静安将通过3年至5年的时间,争取能出现10个以上上市公司,有20个以上"
+                           "企业能够成为细分领域的创新领军企业。")) < 0.6
+    assert max(confidences("根据规划，上海力争在“十四五”时期末打造10家行业一流的机器人头部品牌。")) < 0.6
+    assert min(confidences("浦东新区大企业开放创新中心计划(GOI)再迎升级，拜耳、辉瑞、索尼等一批共5家"
+                           "跨国企业加入。")) >= 0.6
+    assert confidences("静安区力争2027年实现产值翻番，目前已集聚企业1700家。")[-1] >= 0.6

@@ -141,6 +141,17 @@ def test_what_partners_set_up_and_partners_of_parallel_clauses_are_no_partners()
                        [("上海电力大学", "institute"), ("临港集团", "enterprise"),
                         ("上电—临港人工智能学院", "institute")])
     assert found == {("上海电力大学", "cooperates", "临港集团")}
+    # the tagger's span starts inside the new school's name (上电—[临港人工智能学院])
+    found = _relations("上海电力大学与临港集团合作创建上电—临港人工智能学院，精准对接临港新片区。",
+                       [("上海电力大学", "institute"), ("临港集团", "enterprise"),
+                        ("临港人工智能学院", "institute")])
+    assert found == {("上海电力大学", "cooperates", "临港集团")}
+    # "与A、B签订…协议": A and B are the subject's partners, listed, not each other's
+    found = _relations("上海静安科技企业孵化器管理有限公司与联合国工业发展组织、阿斯利康上海国际生命科学"
+                       "创新园签订战略合作协议。",
+                       [("上海静安科技企业孵化器管理有限公司", "enterprise"),
+                        ("联合国工业发展组织", "institute"), ("阿斯利康上海国际生命科学创新园", "park")])
+    assert not {r for r in found if {r[0], r[2]} == {"联合国工业发展组织", "阿斯利康上海国际生命科学创新园"}}
     found = _relations("与此同时,静安大宁功能区还邀请金融机构为企业定制方案;与上海国创中心开展战略合作,"
                        "加强企业培育;与静安区人才服务中心联手,为企业制定人力资源规划方案,"
                        "使其在静安大宁功能区安心发展。",

@@ -240,6 +240,10 @@ def _without_recipients(named: list[Mention], sentence: str) -> list[Mention]:
 _ADVICE = re.compile(r"(?:^|[，,；;：:])\s*(?:[一二三四五六七八九十]是)?(?:我们)?建议")
 # "从供给侧、需求侧、环境面3个层面推出…", "突出3个改革导向": how a text is laid out, no statistic
 _ASPECTS = ("层面", "方面", "维度", "导向", "原则", "路径", "特点", "优势")
+# "争取能出现10个以上上市公司", "力争…打造10家…品牌", "计划于2024年将首批120个项目纳入": a
+# target or forecast, not a statistic, unless the figure comes after a word for the present
+_TARGET = re.compile(r"争取|力争|目标(?:是|为)|(?<!的)计划(?:于|到|在|将)|预计|有望|将达到?|将超过?")
+_PRESENT = re.compile(r"目前|现有|已有|已经|截至|截止")
 # "首批采集50家企业数据": what was done with the firms' data, not a count the subject holds
 _OF_THE_COUNTED = ("数据", "信息", "需求", "诉求", "名单", "问题", "意见")
 
@@ -248,14 +252,23 @@ def _figure_confidence(fig: Figure, subject: Mention | None, sentence: str) -> f
     """Counts and amounts of a named subject are usually read right; shares and growth
     rates ("占全国 32%") and figures whose counted thing is unclear much less often
     (hand-checked sample in tests/extract/data). An adviser's numbers, and counts of a
-    text's own parts or of what was taken from the counted, are shown, not proposed."""
+    text's own parts or of what was taken from the counted, and targets, are shown, not
+    proposed."""
     if not fig.counted or subject is None or fig.counted.endswith(_ASPECTS) \
             or (fig.unit == "家" and fig.counted.endswith(_OF_THE_COUNTED)) \
-            or _ADVICE.search(sentence, 0, fig.start):
+            or _ADVICE.search(sentence, 0, fig.start) or _targeted(sentence, fig.start):
         return 0.4
     if fig.unit in ("%", "倍"):
         return 0.5
     return 0.7
+
+
+def _targeted(sentence: str, start: int) -> bool:
+    """Whether a target or forecast word governs the figure at ``start``."""
+    target = None
+    for target in _TARGET.finditer(sentence, 0, start):
+        pass
+    return target is not None and not _PRESENT.search(sentence, target.end(), start)
 
 
 def _figure_data(fig: Figure, subject: Mention | None, sentence: str) -> dict[str, object]:

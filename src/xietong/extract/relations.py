@@ -146,7 +146,7 @@ def relations(sentence: str, found: list[Mention], referred_park: Mention | None
                     or (_PARALLEL_PARTNER.search(sentence, first.end, second.start)
                         and _PARALLEL_PARTNER.search(sentence, max(0, first.start - 3),
                                                      first.start)) \
-                    or _FOUNDED.search(sentence, max(first.end, second.start - 4), second.start) \
+                    or _FOUNDED.search(sentence, max(first.end, second.start - 10), second.start) \
                     or _partner_of_someone_else(sentence, first, second):
                 continue
             relation = classify(sentence, first, second)
@@ -165,15 +165,21 @@ _PARALLEL_PARTNER = re.compile(r"[;；]\s*(?:与|和|同|跟)")
 # before 与; B, in a later clause, is neither's partner through it
 _WITH = re.compile(r"(?:与|和|同|跟)$")
 _CLAUSE_BREAK = re.compile(r"[，,；;。！？]")
+# between two names of one 、-list, unnamed items included
+_IN_LIST = re.compile(r"\s*、\s*|[^，。；,;：:与和同跟]{0,20}、[^，。；,;：:与和同跟]{0,20}")
 
 
 def _partner_of_someone_else(sentence: str, first: Mention, second: Mention) -> bool:
+    """``first`` is the partner of a 与-phrase: a name in a later clause is not its partner,
+    nor is the next name of its list ("与A、B签订战略合作协议": both are the subject's)."""
     return bool(_WITH.search(sentence, max(0, first.start - 1), first.start)
-                and _CLAUSE_BREAK.search(sentence, first.end, second.start))
+                and (_CLAUSE_BREAK.search(sentence, first.end, second.start)
+                     or _IN_LIST.fullmatch(sentence, first.end, second.start)))
 
 
-# "A与B合作创建C": C is what they set up, not a partner
-_FOUNDED = re.compile(r"(?:创建|创办|成立|设立|组建|共建|建立)了?$")
+# "A与B合作创建C", "…合作创建上电—临港人工智能学院": C is what they set up, not a partner
+# (the name may begin a few characters before the mention the tagger found)
+_FOUNDED = re.compile(r"(?:创建|创办|成立|设立|组建|共建|建立)了?[^，。；,;、]{0,6}$")
 
 
 # "联影集团旗下子公司联影微电子与天猫健康…", "隶属于苏河湾集团的孵化器管理公司，与…": the
