@@ -20,7 +20,6 @@ PRODUCT_RELATIONS = ("main_product", "launches", "produces_from_patent", "suppli
 # A→B means A's output feeds B: B depends on A.
 SUPPLY_RELATIONS = ("supplies", "upstream_of")
 COOPERATION_RELATIONS = ("cooperates", "joint_venture")
-LOCATION_RELATIONS = ("located_in_region", "located_in_park")
 
 
 @dataclass

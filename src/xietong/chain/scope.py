@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from xietong.chain.graph import GraphViews
 from xietong.resolve.located import stated_region
@@ -142,6 +141,3 @@ def local_mask(views: GraphViews, scope: Scope, candidates: np.ndarray) -> np.nd
                 out[i] = True
     return out
 
-
-def located_anywhere(views: GraphViews) -> sp.csr_matrix:
-    return views.matrix(("located_in_region", "located_in_park"), None, None)

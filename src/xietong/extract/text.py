@@ -97,10 +97,6 @@ def _read_pdf(path: Path) -> str:
     return text
 
 
-def _is_cjk(char: str) -> bool:
-    return "\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef"
-
-
 def _fold(char: str) -> str:
     """Full-width digits and Latin letters to ASCII; Chinese punctuation stays as the
     tagger's training text has it."""

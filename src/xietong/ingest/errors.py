@@ -7,8 +7,8 @@ the analyst sees every problem in one pass instead of fixing them one run at a t
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Literal
 
 Severity = Literal["error", "warning"]
 
@@ -76,9 +76,6 @@ class ValidationReport:
 
     def render_text(self) -> str:
         return "\n".join(i.render() for i in self.issues)
-
-    def to_dicts(self) -> list[dict[str, Any]]:
-        return [asdict(i) for i in self.issues]
 
 
 class MappingError(InputError):

@@ -149,8 +149,3 @@ class GraphIndex:
         for cache in (self._cache, self._popularity):
             for key in [k for k in cache if relation is None or k[0] == relation]:
                 del cache[key]
-
-    def edges_between(self, a: int, b: int) -> np.ndarray:
-        """Indexes of the edges joining a and b (either way)."""
-        forward = (self.src == a) & (self.dst == b)
-        return np.flatnonzero(forward | ((self.src == b) & (self.dst == a)))

@@ -8,7 +8,6 @@ company's core business outweighs a side line), and descriptive attributes.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 
 import numpy as np
 
@@ -66,9 +65,3 @@ def descriptive_neighbours(snap: GraphSnapshot) -> list[list[tuple[str, float]]]
         row.sort(key=lambda nw: -(0.0 if math.isnan(nw[1]) else nw[1]))
     return found
 
-
-def iter_documents(snap: GraphSnapshot) -> Iterator[tuple[int, list[str], list[str], str]]:
-    neighbours = descriptive_neighbours(snap)
-    for node in range(snap.node_count):
-        names = [snap.names[node], *snap.aliases[node]]
-        yield node, name_terms(names), node_terms(snap, node, neighbours[node]), snap.types[node]

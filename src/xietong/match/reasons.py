@@ -135,11 +135,6 @@ class Explainer:
         self._ends_cache[key] = found = (others, edges[first])
         return found
 
-    def _neighbours(self, node: int, keys: Sequence[str] = ()) -> dict[int, int]:
-        """other node -> an edge reaching it (restricted to relation ``keys`` if given)."""
-        others, edges = self._ends(node, keys)
-        return dict(zip(others.tolist(), edges.tolist()))
-
     def _sources(self, sources: tuple[int, ...]) -> tuple[np.ndarray, ...]:
         """All neighbours of all ``sources`` in one array sorted by node: (node, which
         source, the source's edge to it). Kept for the next candidate of the same query."""

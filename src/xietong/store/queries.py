@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -177,12 +177,6 @@ def _similarity(query: str, query_pinyin: str, norm: str, characters: float) -> 
         if query_pinyin and abs(len(norm) - len(query)) <= 2 else 0.0
     contained = 95.0 if query in norm else 0.0
     return round(max(contained, characters * 0.9, sound * 0.92) / 100.0, 3)
-
-
-@dataclass(slots=True)
-class SourcedValue:
-    value: Any
-    sources: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
