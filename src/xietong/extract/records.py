@@ -31,7 +31,9 @@ def item_records(item: Item) -> list[Record]:
         return []
     d, prov = item.data, _provenance(item)
     if item.kind == "organisation":
-        return [EntityRecord(str(d["type"]), str(d["name"]), prov, confidence=item.confidence)]
+        aliases = tuple(str(a) for a in d.get("aliases", ()))  # type: ignore[attr-defined]
+        return [EntityRecord(str(d["type"]), str(d["name"]), prov, aliases=aliases,
+                             confidence=item.confidence)]
     if item.kind == "region":
         aliases = (str(d["surface"]),) if d["surface"] != d["name"] else ()
         return [EntityRecord("region", str(d["name"]), prov, aliases=aliases,
