@@ -409,3 +409,20 @@ def test_short_names_the_text_declares_stand_for_their_organisation() -> None:
     person = next(i for i in doc.of_kind("person") if i.data["name"] == "许彬")
     assert person.data["organisation"] == full
     assert not any("苏超" in str(i.data.get("name")) for i in doc.of_kind("organisation"))
+
+
+def test_a_firm_named_after_its_kind_or_with_a_bracketed_form_employs_the_person() -> None:
+    """Seeds 000 and 002: "入驻企业极豆科技CEO汪奕菲" (LAC reads 极豆科技 as an adverb, the
+    tagger misses it) and "上海大零号湾投资发展(集团)有限公司总经理徐亚云" (the park pattern took
+    上海大零号湾 out of the company's registered name)."""
+    from xietong.extract.entities import mentions
+
+    def person(sentence: str, name: str) -> tuple[str | None, str | None]:
+        found = next(m for m in mentions(sentence) if m.text == name)
+        return found.title, found.organisation
+
+    assert person("模力社区首批入驻企业极豆科技CEO汪奕菲在接受证券时报记者采访时表示。", "汪奕菲") \
+        == ("CEO", "极豆科技")
+    sentence = "在上海大零号湾投资发展(集团)有限公司总经理徐亚云看来，“大零号湾”建设的重点在于产教融合。"
+    assert person(sentence, "徐亚云") == ("总经理", "上海大零号湾投资发展(集团)有限公司")
+    assert "上海大零号湾" not in {m.text for m in mentions(sentence)}

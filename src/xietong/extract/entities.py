@@ -38,7 +38,9 @@ _PARK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]{2,10}?(?:产业园区|产业园|
 # a park's name once trimmed: a place before the pattern's ten characters may lengthen it
 _PARK_NAME = re.compile(_PARK.pattern.replace("{2,10}?", "{2,14}?", 1))
 _COMPANY_AFTER = re.compile(r"(?:管理|运营|发展|服务|建设)?(?:有限责任公司|股份有限公司|有限公司|"
-                            r"公司|集团)")
+                            r"公司|集团)|"
+                            # "上海大零号湾投资发展(集团)有限公司": a registered name goes on
+                            r"[\u4e00-\u9fff]{0,8}[（(](?:集团|控股|股份)[）)](?:股份)?有限(?:责任)?公司")
 _QUOTED_PARK = re.compile(r"“([\u4e00-\u9fffA-Za-z0-9]{2,10}(?:空间|社区|园|谷|岛|湾|港|中心))”")
 # quoted items listed before and after one: "“中国药谷”、“中国硅谷”"
 _QUOTED_BEFORE = re.compile(r"(?:“[^“”]{1,12}”、)+$")
@@ -351,6 +353,9 @@ def mentions(sentence: str, known: KnownNames | None = None,
                 before = [m for m in found if m.end <= org_end]
                 organisation = next((m.text for m in [*reversed(before), *reversed(earlier)]
                                      if m.kind == "enterprise"), None)
+            elif organisation is None and (firm := _firm_after_kind(sentence, org_end, taken)):
+                organisation = firm.text
+                keep(firm)
         else:
             title, organisation = after, after_organisation
         also: tuple[tuple[str, str], ...] = ()
@@ -444,6 +449,25 @@ _REGION_BODY = re.compile(r"(?:区委|市委|省委|县委|委|区政府|市政�
 # province leads its people's government, which the text does not name
 _HEAD_OF_GOVERNMENT = re.compile(r"(?:常务)?副?(?:区长|市长|省长|县长|镇长|乡长)")
 _PARTY_COMMITTEE = re.compile(r"(?:区委|市委|省委|县委)?")
+
+
+# "模力社区首批入驻企业极豆科技CEO汪奕菲": a kind of body, then a firm's name before a title
+_FIRM_AFTER_KIND = re.compile(r"(?:企业|公司|机构|单位)([\u4e00-\u9fffA-Za-z0-9]{2,10})$")
+
+
+def _firm_after_kind(sentence: str, end: int, taken: list[tuple[int, int]]) -> Mention | None:
+    """The firm named between a word for its kind (企业, 公司 …) and a title at ``end``,
+    when the name ends as a firm's does (科技, 智能, 集团 …); the tagger misses such names
+    (LAC takes 极豆科技 for an adverb)."""
+    named = _FIRM_AFTER_KIND.search(sentence, max(0, end - 14), end)
+    if named is None:
+        return None
+    a, b = named.span(1)
+    name = named.group(1)
+    if not name.endswith(COMPANY_SUFFIXES) or _overlaps((a, b), taken) \
+            or sector_or_generic(name, "enterprise") is not None or _NOT_A_NAME.match(name):
+        return None
+    return Mention(a, b, name, "enterprise", 0.7, "pattern")
 
 
 def _government_of_region(sentence: str, end: int, title: str) -> Mention | None:
