@@ -61,9 +61,9 @@ def extract_command(
     decisions = Decisions.load(eco.engine)
     results = []
     # a bar over the files, unless the output is JSON or the reviewer is being asked
-    with _files_progress(len(texts), quiet=as_json or review) as advance:
-        for path, original, sha256 in texts:
-            advance(path)
+    with _files_progress(len(texts), quiet=as_json or review) as show:
+        for done, (path, original, sha256) in enumerate(texts):
+            show(done, path)
             # Each file sees the graph as it stands, names added by earlier files included.
             doc = extract_text(original, path, sha256,
                                known_names(eco, excluding_uri=str(path.resolve())))
@@ -84,25 +84,18 @@ def extract_command(
 
 
 @contextmanager
-def _files_progress(total: int, quiet: bool) -> Iterator[Callable[[Path], None]]:
-    """Advance by one file, naming it; a Rich bar on a terminal for two files or more."""
+def _files_progress(total: int, quiet: bool) -> Iterator[Callable[[int, Path], None]]:
+    """Show how many files are done and which is next: a Rich bar on a terminal, for two
+    files or more."""
     if quiet or total < 2 or not out.is_terminal:
-        yield lambda path: None
+        yield lambda done, path: None
         return
     bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                    MofNCompleteColumn(), TimeElapsedColumn(), console=out, transient=True)
     task = bar.add_task("抽取", total=total)
-    started = False
-
-    def advance(path: Path) -> None:
-        nonlocal started
-        if started:
-            bar.advance(task)
-        started = True
-        bar.update(task, description=f"抽取 {path.name}")
-
     with bar:
-        yield advance
+        yield lambda done, path: bar.update(task, completed=done,
+                                            description=f"抽取 {path.name}")
 
 
 def _documents(paths: list[Path]) -> list[Path]:

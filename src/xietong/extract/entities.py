@@ -169,10 +169,10 @@ def is_organisation_name(name: str, kind: str, confidence: float, start: int, en
 
 
 _REGION_PARTY = ("区委", "市委", "省委", "县委")
-# Where a name ends, LAC words that begin it cannot be: punctuation, particles, prepositions,
-# pronouns, adverbs, numbers, times; and verbs that introduce it (是, 成立, 携手 …), though a
-# name may hold others (国家地方共建…创新中心).
-_BEFORE_NAME_TAGS = frozenset(("w", "u", "p", "r", "c", "d", "m", "q", "TIME", "f", "xc"))
+# Where a name ends, LAC words that begin it cannot be: those no park's name holds, but for
+# verbs, only those that introduce it (是, 成立, 携手 …): a name may hold others
+# (国家地方共建…创新中心).
+_BEFORE_NAME_TAGS = _NOT_IN_PARK_NAME - {"v"}
 _INTRODUCING = _CLAUSE_VERBS | {"是", "便是", "即", "为", "系"}
 _LONGEST_NAME = 30
 
@@ -309,8 +309,8 @@ def mentions(sentence: str, known: KnownNames | None = None,
         if 4 <= b - a and name.endswith(_ALL_SUFFIXES) and not _overlaps((a, b), taken) \
                 and is_organisation_name(name, kind := org_kind(name, "organization"), _SURE,
                                          a, b, words):
-            keep(Mention(a, b, name, kind, 0.8, "declared"))
-    bounds = {w[0] for w in lac.analyse(sentence)} | {len(sentence)}
+            keep(Mention(a, b, name, kind, 0.8, "pattern"))
+    bounds = {w[0] for w in words} | {len(sentence)}
     for a, b, region in find_regions(sentence):
         aligned = a in bounds and b in bounds  # "滨江西岸" holds 江西 only across words
         if aligned and not _overlaps((a, b), taken):
@@ -448,7 +448,7 @@ _REGION_BODY = re.compile(r"(?:区委|市委|省委|县委|委|区政府|市政�
 # "虹口区区长吕鸣", "上海市浦东新区区委副书记、区长吴金城": a head of a district, city or
 # province leads its people's government, which the text does not name
 _HEAD_OF_GOVERNMENT = re.compile(r"(?:常务)?副?(?:区长|市长|省长|县长|镇长|乡长)")
-_PARTY_COMMITTEE = re.compile(r"(?:区委|市委|省委|县委)?")
+_PARTY_COMMITTEE = re.compile(f"(?:{'|'.join(_REGION_PARTY)})?")
 
 
 # "模力社区首批入驻企业极豆科技CEO汪奕菲": a kind of body, then a firm's name before a title

@@ -281,10 +281,8 @@ def _figure_confidence(fig: Figure, subject: Mention | None, sentence: str) -> f
 
 def _targeted(sentence: str, start: int) -> bool:
     """Whether a target or forecast word governs the figure at ``start``."""
-    target = None
-    for target in _TARGET.finditer(sentence, 0, start):
-        pass
-    return target is not None and not _PRESENT.search(sentence, target.end(), start)
+    targets = list(_TARGET.finditer(sentence, 0, start))
+    return bool(targets) and not _PRESENT.search(sentence, targets[-1].end(), start)
 
 
 def _figure_data(fig: Figure, subject: Mention | None, sentence: str) -> dict[str, object]:
