@@ -24,3 +24,9 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalogue where it is defined (a table of messages); it is
+    translated with ``_()`` where it is shown."""
+    return message
