@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -40,10 +42,90 @@ def wall_seconds(argv: list[str], env: dict[str, str], runs: int) -> float:
     return statistics.median(times)
 
 
+MATCH_CALLS = (
+    ("first match (cold)", ["match", "寻找人形机器人谐波减速器供应商，长三角优先",
+                            "--relation", "supplier", "--json"]),
+    ("match again (warm)", ["match", "寻找人形机器人谐波减速器供应商，长三角优先",
+                            "--relation", "supplier", "--json"]),
+    ("first investor match", ["match", "我们是做具身智能大模型的初创企业，寻找天使轮或A轮投资机构",
+                              "--relation", "investor", "--json"]),
+    ("first recommend", ["recommend", "阶跃星辰", "--relation", "合作", "--json"]),
+    ("recommend again (warm)", ["recommend", "阶跃星辰", "--relation", "合作", "--json"]),
+)
+
+
+def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds (the child's user + system) of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def match_variant(store: Path, src: str | None, folder: Path) -> list[tuple[float, float]]:
+    """The MATCH_CALLS in order on a fresh copy of ``store`` and an empty cache."""
+    db = folder / "store.db"
+    shutil.copyfile(store, db)
+    env = {**os.environ, "XIETONG_DB": str(db), "XIETONG_CACHE": str(folder / "cache")}
+    if src:
+        env["PYTHONPATH"] = src
+    return [timed([sys.executable, "-m", "xietong", *argv], env) for _, argv in MATCH_CALLS]
+
+
+def match_main(store: Path, compare: list[str]) -> None:
+    variants = [("this tree", None)] + [tuple(c.split("=", 1)) for c in compare]  # type: ignore[misc]
+    env = dict(os.environ)
+    base = wall_seconds(BASELINE, env, 5)
+    results: dict[str, list[tuple[float, float]]] = {}
+    for label, src in variants:
+        with tempfile.TemporaryDirectory() as folder:
+            results[label] = match_variant(store, src, Path(folder))
+        for (call, _), (wall, cpu) in zip(MATCH_CALLS, results[label]):
+            print(f"{label}: {call}: {wall:.1f} s wall, {cpu:.1f} s CPU", flush=True)
+    load = os.getloadavg()[0]
+    head = " | ".join(f"{label} wall / CPU s" for label, _ in variants)
+    rows = []
+    for i, (call, argv) in enumerate(MATCH_CALLS):
+        cells = " | ".join(f"{results[label][i][0]:.1f} / {results[label][i][1]:.1f} "
+                           f"({results[label][i][0] / base:.0f}×)" for label, _ in variants)
+        rows.append(f"| {call}: `xietong {argv[0]} {argv[1]}…` | {cells} |")
+    ratios = ""
+    if len(variants) > 1:
+        ours, other = results["this tree"], results[variants[1][0]]
+        ratios = "\n".join(
+            f"- {call}: this tree ÷ {variants[1][0]} = **{ours[i][0] / other[i][0]:.2f}× wall, "
+            f"{ours[i][1] / max(other[i][1], 1e-9):.2f}× CPU**"
+            for i, (call, _) in enumerate(MATCH_CALLS))
+    write_section("cli_match", f"""
+## First match on a real store (`benchmarks/cli_startup.py --match`)
+
+{machine()}; load average {load:.1f} at the end (the machine is shared: compare the
+columns of this run with each other, and CPU seconds before wall). Store: a copy of
+`{store.name}` (demo + ICKG25 + ChainKG), empty cache; the calls run in this order, each a
+new process; the cache each leaves is what the next one finds. Baseline, same run: a process
+that only imports SQLAlchemy, Typer and Rich: **{base:.2f} s** (× in brackets).
+
+| call | {head} |
+|---|{"---:|" * len(variants)}
+{chr(10).join(rows)}
+
+{ratios}
+""")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--match", type=Path, help="time cold and warm match on this store")
+    parser.add_argument("--compare", action="append", default=[],
+                        help="LABEL=SRC: the same calls with another source tree")
     args = parser.parse_args()
+    if args.match:
+        match_main(args.match, args.compare)
+        return
     with tempfile.TemporaryDirectory() as folder:
         db = str(Path(folder) / "demo.db")
         with Ecosystem(db) as eco:

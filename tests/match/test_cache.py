@@ -109,6 +109,9 @@ def test_a_store_that_gained_an_enterprise_updates_its_cache(demo: Ecosystem) ->
     told: list[str] = []
     first = open_matcher(demo, notify=told.append)
     old = folder_for(demo.url, demo.snapshot())
+    assert not [p for p in old.iterdir() if p.name.startswith(("ranker.", "demand."))], \
+        "the rankers are trained when first used, not with the index"
+    first.ranker, first.demand_ranker  # noqa: B018 — used, so trained and saved
     rankers = {p.name: p.read_bytes() for p in old.iterdir()
                if p.name.startswith(("ranker.", "demand."))}
     _add_supplier(demo)
@@ -116,7 +119,9 @@ def test_a_store_that_gained_an_enterprise_updates_its_cache(demo: Ecosystem) ->
     new = folder_for(demo.url, demo.snapshot())
     assert first.origin == "built" and updated.origin == "updated"
     # the user is told before each slow path, in the order they ran
-    assert told == [service.BUILD_NOTICE, service.UPDATE_NOTICE]
+    assert told == [service.BUILD_NOTICE.format(nodes=first.index.snapshot.node_count,
+                                                edges=first.index.snapshot.edge_count),
+                    service.UPDATE_NOTICE]
     assert new.is_dir() and not old.exists()
     # the new enterprise is found by its text and its park, with the rankers kept
     found = updated.match("寻找谐波传动供应商", park="模速空间", top=3)

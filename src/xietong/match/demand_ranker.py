@@ -16,11 +16,13 @@ Choices and figures: docs/decisions/matching.md.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
+from xietong.i18n import _
 from xietong.match import demand as demands
 from xietong.match.demand_features import (
     CATEGORICAL,
@@ -30,6 +32,8 @@ from xietong.match.demand_features import (
     fixed_score,
 )
 from xietong.match.index import MatchIndex
+from xietong.match.progress import QUIET, Stages
+from xietong.match.termlists import TermLists
 from xietong.store.snapshot import GraphSnapshot
 
 SPLITS = (("train", 0.6), ("valid", 0.8), ("test", 1.0))  # upper bounds of the hash
@@ -129,7 +133,8 @@ class DemandRanker:
         return cls(booster)
 
     @classmethod
-    def try_fit(cls, snap: GraphSnapshot, config: DemandConfig = DemandConfig()
+    def try_fit(cls, snap: GraphSnapshot, config: DemandConfig = DemandConfig(), *,
+                names: TermLists | None = None, progress: Stages = QUIET
                 ) -> DemandRanker | None:
         """A supplier ranker trained on ``snap``'s main-product links, or None when there
         are too few labelled products or it does not beat the fixed combination on valid."""
@@ -142,12 +147,17 @@ class DemandRanker:
         if len(train) < config.min_train or len(valid) < config.min_valid:
             return None
         gold = labelled_products(snap)
-        features = DemandFeatures(MatchIndex.build(without_links(snap, train + valid)))
-        x, y, groups = _groups(features, snap, train, gold)
-        vx, vy, vgroups = _groups(features, snap, valid, gold)
+        features = DemandFeatures(MatchIndex.build(without_links(snap, train + valid),
+                                                   names=names, progress=progress))
+        with progress.stage(_("供应商排序模型的训练样本"), len(train) + len(valid),
+                            "产品") as advance:
+            x, y, groups = _groups(features, snap, train, gold, advance)
+            vx, vy, vgroups = _groups(features, snap, valid, gold, advance)
         if not groups or not vgroups:
             return None
-        ranker = cls(_train(x, y, groups, vx, vy, vgroups, config))
+        with progress.stage(_("训练供应商排序模型 (LightGBM，至多 {n} 轮，早停)").format(
+                n=config.n_estimators), config.n_estimators, "轮") as advance:
+            ranker = cls(_train(x, y, groups, vx, vy, vgroups, config, advance))
         ranker.report = evaluate(features, snap, valid, gold, ranker)
         if ranker.report["learned_ndcg@10"] < ranker.report["fixed_ndcg@10"]:
             return None
@@ -155,13 +165,15 @@ class DemandRanker:
 
 
 def _groups(features: DemandFeatures, snap: GraphSnapshot, products: list[int],
-            gold: dict[int, set[int]]) -> tuple[np.ndarray, np.ndarray, list[int]]:
+            gold: dict[int, set[int]], advance: Callable[[int], None] = lambda _n: None
+            ) -> tuple[np.ndarray, np.ndarray, list[int]]:
     """Feature rows and labels of every candidate (~180 a demand on ChainKG, so none are
     sampled away), per product whose companies are among its candidates. Rows stay in
     first-found order: LightGBM's nDCG breaks ties by row order, and putting the answers
     first made early stopping pick a one-tree model that only looked good through ties."""
     xs, ys, groups = [], [], []
     for product in products:
+        advance(1)
         cands = supplier_demand(features, snap.names[product])
         label = np.isin(cands.node, list(gold[product]))
         if not label.any():
@@ -175,7 +187,8 @@ def _groups(features: DemandFeatures, snap: GraphSnapshot, products: list[int],
 
 
 def _train(x: np.ndarray, y: np.ndarray, groups: list[int], vx: np.ndarray, vy: np.ndarray,
-           vgroups: list[int], config: DemandConfig) -> object:
+           vgroups: list[int], config: DemandConfig,
+           advance: Callable[[int], None] = lambda _n: None) -> object:
     import lightgbm as lgb
 
     def dataset(a: np.ndarray, b: np.ndarray, g: list[int]) -> lgb.Dataset:
@@ -191,7 +204,8 @@ def _train(x: np.ndarray, y: np.ndarray, groups: list[int], vx: np.ndarray, vy: 
               "num_threads": 1, "seed": config.seed, "deterministic": True, "verbose": -1,
               "feature_fraction": 0.9, "bagging_fraction": 0.8, "bagging_freq": 1}
     return lgb.train(params, data, num_boost_round=config.n_estimators, valid_sets=[held],
-                     callbacks=[lgb.early_stopping(config.early_stopping, verbose=False)])
+                     callbacks=[lgb.early_stopping(config.early_stopping, verbose=False),
+                                lambda _env: advance(1)])
 
 
 def evaluate(features: DemandFeatures, snap: GraphSnapshot, products: list[int],

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,7 @@ from xietong.match.features import QueryBatch
 from xietong.match.graph import row
 from xietong.match.index import MatchIndex
 from xietong.match.places import Places
+from xietong.match.progress import QUIET, Stages
 from xietong.match.ranker import Ranker, RankerConfig, heuristic_score
 from xietong.match.reasons import Explainer, Reasons
 from xietong.model.registry import REGISTRY
@@ -51,8 +53,13 @@ class Match:
 
 class Matcher:
     def __init__(self, index: MatchIndex, ranker: Ranker | None,
-                 demand_ranker: DemandRanker | None = None) -> None:
-        self.index, self.ranker, self.demand_ranker = index, ranker, demand_ranker
+                 demand_ranker: DemandRanker | None = None, *,
+                 train: Callable[[str], Ranker | DemandRanker | None] | None = None,
+                 pending: set[str] | None = None) -> None:
+        """``pending`` models ("ranker", "demand") are trained by ``train`` when first
+        used (see xietong.match.service: the cache trains what a command needs)."""
+        self.index, self._ranker, self._demand_ranker = index, ranker, demand_ranker
+        self._train, self._pending = train, set(pending or ()) if train else set()
         self.origin = "built"  # or, from xietong.match.service: "loaded", "updated"
         self.demand_features = DemandFeatures(index)
         self.explainer = Explainer(index)
@@ -63,16 +70,38 @@ class Matcher:
     def build(cls, snap: GraphSnapshot, *, ranker: Ranker | None = None, train: bool = True,
               config: RankerConfig | None = None, encoder: TextEncoder | None = None,
               demand_ranker: DemandRanker | None = None,
-              demand_config: DemandConfig | None = None) -> Matcher:
+              demand_config: DemandConfig | None = None,
+              progress: Stages = QUIET) -> Matcher:
         """Index ``snap``; train the rankers on it (held-out edges) unless given: the
         ``recommend`` ranker, and the supplier-demand ranker (from 主营产品 links). A graph
         too small to learn from is ranked by a fixed feature combination."""
         options: dict[str, Any] = {"encoder": encoder} if encoder else {}
+        index = MatchIndex.build(snap, progress=progress, **options)
+        shared = {"names": index.features.name_terms, "progress": progress}
         if ranker is None and train:
-            ranker = Ranker.try_fit(snap, config or RankerConfig(), options)
+            ranker = Ranker.try_fit(snap, config or RankerConfig(), options | shared, progress)
         if demand_ranker is None and train:
-            demand_ranker = DemandRanker.try_fit(snap, demand_config or DemandConfig())
-        return cls(MatchIndex.build(snap, **options), ranker, demand_ranker)
+            demand_ranker = DemandRanker.try_fit(snap, demand_config or DemandConfig(),
+                                                 **shared)  # type: ignore[arg-type]
+        return cls(index, ranker, demand_ranker)
+
+    @property
+    def ranker(self) -> Ranker | None:
+        """The ``recommend`` ranker (trained now if it is still pending)."""
+        if "ranker" in self._pending and self._train is not None:
+            self._pending.discard("ranker")
+            model = self._train("ranker")
+            self._ranker = model if isinstance(model, Ranker) else None
+        return self._ranker
+
+    @property
+    def demand_ranker(self) -> DemandRanker | None:
+        """The supplier-demand model (trained now if it is still pending)."""
+        if "demand" in self._pending and self._train is not None:
+            self._pending.discard("demand")
+            model = self._train("demand")
+            self._demand_ranker = model if isinstance(model, DemandRanker) else None
+        return self._demand_ranker
 
     # -- helpers ----------------------------------------------------------------------
     def node_named(self, name: str) -> int | None:

@@ -8,21 +8,38 @@ from __future__ import annotations
 
 import math
 import shutil
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
+from xietong.i18n import _
 from xietong.match.encoder import TextEncoder
 from xietong.match.features import FeatureBuilder
 from xietong.match.graph import GraphIndex
 from xietong.match.profiles import descriptive_neighbours, name_terms, node_terms
+from xietong.match.progress import QUIET, Stages
 from xietong.match.termlists import TermLists
 from xietong.match.textindex import TextIndex
 from xietong.store.snapshot import GraphSnapshot
 
 _TEXT, _NAMES, _PROFILES = "text", "names.txt", "profiles.txt"
+T = TypeVar("T")
+
+
+def _counted(items: Iterable[T], advance: Callable[[int], None], total: int,
+             step: int = 5000) -> Iterator[T]:
+    """``items``, calling ``advance`` every ``step`` of them (and for the rest at the
+    end, up to ``total``)."""
+    done = 0
+    for i, item in enumerate(items, 1):
+        yield item
+        if i % step == 0:
+            advance(step)
+            done = i
+    advance(max(total - done, 0))
 
 
 @dataclass
@@ -34,17 +51,30 @@ class MatchIndex:
 
     @classmethod
     def build(cls, snap: GraphSnapshot, *, encoder: TextEncoder | None = None,
-              hub_cap: int = 20_000, directory: Path | None = None) -> MatchIndex:
-        """Index ``snap``: text in memory, or under ``directory`` for :meth:`save`."""
+              hub_cap: int = 20_000, directory: Path | None = None,
+              names: TermLists | None = None, progress: Stages = QUIET) -> MatchIndex:
+        """Index ``snap``: text in memory, or under ``directory`` for :meth:`save`.
+        ``names``: the name terms of these very nodes from another index (the rankers'
+        training indexes differ from the store's only in edges), so names are segmented
+        once per build, not once per index."""
         graph = GraphIndex.from_snapshot(snap)
         neighbours = descriptive_neighbours(snap)
-        names = TermLists.of(name_terms([snap.names[i], *snap.aliases[i]])
-                             for i in range(snap.node_count))
-        profiles = TermLists.of(node_terms(snap, i, neighbours[i]) for i in range(snap.node_count))
+        n = snap.node_count
+        with progress.stage(_("分词：实体名称与档案"), n, "档案") as advance:
+            if names is None or len(names) != n:
+                names = TermLists.of(_counted(
+                    (name_terms([snap.names[i], *snap.aliases[i]]) for i in range(n)),
+                    advance, n // 2))
+            else:
+                advance(n // 2)
+            profiles = TermLists.of(_counted(
+                (node_terms(snap, i, neighbours[i], names[i]) for i in range(n)),
+                advance, n - n // 2))
         del neighbours
-        text = TextIndex(directory / _TEXT if directory else None)
-        text.add_many((i, names.joined(i), profiles.joined(i), snap.types[i])
-                      for i in range(snap.node_count))
+        with progress.stage(_("建立 BM25 索引"), n, "档案") as advance:
+            text = TextIndex(directory / _TEXT if directory else None)
+            text.add_many(_counted(((i, names.joined(i), profiles.joined(i), snap.types[i])
+                                    for i in range(n)), advance, n))
         return cls._assemble(snap, graph, text, names, profiles, encoder, hub_cap)
 
     @classmethod

@@ -34,8 +34,12 @@ def name_terms(names: list[str]) -> list[str]:
     return terms
 
 
-def node_terms(snap: GraphSnapshot, node: int, neighbours: list[tuple[str, float]]) -> list[str]:
-    terms = list(name_terms([snap.names[node], *snap.aliases[node]]))
+def node_terms(snap: GraphSnapshot, node: int, neighbours: list[tuple[str, float]],
+               own: list[str] | None = None) -> list[str]:
+    """The profile's terms; ``own`` are the node's name terms when already computed (they
+    are the same in every index built over the same nodes)."""
+    terms = list(own) if own is not None else name_terms([snap.names[node],
+                                                          *snap.aliases[node]])
     entity_type = REGISTRY.entity_types.get(snap.types[node])
     if entity_type:
         terms.append(entity_type.label)

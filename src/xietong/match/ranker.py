@@ -9,13 +9,16 @@ The choice of LightGBM and its settings are measured in docs/decisions/matching.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
+from xietong.i18n import _
 from xietong.match.features import CATEGORICAL, Candidates, QueryBatch
 from xietong.match.index import MatchIndex
+from xietong.match.progress import QUIET, Stages
 from xietong.store.snapshot import GraphSnapshot
 
 BATCH = 256
@@ -74,19 +77,20 @@ class Ranker:
 
     @classmethod
     def try_fit(cls, snap: GraphSnapshot, config: RankerConfig = RankerConfig(),
-                index_options: dict | None = None) -> Ranker | None:
+                index_options: dict | None = None, progress: Stages = QUIET) -> Ranker | None:
         """A trained ranker, or None when the graph gives too few training queries."""
         try:
-            x, y, groups, columns = training_set(snap, config, index_options or {})
+            x, y, groups, columns = training_set(snap, config, index_options or {}, progress)
         except ValueError:  # no training query at all
             return None
         if len(groups) < MIN_TRAINING_QUERIES:
             return None
-        return cls.fit_arrays(x, y, groups, columns, config)
+        return cls.fit_arrays(x, y, groups, columns, config, progress)
 
     @classmethod
     def fit_arrays(cls, x: np.ndarray, y: np.ndarray, groups: list[int],
-                   columns: tuple[str, ...], config: RankerConfig) -> Ranker:
+                   columns: tuple[str, ...], config: RankerConfig,
+                   progress: Stages = QUIET) -> Ranker:
         import lightgbm as lgb
 
         data = lgb.Dataset(x, y, group=groups, feature_name=list(columns),
@@ -97,7 +101,10 @@ class Ranker:
                   "lambdarank_truncation_level": 20, "eval_at": [10], "num_threads": 1,
                   "seed": config.seed, "verbose": -1, "feature_fraction": 0.9,
                   "bagging_fraction": 0.8, "bagging_freq": 1}
-        booster = lgb.train(params, data, num_boost_round=config.n_estimators)
+        with progress.stage(_("训练“推荐”排序模型 (LightGBM)"), config.n_estimators,
+                            "轮") as advance:
+            booster = lgb.train(params, data, num_boost_round=config.n_estimators,
+                                callbacks=[lambda _env: advance(1)])
         return cls(booster, columns, config)
 
 
@@ -129,40 +136,53 @@ def group_queries(head: np.ndarray, relation: np.ndarray, tail: np.ndarray
     return grouped
 
 
-def training_set(snap: GraphSnapshot, config: RankerConfig, index_options: dict
+def training_set(snap: GraphSnapshot, config: RankerConfig, index_options: dict,
+                 progress: Stages = QUIET
                  ) -> tuple[np.ndarray, np.ndarray, list[int], tuple[str, ...]]:
     rest, target = holdout_split(snap, config)
     index = MatchIndex.build(rest, **index_options)
     grouped = group_queries(snap.edge_source[target], snap.edge_relation[target],
                             snap.edge_target[target])
     rng = np.random.default_rng(config.seed)
-    xs, ys, groups = [], [], []
-    for (relation, direction), answers in sorted(grouped.items()):
-        if index.graph.symmetric[relation] and direction == "head":
-            continue  # the same queries as "tail" for a symmetric relation
-        nodes = np.array(sorted(answers))
-        if len(nodes) > config.max_queries:
-            nodes = rng.choice(nodes, config.max_queries, replace=False)
-        known = index.graph.answers(relation, direction)
-        for start in range(0, len(nodes), BATCH):
-            chunk = nodes[start : start + BATCH]
-            cands = index.features.build(QueryBatch(chunk, relation, direction))
-            for i, q in enumerate(chunk.tolist()):
-                rows = np.flatnonzero(cands.query_row == i)
-                nodes_i = cands.node[rows]
-                already = known[q].indices
-                rows = rows[~np.isin(nodes_i, already)]
-                label = np.isin(cands.node[rows], list(answers[q])).astype(np.float32)
-                if label.sum() == 0:
-                    continue
-                neg = rows[label == 0]
-                if len(neg) > config.negatives:
-                    neg = rng.choice(neg, config.negatives, replace=False)
-                chosen = np.concatenate([rows[label == 1], neg])
-                xs.append(cands.x[chosen])
-                ys.append(np.concatenate([np.ones(int(label.sum())), np.zeros(len(neg))]))
-                groups.append(len(chosen))
+    xs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
+    groups: list[int] = []
+    asked = [(key, answers) for key, answers in sorted(grouped.items())
+             if not (index.graph.symmetric[key[0]] and key[1] == "head")]
+    total = sum(min(len(answers), config.max_queries) for _key, answers in asked)
+    with progress.stage(_("“推荐”排序模型的训练样本"), total, "查询") as advance:
+        for (relation, direction), answers in asked:
+            _queries(index, relation, direction, answers, config, rng, xs, ys, groups, advance)
     columns = index.features.columns
     if not xs:
         raise ValueError("no training query has a held-out answer among its candidates")
     return np.vstack(xs), np.concatenate(ys), groups, columns
+
+
+def _queries(index: MatchIndex, relation: int, direction: str, answers: dict[int, set[int]],
+             config: RankerConfig, rng: np.random.Generator, xs: list[np.ndarray],
+             ys: list[np.ndarray], groups: list[int], advance: Callable[[int], None]) -> None:
+    """The training rows of one (relation, direction)'s held-out queries."""
+    nodes = np.array(sorted(answers))
+    if len(nodes) > config.max_queries:
+        nodes = rng.choice(nodes, config.max_queries, replace=False)
+    known = index.graph.answers(relation, direction)
+    for start in range(0, len(nodes), BATCH):
+        chunk = nodes[start : start + BATCH]
+        cands = index.features.build(QueryBatch(chunk, relation, direction))
+        for i, q in enumerate(chunk.tolist()):
+            rows = np.flatnonzero(cands.query_row == i)
+            nodes_i = cands.node[rows]
+            already = known[q].indices
+            rows = rows[~np.isin(nodes_i, already)]
+            label = np.isin(cands.node[rows], list(answers[q])).astype(np.float32)
+            if label.sum() == 0:
+                continue
+            neg = rows[label == 0]
+            if len(neg) > config.negatives:
+                neg = rng.choice(neg, config.negatives, replace=False)
+            chosen = np.concatenate([rows[label == 1], neg])
+            xs.append(cands.x[chosen])
+            ys.append(np.concatenate([np.ones(int(label.sum())), np.zeros(len(neg))]))
+            groups.append(len(chosen))
+        advance(len(chunk))

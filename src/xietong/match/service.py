@@ -16,6 +16,12 @@ re-indexes only the documents it touches) and the result is saved under the new
 fingerprint. The rankers are kept as trained; anything else — a retraction, a merge, a
 renamed entity, many additions — rebuilds and retrains. Each folder keeps the snapshot its
 index is built on, whose node order an update extends at the end, and is loaded with it.
+
+The rankers are trained when first needed, not with the index: a ``match`` for partners or
+investors needs neither, a supplier demand needs only the supplier-demand model, and
+``recommend`` only its ranker (training it was most of a cold build: ickg25 + ChainKG, 80 of
+134 CPU seconds). A model trained later is written into the store's folder beside the index
+(written aside and renamed, like the folder).
 """
 
 from __future__ import annotations
@@ -30,11 +36,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from xietong.i18n import N_, _
 from xietong.match.delta import additions
 from xietong.match.demand_ranker import DemandRanker
 from xietong.match.engine import Match, Matcher
 from xietong.match.features import FEATURES
 from xietong.match.index import MatchIndex
+from xietong.match.progress import QUIET, Stages
 from xietong.match.ranker import Ranker
 from xietong.match.reasons import cite
 from xietong.store.snapshot import GraphSnapshot
@@ -85,42 +93,53 @@ def folder_for(url: str, snap: GraphSnapshot) -> Path:
     return cache_dir() / f"match-{_url_key(url)}-{fingerprint(url, snap)}"
 
 
-BUILD_NOTICE = "正在建立匹配索引并训练排序模型（每个数据库状态一次；大库约需 1–2 分钟）…"
-UPDATE_NOTICE = "数据库有新增，正在更新匹配索引…"
+BUILD_NOTICE = N_("首次在此数据库状态上匹配：先建立匹配索引（{nodes:,} 个实体、{edges:,} 条关系），"
+                  "下面逐步显示进度与预计剩余时间；此后的查询直接读取缓存。")
+UPDATE_NOTICE = N_("数据库有新增，正在更新匹配索引…")
 
 
 def open_matcher(eco: Ecosystem, *, cache: bool = True,
-                 notify: Callable[[str], None] | None = None) -> Matcher:
+                 notify: Callable[[str], None] | None = None,
+                 progress: Stages = QUIET) -> Matcher:
     """The store's matcher: loaded from the cache when the store is unchanged since it
     was written; updated from the previous cache when the store only gained a few
     entities and facts; else built (and the rankers trained) and written to the cache.
     ``matcher.origin`` says which: "loaded", "updated" or "built". ``notify`` is called
-    with a line for the user before the slow paths (updating, building).
+    with a line for the user before the slow paths (updating, building); ``progress``
+    is told each stage of a build or of a ranker's training as it runs.
 
     "Unchanged" is first asked of the store's revision (``Ecosystem.revision``), which
     costs one query; only when no cache folder was written at this revision is the graph
     read and fingerprinted."""
     say = notify or (lambda _message: None)
     if not cache:
-        say(BUILD_NOTICE)
-        return Matcher.build(eco.snapshot())
+        snap = _read(eco, progress)
+        say(_(BUILD_NOTICE).format(nodes=snap.node_count, edges=snap.edge_count))
+        return Matcher.build(snap, progress=progress)
     # read before the snapshot: a folder may be tagged older than its snapshot, never newer
     tag = _revision_tag(eco)
     known = _folder_at(eco.url, tag)
     if known is not None:
         try:
-            return _load(known, "loaded")
+            return _load(known, "loaded", progress=progress)
         except (OSError, ValueError, pickle.UnpicklingError, EOFError):  # damaged by hand
             shutil.rmtree(known, ignore_errors=True)
-    snap = eco.snapshot()
+    snap = _read(eco, progress)
     folder = folder_for(eco.url, snap)
-    matcher = _open(snap, folder, say)
+    matcher = _open(snap, folder, say, progress)
     if tag is not None:
         try:
             (folder / _REVISION).write_text(tag, encoding="utf-8")
         except OSError:  # a concurrent open replaced the folder: the next open reads the graph
             pass
     return matcher
+
+
+def _read(eco: Ecosystem, progress: Stages) -> GraphSnapshot:
+    with progress.stage(_("读取图谱")) as advance:
+        snap = eco.snapshot()
+        advance(1)
+    return snap
 
 
 def _revision_tag(eco: Ecosystem) -> str | None:
@@ -145,23 +164,24 @@ def _folder_at(url: str, tag: str | None) -> Path | None:
     return None
 
 
-def _open(snap: GraphSnapshot, folder: Path, say: Callable[[str], None]) -> Matcher:
+def _open(snap: GraphSnapshot, folder: Path, say: Callable[[str], None],
+          progress: Stages) -> Matcher:
     if folder.is_dir():
         try:
-            return _load(folder, "loaded")
+            return _load(folder, "loaded", snap, progress)
         except (OSError, ValueError, pickle.UnpicklingError, EOFError):  # damaged by hand
             shutil.rmtree(folder, ignore_errors=True)
     previous = _previous(folder)
     if previous is not None:
-        say(UPDATE_NOTICE)
+        say(_(UPDATE_NOTICE))
         try:
-            updated = _update(previous, snap, folder)
+            updated = _update(previous, snap, folder, progress)
         except (OSError, ValueError, pickle.UnpicklingError, EOFError):
             updated = None  # an unreadable previous folder: build afresh
         if updated is not None:
             return updated
-    say(BUILD_NOTICE)
-    return _build_and_save(snap, folder)
+    say(_(BUILD_NOTICE).format(nodes=snap.node_count, edges=snap.edge_count))
+    return _build_and_save(snap, folder, progress)
 
 
 def _saved_snapshot(folder: Path) -> GraphSnapshot:
@@ -172,41 +192,71 @@ def _saved_snapshot(folder: Path) -> GraphSnapshot:
     return snap
 
 
-def _load(folder: Path, origin: str, snap: GraphSnapshot | None = None) -> Matcher:
+def _load(folder: Path, origin: str, snap: GraphSnapshot | None = None,
+          progress: Stages = QUIET) -> Matcher:
     """The matcher saved in ``folder``, on the snapshot saved with it (or ``snap``, that
-    snapshot already read)."""
+    snapshot already read). A model not yet in the folder is trained when first asked for
+    (and then saved there)."""
     snap = snap or _saved_snapshot(folder)
+    index = MatchIndex.load(snap, folder)
+    # the graph the index had when loaded: a model trained after the caller added to the
+    # index is not the folder's, and is not saved there
+    size = (snap.node_count, snap.edge_count)
+
+    def train(kind: str) -> Ranker | DemandRanker | None:
+        current = index.snapshot
+        model: Ranker | DemandRanker | None
+        if kind == "ranker":
+            model = Ranker.try_fit(current, index_options={
+                "names": index.features.name_terms, "progress": progress}, progress=progress)
+        else:
+            model = DemandRanker.try_fit(current, names=index.features.name_terms,
+                                         progress=progress)
+        if (current.node_count, current.edge_count) == size:
+            _save_model(folder, kind, model)
+        return model
+
     ranker = Ranker.load(folder / _RANKER, FEATURES) if (folder / _RANKER).exists() else None
-    if ranker is None and not (folder / _NO_RANKER).exists():
-        raise ValueError(f"{folder}: no ranker")
     demand = DemandRanker.load(folder / _DEMAND) if (folder / _DEMAND).exists() else None
-    if demand is None and not (folder / _NO_DEMAND).exists():
-        raise ValueError(f"{folder}: no demand model")
-    matcher = Matcher(MatchIndex.load(snap, folder), ranker, demand)
+    pending = {kind for kind, saved, none in (("ranker", _RANKER, _NO_RANKER),
+                                              ("demand", _DEMAND, _NO_DEMAND))
+               if not (folder / saved).exists() and not (folder / none).exists()}
+    matcher = Matcher(index, ranker, demand, train=train, pending=pending)
     matcher.origin = origin
     return matcher
 
 
-def _build_and_save(snap: GraphSnapshot, folder: Path) -> Matcher:
-    def write(work: Path) -> None:
-        ranker = Ranker.try_fit(snap)
-        demand = DemandRanker.try_fit(snap)
-        index = MatchIndex.build(snap, directory=work)
-        index.save(work)
-        for model, saved, none in ((ranker, _RANKER, _NO_RANKER),
-                                   (demand, _DEMAND, _NO_DEMAND)):
+def _save_model(folder: Path, kind: str, model: Ranker | DemandRanker | None) -> None:
+    """Write a model trained after the folder was published (or the mark that there is
+    none) aside and rename it in; a folder deleted meanwhile (the store changed) is left."""
+    saved, none = (_RANKER, _NO_RANKER) if kind == "ranker" else (_DEMAND, _NO_DEMAND)
+    try:
+        handle, name = tempfile.mkstemp(prefix=".model.", dir=folder)
+        os.close(handle)
+        aside = Path(name)
+        try:
             if model is not None:
-                model.save(work / saved)
-            else:
-                (work / none).touch()
+                model.save(aside)
+            os.replace(aside, folder / (saved if model is not None else none))
+        finally:
+            aside.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _build_and_save(snap: GraphSnapshot, folder: Path, progress: Stages = QUIET) -> Matcher:
+    def write(work: Path) -> None:
+        index = MatchIndex.build(snap, directory=work, progress=progress)
+        index.save(work)
         _save_snapshot(snap, work)
 
     _publish(folder, write)
     # reopen from the final place: the text index was built under the temporary name
-    return _load(folder, "built")
+    return _load(folder, "built", snap, progress)
 
 
-def _update(previous: Path, snap: GraphSnapshot, folder: Path) -> Matcher | None:
+def _update(previous: Path, snap: GraphSnapshot, folder: Path,
+            progress: Stages = QUIET) -> Matcher | None:
     """The previous folder's matcher plus what the store added since, saved as ``folder``;
     None when the store changed otherwise, or by too much."""
     old = _saved_snapshot(previous)
@@ -235,7 +285,7 @@ def _update(previous: Path, snap: GraphSnapshot, folder: Path) -> Matcher | None
         _save_snapshot(index.snapshot, work)
 
     _publish(folder, write)
-    return _load(folder, "updated")
+    return _load(folder, "updated", progress=progress)
 
 
 def _save_snapshot(snap: GraphSnapshot, work: Path) -> None:
