@@ -6,10 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from xietong.api import Ecosystem
+from xietong.chain import analytics
 from xietong.chain.report import ChainAnalyst
 from xietong.chain.risk import RuleError, load_rules
 from xietong.chain.template import TemplateSet
+from xietong.model.records import EntityRef, Provenance, RelationRecord
 from xietong.store.snapshot import GraphSnapshot
+from xietong.store.writer import SourceSpec
 
 
 def test_demo_reports_for_all_five_chains(demo: ChainAnalyst) -> None:
@@ -84,3 +88,46 @@ def test_shortlists_are_ranked_by_the_matcher_and_exclude_local_firms(demo: Chai
     assert top["name"] == "库帕思" and top["name"] not in local and top["matched"]
     assert top["reasons"][0].startswith("撮合需求「寻找数据/语料供应商")
     assert any("属于链环节「大模型数据」" in r for r in top["reasons"])
+
+
+def _supply_source(name: str) -> SourceSpec:
+    return SourceSpec(kind="file", name=name, uri=f"test:{name}", sha256=name)
+
+
+def test_local_supply_rate_counts_suppliers_by_where_they_are(eco: Ecosystem) -> None:
+    # issue 22: "本地 58；环节覆盖 8/11；本地配套率 0%" came from 5 supply links, and a local
+    # supplier counted only when the placement put it on the chain too
+    eco.import_demo()
+    customer = EntityRef("上海智元新创技术有限公司", "enterprise")
+    suppliers = [f"上海{w}食品有限公司" for w in "甲乙丙丁戊"] + \
+        [f"北京{w}食品有限公司" for w in "甲乙丙"]
+    eco.import_records(_supply_source("supply-a"), [
+        RelationRecord(EntityRef(name, "enterprise"), "supplies", customer, Provenance(f"row {i}"))
+        for i, name in enumerate(suppliers)])
+    m = ChainAnalyst(eco.snapshot()).metrics("humanoid_robot", region="上海")
+    # too few links for a share: the counts are there, the rate is not
+    assert m.supply_links < analytics.MIN_SUPPLY_LINKS and m.local_supply_rate is None
+    assert m.local_supply_links >= 5  # the Shanghai food makers are local supply
+    more = [f"广州{w}食品有限公司" for w in "甲乙丙丁戊己庚"]
+    eco.import_records(_supply_source("supply-b"), [
+        RelationRecord(EntityRef(name, "enterprise"), "supplies", customer, Provenance(f"row {i}"))
+        for i, name in enumerate(more)])
+    analyst = ChainAnalyst(eco.snapshot())
+    m = analyst.metrics("humanoid_robot", region="上海")
+    assert m.supply_links >= analytics.MIN_SUPPLY_LINKS
+    assert m.local_supply_rate == m.local_supply_links / m.supply_links
+    assert 5 / 15 <= m.local_supply_rate < 1
+    summary = analyst.report("humanoid_robot", region="上海")["summary"]
+    assert (summary["supply_links"], summary["local_supply_links"]) == \
+        (m.supply_links, m.local_supply_links)
+
+
+def test_real_data_supply_rate_is_none_on_too_few_links(real_snapshot: GraphSnapshot) -> None:
+    report = ChainAnalyst(real_snapshot).report("humanoid_robot", region="上海")
+    for part in (report["summary"], *report["segments"]):
+        links, local = part["supply_links"], part["local_supply_links"]
+        assert 0 <= local <= links
+        if links < analytics.MIN_SUPPLY_LINKS:
+            assert part["local_supply_rate"] is None
+        else:
+            assert part["local_supply_rate"] == pytest.approx(local / links)

@@ -17,6 +17,10 @@ SIZE_ATTRIBUTES = (("revenue", "营收(万元)"), ("headcount", "员工人数"))
 # prominence (facts about the firm in the whole graph) mostly breaks ties where the chain
 # has few supply/cooperation links and sizes are unknown, as in most public data
 LEADER_WEIGHTS = {"centrality": 0.45, "size": 0.3, "span": 0.1, "prominence": 0.15}
+# 配套率 is a share of supply links: on fewer links it says more about the data than about
+# the region (人形机器人 in 上海 on ickg25 + chainkg: 5 links, 0 local → "0%"), so below this
+# the rate is None and the counts are reported instead
+MIN_SUPPLY_LINKS = 10
 
 
 class SingleSource(TypedDict):
@@ -42,6 +46,16 @@ class ChainMetrics:
     single_sources: list[SingleSource] = field(default_factory=list)
     enterprise_metrics: dict[int, dict[str, float | None]] = field(default_factory=dict)
     pagerank: np.ndarray | None = None
+    # bool over nodes: the firm supplies from inside the scope (a local firm, or a supplier
+    # of one located in the scope, whether or not it is placed on this chain)
+    local_supplier: np.ndarray | None = None
+    supply_links: int = 0  # distinct supply links into local firms
+    local_supply_links: int = 0  # those whose supplier is inside the scope
+
+    @property
+    def local_supply_rate(self) -> float | None:
+        """The chain's 配套率 over distinct links (a firm on two segments counts once)."""
+        return supply_rate(self.local_supply_links, self.supply_links)
 
 
 def enterprise_size(views: GraphViews) -> tuple[np.ndarray, np.ndarray]:
@@ -90,6 +104,11 @@ def pagerank(adjacency: sp.csr_matrix, damping: float = 0.85, tol: float = 1e-8,
     return rank
 
 
+def supply_rate(local_links: int | float, links: int | float) -> float | None:
+    """Share of supply links from inside the scope; None below ``MIN_SUPPLY_LINKS``."""
+    return float(local_links / links) if links >= MIN_SUPPLY_LINKS else None
+
+
 def compute(placement: Placement, scope: Scope, *, size: tuple[np.ndarray, np.ndarray] | None = None
             ) -> ChainMetrics:
     views, chain = placement.views, placement.chain
@@ -102,32 +121,48 @@ def compute(placement: Placement, scope: Scope, *, size: tuple[np.ndarray, np.nd
                for j in range(len(chain.segments))]
     metrics = ChainMetrics(placement, scope, local, sizes, known, supply.tocsr(), members,
                            [m[local[m]] for m in members])
+    _local_suppliers(metrics)
     _segments(metrics)
     _dependencies(metrics)
     return metrics
 
 
-def _segments(m: ChainMetrics) -> None:
-    chain, p = m.placement.chain, m.placement
+def _local_suppliers(m: ChainMetrics) -> None:
+    """Which suppliers of local firms are inside the scope. A supplier is local by where it
+    is, not by whether the placement put it on this chain: a Shanghai battery maker feeding
+    a Shanghai robot maker is local supply even when batteries are no segment."""
     supply_in = m.supply.T.tocsr()  # row: customer, columns: its suppliers
+    links = supply_in[np.flatnonzero(m.local)]
+    suppliers = np.unique(links.indices)
+    local_supplier = m.local.copy()
+    outside = suppliers[~m.local[suppliers]]
+    if outside.size:
+        local_supplier |= local_mask(m.placement.views, m.scope, outside)
+    m.local_supplier = local_supplier
+    m.supply_links = int(links.nnz)
+    m.local_supply_links = int(local_supplier[links.indices].sum())
+
+
+def _segments(m: ChainMetrics) -> None:
+    chain = m.placement.chain
+    supply_in = m.supply.T.tocsr()  # row: customer, columns: its suppliers
+    local_supplier = m.local_supplier if m.local_supplier is not None else m.local
     for j in range(len(chain.segments)):
         local = m.local_members[j]
         downstream = {int(x) for d in chain.downstream_of(j) for x in m.local_members[d]}
-        # 配套率: links into this segment's local firms; supplier local or not
-        links = supply_in[local]
-        suppliers = links.indices
-        rate = float(m.local[suppliers].mean()) if suppliers.size else None
+        # 配套率: links into this segment's local firms whose supplier is inside the scope
+        suppliers = supply_in[local].indices
+        local_links = float(local_supplier[suppliers].sum()) if suppliers.size else 0.0
         m.segment_metrics.append({
             "local_enterprises": float(local.size),
             "national_enterprises": float(m.members[j].size),
             "downstream_local_firms": float(len(downstream)),
             "hhi": hhi(m.size[local]),
-            "local_supply_rate": rate,
+            "local_supply_rate": supply_rate(local_links, suppliers.size),
             "supply_links": float(suppliers.size),
-            "local_supply_links": float(m.local[suppliers].sum()) if suppliers.size else 0.0,
+            "local_supply_links": local_links,
             "single_source_links": 0.0,
         })
-    del p
 
 
 def _dependencies(m: ChainMetrics) -> None:
@@ -135,6 +170,7 @@ def _dependencies(m: ChainMetrics) -> None:
     exactly one firm. Also fills the per-enterprise risk metrics."""
     p = m.placement
     supply_in = m.supply.T.tocsr()
+    local_supplier = m.local_supplier if m.local_supplier is not None else m.local
     sole_of: dict[int, int] = {}
     single: dict[int, int] = {}
     customers_of = np.asarray((m.supply[:, np.flatnonzero(m.local)]).sum(axis=1)).ravel()
@@ -153,7 +189,8 @@ def _dependencies(m: ChainMetrics) -> None:
                 m.segment_metrics[seg]["single_source_links"] = (
                     (m.segment_metrics[seg]["single_source_links"] or 0.0) + 1)
                 m.single_sources.append({"customer": int(customer), "supplier": supplier,
-                                         "segment": seg, "supplier_local": bool(m.local[supplier])})
+                                         "segment": seg,
+                                         "supplier_local": bool(local_supplier[supplier])})
     for j, local in enumerate(m.local_members):
         total = float(m.size[local].sum())
         for e in local:

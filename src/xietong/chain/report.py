@@ -101,6 +101,7 @@ def build_report(m: ChainMetrics, rules: RiskRules, ranker: MatchRanker,
             "hhi": None if metrics["hhi"] is None else round(metrics["hhi"], 1),
             "local_supply_rate": metrics["local_supply_rate"],
             "supply_links": int(metrics["supply_links"] or 0),
+            "local_supply_links": int(metrics["local_supply_links"] or 0),
             "risk": grade, "risk_label": GRADE_LABELS[grade], "risk_reasons": reasons,
             "members": [_member(m, int(local[k]), j) for k in order[:MEMBERS_SHOWN]],
         }
@@ -108,8 +109,6 @@ def build_report(m: ChainMetrics, rules: RiskRules, ranker: MatchRanker,
             entry["shortlist"] = shortlist(m, j, ranker, shortlist_size)
         segments.append(entry)
 
-    all_links = sum(x["supply_links"] or 0 for x in m.segment_metrics)
-    local_links = sum(x["local_supply_links"] or 0 for x in m.segment_metrics)
     enterprises = []
     for node, metrics in m.enterprise_metrics.items():
         grade, reasons = rules.grade_enterprise(metrics)
@@ -129,8 +128,10 @@ def build_report(m: ChainMetrics, rules: RiskRules, ranker: MatchRanker,
             "segments": len(segments),
             "segments_covered": covered,
             "segment_coverage": round(covered / len(segments), 3),
-            "local_supply_rate": (local_links / all_links) if all_links else None,
-            "supply_links": int(all_links),
+            # over distinct links into local firms; None on too few (analytics.supply_rate)
+            "local_supply_rate": m.local_supply_rate,
+            "supply_links": m.supply_links,
+            "local_supply_links": m.local_supply_links,
             "missing_segments": [x["name"] for x in segments if x["status"] == "missing"],
             "weak_segments": [x["name"] for x in segments if x["status"] == "weak"],
             "risk_counts": {g: sum(1 for x in segments if x["risk"] == g)
