@@ -9,7 +9,7 @@ the ICKG25 / ChainKG data sets the way real files do:
 - 企查查导出.xlsx: a registry export (title row, '-' for no value, capital with its currency),
   recognised without a mapping. Firms also in the directory carry the same credit code.
 - 园区企业台账.xls: a park's ledger of resident firms in legacy Excel, written with short names
-  as park staff write them.
+  as park staff write them, and two legal names mistyped (they go to the review queue).
 
 The firms are real Shanghai and Yangtze-delta AI and robotics firms named in public reports
 (and a few invented ones, marked below); credit codes, capital, dates, headcounts, revenue,
@@ -297,9 +297,11 @@ LEDGER = [
     # 模速空间's residents
     ("阶跃星辰", "", "模速空间", "徐汇区", "大模型", "跃问", 390, "", "2023-04-06"),
     ("稀宇科技", "MiniMax", "模速空间", "徐汇区", "大模型", "海螺AI", 430, "", "2021-12-10"),
-    ("无问芯穹", "", "模速空间", "徐汇区", "大模型", "Infini-AI异构云平台", 260, 8000,
-     "2023-05-18"),
-    ("秘塔科技", "", "模速空间", "徐汇区", "大模型", "秘塔AI搜索", 150, 6000, "2018-04-02"),
+    # legal names mistyped, as ledgers have them: these go to the review queue
+    ("上海无问芯穹科技有限公司", "", "模速空间", "徐汇区", "大模型", "Infini-AI异构云平台", 260,
+     8000, "2023-05-18"),
+    ("上海秘塔科技有限公司", "", "模速空间", "徐汇区", "大模型", "秘塔AI搜索", 150, 6000,
+     "2018-04-02"),
     ("上海数衍语料科技有限公司", "数衍语料", "模速空间", "徐汇区", "大模型", "行业语料库", 24,
      300, "2024-02-26"),
     ("壁仞科技", "", "模速空间", "徐汇区", "集成电路", "通用GPU芯片", 960, "", "2019-09-09"),
