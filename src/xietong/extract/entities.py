@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from xietong.extract import lac, tagger
+from xietong.extract.dictionary import CHECKED, CURATED, TRUSTED
 from xietong.extract.lexicon import TITLES, Lexicon
 from xietong.extract.regions import RegionName, find_regions
 from xietong.extract.sectors import STRONG_SUFFIXES, sector_or_generic
@@ -103,11 +104,63 @@ class KnownNames:
 
     by_name: dict[str, str] = field(default_factory=dict)
     lexicon: Lexicon = field(default_factory=Lexicon)
+    # how far each name is trusted (dictionary.trust); the most trusting reading wins
+    level: dict[str, str] = field(default_factory=dict)
 
-    def add(self, name: str, kind: str) -> None:
+    def add(self, name: str, kind: str, level: str = CURATED) -> None:
         if len(name) >= 2 and kind in ORG_KINDS:
-            self.by_name.setdefault(name, kind)
             self.lexicon.add([name])
+            if name not in self.level \
+                    or _LEVELS.index(level) < _LEVELS.index(self.level[name]):
+                # the type of the most trusted source: the demo's park 模速空间, not ICKG's firm
+                self.level[name] = level
+                self.by_name[name] = kind
+
+    def found(self, sentence: str, words: Sequence[tuple[int, int, str]],
+              organisations: set[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Where the sentence names a known organisation: the longest matches that LAC's
+        ``words`` agree with, so that 海光 is not found in 上海光源, 美的 in 北美的, 360 in
+        3600家 nor 鲲鹏 in 孙鲲鹏. A checked name must be one whole word LAC tags an
+        organisation, or one of the CRF's ``organisations`` spans; a trusted one from a bulk
+        data set must not be a word LAC reads as a person, or a place (unless it is a
+        park's: LAC reads curated names 张江, 傅利叶 as people too); under five
+        characters it must start where a word does and end where one does or inside a name
+        word it begins (上海社会科学院 of 上海社会科学院应用经济研究所, 智元 of 智元灵犀X2);
+        four characters need one end only (LAC reads 主体大宁集团 as one word)."""
+        starts = {a for a, _, _ in words}
+        ends = {b for _, b, _ in words}
+        tags = {(a, b): tag for a, b, tag in words}
+        name_words = {a: (b, tag) for a, b, tag in words if tag in ("ORG", "nz", "LOC")}
+        named = {span for span, tag in tags.items() if tag == "ORG"} | organisations
+
+        def accept(a: int, b: int) -> bool:
+            name = sentence[a:b]
+            level = self.level[name]
+            if level == CHECKED:
+                return (a, b) in named
+            tag = tags.get((a, b))
+            if level != CURATED and (tag in _NOT_ORGANISATION_TAGS
+                                     or (tag == "LOC" and self.by_name[name] != "park")):
+                return False
+            at_start = a in starts
+            word_end, word_tag = name_words.get(a, (0, ""))
+            # a park may begin a place's word (张江 of 张江科学城), no firm (陆家嘴 of 陆家嘴金融区)
+            at_end = b in ends or (at_start and word_end > b and (
+                word_tag != "LOC" or self.by_name[name] == "park" or level == CURATED))
+            return b - a >= _SELF_EVIDENT or (at_start and at_end) \
+                or (b - a >= _ONE_END and (at_start or at_end))
+
+        return self.lexicon.matches(sentence, accept)
+
+
+_LEVELS = (CURATED, TRUSTED, CHECKED)  # most trusting first
+# LAC's reading of a whole word that no organisation's name is: 徐家汇 and 鄂尔多斯 are
+# stock short names as well as places, 福斯特 a person's name too
+_NOT_ORGANISATION_TAGS = frozenset(("PER", "TIME", "m"))
+# A trusted name this long is matched wherever it stands (上海外高桥造船有限公司 inside 中船
+# 集团上海外高桥造船有限公司, one LAC word); no common word is a known name so long
+_SELF_EVIDENT = 5
+_ONE_END = 4
 
 
 # A trade at the end of a name makes it a firm's, whatever the tagger's type: "华晟新能源".
@@ -227,8 +280,11 @@ def mentions(sentence: str, known: KnownNames | None = None,
         found.append(mention)
         taken.append((mention.start, mention.end))
 
+    scored = tagger.tag_scored(sentence)
+    words = lac.analyse(sentence)
     if known is not None:
-        for a, b in known.lexicon.matches(sentence):
+        crf_orgs = {(a, b) for a, b, crf_type, _ in scored if crf_type in _CRF_ORG}
+        for a, b in known.found(sentence, words, crf_orgs):
             name = sentence[a:b]
             keep(Mention(a, b, name, known.by_name[name], 0.95, "graph"))
     if declared:
@@ -255,10 +311,8 @@ def mentions(sentence: str, known: KnownNames | None = None,
                     and (pattern is _PARK or _reads_as_name(sentence, a, b)):
                 # "“赛马彩票研究中心”": a centre the suffix makes an institute is none of ours
                 keep(Mention(a, b, name, org_type_by_name(name) or "park", 0.8, "pattern"))
-    scored = tagger.tag_scored(sentence)
     names = [s[:3] for s in scored if s[2] == "name"]
     positions = [s[:3] for s in scored if s[2] == "position"]
-    words = lac.analyse(sentence)
     for a, b, crf_type, probability in scored:
         if crf_type in _CRF_ORG and not _overlaps((a, b), taken):
             if arm := _INVESTMENT_ARM.match(sentence, b):

@@ -3,7 +3,7 @@ suffixes, titles and park words that mark Chinese organisations, people and plac
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,18 +29,23 @@ class Lexicon:
                 self.names.add(name)
                 self.max_len = max(self.max_len, len(name))
 
-    def longest_at(self, text: str, start: int) -> int:
-        """Length of the longest name starting at ``start`` (0 when none)."""
+    def longest_at(self, text: str, start: int,
+                   accept: Callable[[int, int], bool] | None = None) -> int:
+        """Length of the longest name starting at ``start`` that ``accept`` takes (0 when
+        none)."""
         for length in range(min(self.max_len, len(text) - start), 1, -1):
-            if text[start:start + length] in self.names:
+            if text[start:start + length] in self.names \
+                    and (accept is None or accept(start, start + length)):
                 return length
         return 0
 
-    def matches(self, text: str) -> list[tuple[int, int]]:
-        """Non-overlapping longest matches, left to right, as (start, end)."""
+    def matches(self, text: str, accept: Callable[[int, int], bool] | None = None
+                ) -> list[tuple[int, int]]:
+        """Non-overlapping longest matches, left to right, as (start, end); with
+        ``accept``, only the spans it takes."""
         found, i = [], 0
         while i < len(text):
-            length = self.longest_at(text, i)
+            length = self.longest_at(text, i, accept)
             if length:
                 found.append((i, i + length))
                 i += length
