@@ -310,10 +310,17 @@ class Ecosystem:
         with self.engine.connect() as conn:
             return list_reviews(conn, status, limit)
 
-    def decide(self, review_id: int, same: bool) -> None:
+    def review_count(self, status: str = "open") -> int:
+        """How many review items have ``status`` (the queue's total)."""
+        self._ensure()
+        with self.engine.connect() as conn:
+            return curation.count_reviews(conn, status)
+
+    def decide(self, review_id: int, same: bool) -> dict[str, Any]:
+        """Settle a review item; returns it with both names (``entity``, ``candidate``)."""
         self._ensure()
         with self.engine.begin() as conn:
-            curation.decide_review(conn, review_id, same)
+            return curation.decide_review(conn, review_id, same)
 
     # -- export ------------------------------------------------------------------------
     def export(self, path: str | os.PathLike[str], fmt: str | None = None) -> dict[str, int]:

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from xietong.resolve.names import compact, name_keys, normalize, parse_org_name
+from xietong.resolve.names import compact, generic_trade, name_keys, normalize, parse_org_name
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 
@@ -66,3 +66,27 @@ def test_real_full_names_all_parse_with_a_form_and_trade_name() -> None:
     with_form = sum(1 for p in parsed if p.form)
     assert with_form / len(parsed) > 0.97
     assert all(len(p.trade) >= 1 for p in parsed)
+
+
+@pytest.mark.parametrize("name, trade, industry", [
+    # issue 22: 中国 alone is no 字号, or 中国航天科技 and 中国交通信息科技 share one
+    ("中国航天科技集团有限公司", "中国航天", ("科技",)),
+    ("中国交通信息科技集团有限公司", "中国交通", ("信息科技",)),
+    ("国家能源投资集团有限责任公司", "国家能源", ("投资",)),
+    ("国家电力投资集团有限公司", "国家电力", ("投资",)),
+    ("中国电子科技集团有限公司", "中国电子科技", ()),
+    ("中国平安", "中国平安", ()),
+    ("中国电子", "中国", ("电子",)),  # a short name keeps 中国: it could be any 中国…电子
+])
+def test_national_head_is_completed_by_the_first_industry_word(
+        name: str, trade: str, industry: tuple[str, ...]) -> None:
+    p = parse_org_name(name)
+    assert (p.trade, p.industry) == (trade, industry)
+
+
+@pytest.mark.parametrize("trade, generic", [
+    ("电力设计院", True), ("天然气", True), ("电网", True), ("科技", True),
+    ("华为", False), ("阶跃星辰", False), ("南方", False), ("中国航天", False),
+])
+def test_generic_trade_names_no_firm(trade: str, generic: bool) -> None:
+    assert generic_trade(trade) is generic

@@ -23,6 +23,7 @@ from xietong.cli import render
 from xietong.cli.chain import chain_app
 from xietong.cli.extract import extract_command
 from xietong.cli.match import match_command, recommend_command
+from xietong.i18n import _
 from xietong.ingest.errors import InputError
 from xietong.store.engine import StoreError
 from xietong.store.writer import RecordError
@@ -239,20 +240,27 @@ def review(
     as_json: JsonOption = False,
 ) -> None:
     """List the review queue, or decide pairs — 人工审核队列。"""
+    from rich.markup import escape
+
     eco = _open(db)
-    for review_id in accept or []:
-        eco.decide(review_id, True)
-    for review_id in reject or []:
-        eco.decide(review_id, False)
+    decided = [eco.decide(review_id, True) for review_id in accept or []]
+    decided += [eco.decide(review_id, False) for review_id in reject or []]
     if accept or reject:
-        if not as_json:
-            out.print(f"[green]✓[/] 已记录 {len(accept or []) + len(reject or [])} 个审核决定")
+        if as_json:
+            _print_json([{k: row[k] for k in ("id", "entity", "candidate", "same")}
+                         for row in decided])
+            return
+        for row in decided:
+            verdict = _("同一机构，已合并") if row["same"] else _("不同机构，不再提示")
+            out.print(_("[green]✓[/] #{id} {entity} ↔ {candidate}：{verdict}").format(
+                id=row["id"], entity=escape(row["entity"]), candidate=escape(row["candidate"]),
+                verdict=verdict))
         return
     pending = eco.reviews(limit=limit)
     if as_json:
         _print_json(pending)
     else:
-        render.reviews(out, pending)
+        render.reviews(out, pending, eco.review_count())
 
 
 @app.command()

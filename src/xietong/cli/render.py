@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from xietong.api import ImportResult
+from xietong.i18n import _
 from xietong.model.registry import REGISTRY
 from xietong.store.queries import EntityHit, Profile, Stats
 
@@ -146,18 +148,25 @@ def hits(console: Console, found: list[EntityHit]) -> None:
     console.print(table)
 
 
-def reviews(console: Console, pending: list[dict[str, Any]]) -> None:
+def reviews(console: Console, pending: list[dict[str, Any]], total: int | None = None) -> None:
+    """The review queue's page, most plausible pairs first, with the queue's total."""
+    from xietong.resolve.labels import explain
+
     if not pending:
-        console.print("审核队列为空")
+        console.print(_("审核队列为空"))
         return
-    table = Table(title="待审核 (xietong review --accept ID / --reject ID)", title_justify="left")
-    for column in ("ID", "新记录", "候选", "得分", "依据"):
-        table.add_column(column)
+    total = len(pending) if total is None else total
+    title = _("共 {total} 对待审核，显示前 {shown} 对（同一机构：xietong review --accept ID；"
+              "不同机构：--reject ID）").format(total=f"{total:,}", shown=len(pending))
+    table = Table(title=title, title_justify="left")
+    table.add_column(_("ID"), justify="right")
+    for column in (_("新记录"), _("候选")):
+        table.add_column(column, overflow="fold", ratio=2)
+    table.add_column(_("得分"), justify="right")
+    table.add_column(_("依据"), overflow="fold", ratio=3)
     for row in pending:
-        features = row.get("features") or {}
-        why = ", ".join(f"{k}={v:.2f}" for k, v in list(features.items())[:4])
-        table.add_row(str(row["id"]), row["entity"], row["candidate"], f"{row['score']:.2f}",
-                      f"{row['rule']}: {why}")
+        table.add_row(str(row["id"]), escape(row["entity"]), escape(row["candidate"]),
+                      f"{row['score']:.2f}", escape(explain(row["rule"], row.get("features"))))
     console.print(table)
 
 

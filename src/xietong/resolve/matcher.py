@@ -28,7 +28,14 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
 from xietong.model.credit_code import is_valid_credit_code
-from xietong.resolve.names import OrgName, char_pinyin, compact, keys_of, parse_org_name
+from xietong.resolve.names import (
+    OrgName,
+    char_pinyin,
+    compact,
+    generic_trade,
+    keys_of,
+    parse_org_name,
+)
 from xietong.resolve.regions import Region, region_index, regions_conflict
 from xietong.resolve.scorer import load_model
 
@@ -314,11 +321,51 @@ def _pair_features(qn: _Name, en: _Name, q_region: Region | None,
             f["same_core"] = 1.0
             if qn.holding != en.holding:
                 f["holding_form"] = 1.0  # 库客音乐控股 (a holding) / 北京库客音乐股份
+        else:
+            q_extra, e_extra = _business_extra(q_industry, e.industry)
+            if q_extra and e_extra:
+                f["business_differs"] = 1.0  # 华科检测 / 华科工程, 晶科储能 / 晶科能源
+            elif q_extra or e_extra:
+                f["business_added"] = 1.0  # 华为技术 / 华为云计算技术
+        if generic_trade(q_trade) or generic_trade(e_trade) or _bare_reference(q) \
+                or _bare_reference(e):
+            f["generic_trade"] = 1.0  # 佛山电力设计院, 天然气公司: no 字号 to tell them by
+        if "region_one_side" in f and _group_without_region(q, e):
+            # 大运汽车股份有限公司 / 湖北大运汽车有限公司: a group and its regional company
+            # more often than one company written with and without its region
+            f["group_and_regional"] = 1.0
+        if qn.numerals != en.numerals:
+            f["numeral_conflict"] = 1.0  # 中建三局 / 中建八局
     if en.subsidiary and not qn.subsidiary:
         f["candidate_subsidiary"] = 1.0
     if len(qn.normalized) <= 2:
         f["short_name"] = 1.0  # 2-character names are too often common words to merge on
     return f, round(sum(terms), 4)
+
+
+def _bare_reference(name: OrgName) -> bool:
+    """装饰公司, 港口公司: a text's reference to some company, not a registered name (those
+    end in 有限公司, 股份有限公司 or 集团公司)."""
+    return name.form == "公司" and name.region is None and len(name.trade) <= 2
+
+
+def _group_without_region(a: OrgName, b: OrgName) -> bool:
+    """One name is a group or joint-stock company without a region, the other neither but
+    with one."""
+    def group(n: OrgName) -> bool:
+        return any(w in (n.form or "") for w in ("集团", "股份"))
+    return any(group(x) and x.region is None and not group(y) and y.region is not None
+               for x, y in ((a, b), (b, a)))
+
+
+@lru_cache(maxsize=16384)
+def _business_extra(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[bool, bool]:
+    """Whether each side names a business (an industry word that is not vague) the other
+    does not: 检测 against 工程; 汽车电子 against 电子科技 (电子 recurs, 汽车 does not)."""
+    def extra(words: tuple[str, ...], other: tuple[str, ...]) -> bool:
+        return any(w not in _VAGUE_INDUSTRY and not any(w in o or o in w for o in other)
+                   for w in words)
+    return extra(a, b), extra(b, a)
 
 
 def _unit_features(qn: _Name, en: _Name) -> dict[str, float]:
@@ -638,6 +685,11 @@ class Resolver:
             band, rule = "review", "unit_of_group"
         elif band == "merge":
             rule = "abbreviation" if f.get("abbreviation") == 1.0 else "scored"
+        if rule and band == "review" and _MISPLACED_HEAD & f.keys():
+            # the model's probability ignores where the short name sits in the longer one:
+            # 上海港 in 上海纵港标识 is no abbreviation, so the queue shows it well below
+            # 居然智家 / 居然智家新零售集团 (the review score orders the queue)
+            p = round(p * 0.5, 4)
         return Match(band, c.entity_id, p, rule, f)
 
     def _exact(self, names: Sequence[str], banned: set[int], code: str | None) -> int | None:
@@ -895,6 +947,7 @@ _MODEL_RULES = frozenset({"", "abbreviation", "scored", "unit_of_group",
                           "short_names_differ"})
 _UNIT_GUARD = frozenset({"regional_unit", "form_mismatch", "unit_word", "group_unit",
                          "listed_brand", "group_company"})
+_MISPLACED_HEAD = frozenset({"scattered_head", "trade_inside"})
 _LEGAL_REVIEW = 0.75  # pre-score for two registered names with equal 字号 to be reviewed
 
 
@@ -931,19 +984,44 @@ def _clamp(score: float) -> float:
 def _legal_band(score: float, entity_id: int, features: dict[str, float]) -> Match:
     """Two registered names: legally unique, so the same organisation only when the 字号 and
     industry agree and region and form do not conflict (a province prefix dropped, 有限公司
-    become 股份有限公司)."""
+    become 股份有限公司).
+
+    A review's score is how plausible the pair is, not the pre-score (which two names with
+    the same 字号 always top): the review queue is read in this order."""
     clamped = _clamp(score)
-    clash = "region_conflict" in features or "form_conflict" in features
+    clash = "region_conflict" in features or "form_conflict" in features \
+        or "numeral_conflict" in features
     band: Band
+    if "generic_trade" in features and not (
+            "same_core" in features and "region_agree" in features
+            and "region_nested" not in features):
+        # 佛山电力设计院 / 广东南海电力设计院工程: region and business only, no 字号
+        return Match("new", entity_id, clamped, "generic_name", features)
     if "same_core" in features and not clash:
         rule = "trade_name+region" if "region_agree" in features else "legal_name"
         # 广州小鹏汽车科技 / 广东小鹏汽车科技集团: two registrations, maybe one group; a
         # region on one side only (杭州万兴科技 / 万兴科技集团) may be another registration
-        band = "review" if "region_nested" in features or "holding_form" in features \
-            or "region_one_side" in features else "merge"
-    elif features.get("trade_similarity") == 1.0 and not clash \
-            and "industry_conflict" not in features and score >= _LEGAL_REVIEW:
-        band, rule = "review", "legal_name_similar"
-    else:
-        band, rule = "new", "legal_names_differ"
+        if "region_nested" in features or "holding_form" in features \
+                or "region_one_side" in features:
+            plausible = _LEGAL_PLAUSIBLE["group_and_regional" if "group_and_regional" in features
+                                         else "same_core"]
+            return Match("review", entity_id, plausible, rule, features)
+        return Match("merge", entity_id, clamped, rule, features)
+    if "trade_equal" in features and not clash \
+            and "industry_conflict" not in features and "business_differs" not in features \
+            and score >= _LEGAL_REVIEW:
+        # the same 字号 as written (多益 is not 多熠, however alike they sound) and only
+        # vague words (科技, 智能科技) differ: maybe renamed; one adding a business (华为技术
+        # / 华为云计算技术) is more often a sister company
+        plausible = _LEGAL_PLAUSIBLE["business_added" if "business_added" in features
+                                     else "similar"]
+        return Match("review", entity_id, plausible, "legal_name_similar", features)
+    band, rule = "new", "legal_names_differ"
     return Match(band, entity_id, clamped, rule, features)
+
+
+# How plausible a reviewed pair of registered names is, for ordering the review queue beside
+# the model's probabilities (its reviews are 0.3–0.64): set by reading the queue after
+# demo + ickg25 + chainkg (docs/decisions/resolution.md, round 5)
+_LEGAL_PLAUSIBLE = {"same_core": 0.6, "group_and_regional": 0.45, "similar": 0.5,
+                    "business_added": 0.35}

@@ -53,6 +53,8 @@ INDUSTRY_WORDS: tuple[str, ...] = tuple(sorted({
 }, key=lambda w: (-len(w), w)))
 
 _INDUSTRY_SET = frozenset(INDUSTRY_WORDS)
+# Heads of national names (中国航天科技集团, 国家电力投资集团): no trade name by themselves.
+NATIONAL_HEADS = frozenset({"中国", "中华", "国家", "全国"})
 _BRACKETS = str.maketrans({"【": "(", "】": ")", "〔": "(", "〕": ")", "[": "(", "]": ")",
                            "{": "(", "}": ")", "<": "(", ">": ")", "《": "(", "》": ")"})
 _DROP = re.compile(r"[^\w()]+|_")  # spaces and punctuation except parentheses
@@ -199,6 +201,11 @@ def parse_org_name(name: str) -> OrgName:
     if prefix_region is not None and (region is None or prefix_region.code.startswith(region.code)):
         region, infix = prefix_region, False
     rest, industry = _strip_industry(text)
+    if rest in NATIONAL_HEADS and industry and form:
+        # 中国 + 航天 + 科技集团有限公司: 中国 is no 字号 on its own (it would make 中国航天科技
+        # and 中国交通信息科技 one trade name); the first industry word completes it. Short
+        # names keep 中国 alone (中国电子 could be any 中国…电子), as measured on the labelled set
+        rest, industry = rest + industry[0], industry[1:]
     if branch and region is None:
         found = index.prefix(branch)
         region = found[0] if found else None
@@ -230,6 +237,28 @@ def _strip_industry(text: str) -> tuple[str, tuple[str, ...]]:
                 break
         else:
             return text, tuple(words)
+
+
+# Words that name a utility or a kind of body, not a firm: 天然气公司, 电力设计院.
+_GENERIC_WORDS = frozenset({"天然气", "自来水", "供水", "供电", "电网", "公交", "港务", "机场",
+                            "热力", "设计", "勘察", "规划"})
+_INSTITUTION_CHARS = "院所局站队处厂社"
+
+
+@lru_cache(maxsize=16384)
+def generic_trade(trade: str) -> bool:
+    """A 字号 made only of industry or utility words (电力设计院, 天然气, 电网): such a name
+    says what a body does and where, not which one it is."""
+    text = trade.rstrip(_INSTITUTION_CHARS)
+    while text:
+        for size in _INDUSTRY_LENGTHS:
+            if size <= len(text) and (text[-size:] in _INDUSTRY_SET
+                                      or text[-size:] in _GENERIC_WORDS):
+                text = text[:-size]
+                break
+        else:
+            return False
+    return bool(trade)
 
 
 @lru_cache(maxsize=65536)

@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, exists, insert, select, update
+from sqlalchemy import Connection, delete, exists, func, insert, select, update
 
+from xietong.i18n import N_, _
 from xietong.store import schema, state
 
 
@@ -74,7 +75,7 @@ def merge(conn: Connection, entity_id: int, into_id: int, *, rule: str = "manual
     target = canonical_of(conn, into_id)
     source = canonical_of(conn, entity_id)
     if target == source:
-        raise ValueError("两者已是同一实体")
+        raise ValueError(_("两者已是同一实体"))
     conn.execute(update(e).where(e.c.canonical_id == source).values(canonical_id=target))
     state.bump(conn)
     remember_decision(conn, entity_id, into_id, True)
@@ -92,7 +93,7 @@ def unmerge(conn: Connection, entity_id: int) -> list[int]:
     e, m = schema.entities, schema.merges
     cluster_root = canonical_of(conn, entity_id)
     if cluster_root == entity_id:
-        raise ValueError("该实体没有被合并到其他实体；请改为对合并进来的成员撤销合并")
+        raise ValueError(_("该实体没有被合并到其他实体；请改为对合并进来的成员撤销合并"))
     # members that joined through entity_id: itself and whatever was merged into it
     undone: list[int] = []
     members = {entity_id}
@@ -118,13 +119,28 @@ def unmerge(conn: Connection, entity_id: int) -> list[int]:
     return undone
 
 
-def decide_review(conn: Connection, review_id: int, same: bool) -> dict[str, Any]:
+def count_reviews(conn: Connection, status: str = "open") -> int:
+    """How many review items have ``status``: the queue's total beside the page shown."""
     r = schema.reviews
+    return int(conn.execute(select(func.count()).select_from(r)
+                            .where(r.c.status == status)).scalar_one())
+
+
+_STATUS_LABELS = {"same": N_("已判定为同一机构"), "different": N_("已判定为不同机构")}
+
+
+def decide_review(conn: Connection, review_id: int, same: bool) -> dict[str, Any]:
+    """Settle one review item; returns its row with both names (``entity``, ``candidate``),
+    so the caller can say which pair was decided."""
+    r, e = schema.reviews, schema.entities
     row = conn.execute(select(r).where(r.c.id == review_id)).mappings().first()
     if row is None:
-        raise KeyError(f"没有审核项 #{review_id}")
+        raise LookupError(_("没有审核项 #{id}（xietong review 列出待审核项）").format(id=review_id))
     if row["status"] != "open":
-        raise ValueError(f"审核项 #{review_id} 已处理过：{row['status']}")
+        raise ValueError(_("审核项 #{id} 已处理过：{status}").format(
+            id=review_id, status=_(_STATUS_LABELS.get(row["status"], row["status"]))))
+    names = {pair.id: pair.name for pair in conn.execute(select(e.c.id, e.c.name).where(
+        e.c.id.in_((row["entity_id"], row["candidate_id"]))))}
     if same:
         merge(conn, row["entity_id"], row["candidate_id"], rule=row["rule"], score=row["score"],
               features=row["features"], decided_by="reviewer")
@@ -132,4 +148,5 @@ def decide_review(conn: Connection, review_id: int, same: bool) -> dict[str, Any
         remember_decision(conn, row["entity_id"], row["candidate_id"], False)
     conn.execute(update(r).where(r.c.id == review_id)
                  .values(status="same" if same else "different", decided_at=_now()))
-    return dict(row)
+    return {**row, "entity": names.get(row["entity_id"], ""),
+            "candidate": names.get(row["candidate_id"], ""), "same": same}
