@@ -173,7 +173,7 @@ class Tour:
         for r in self.results:
             if r.run is not None:
                 total += r.run.seconds
-                rows.append(f"| {r.line.number} | `{shlex.join(r.line.argv)}` | "
+                rows.append(f"| {r.line.number} | `{' '.join(r.line.argv)}` | "
                             f"{r.run.seconds:.1f} | {r.run.returncode} |")
         rows.append(f"| | total | {total:.1f} | |")
         return "\n".join(rows) + "\n"
@@ -520,7 +520,7 @@ def tour(request: pytest.FixtureRequest,
         r = t.results[-1]
         if r.run is not None:
             print(f"[{request.param}] {r.run.seconds:6.1f} s  rc={r.run.returncode}  "
-                  f"{shlex.join(line.argv)}", flush=True)
+                  f"{' '.join(line.argv)}", flush=True)
     table = t.times()
     (tmp_path_factory.getbasetemp() / f"tour-times-{request.param}.md").write_text(
         table, encoding="utf-8")
