@@ -172,3 +172,34 @@ def test_a_namesake_without_organisation_is_left_out_and_reported(
     [report] = json.loads(result.output)
     assert [i["label"] for i in report["items"] if i["id"] in report["unplaced"]] == \
         ["张伟（记者）"]
+
+
+def test_an_empty_document_is_skipped_and_adds_nothing(eco: Ecosystem, tmp_path: Path) -> None:
+    """An empty or white-space-only file adds no source: alone it is refused in Chinese;
+    beside others it is skipped with a notice."""
+    empty = tmp_path / "空白.txt"
+    empty.write_text(" \n\u3000\n\t", encoding="utf-8")
+    eco.init()
+    sources = eco.sources()
+    refused = CliRunner().invoke(_app(), ["extract", str(empty), "--db", eco.url])
+    assert refused.exit_code != 0
+    assert "空白.txt: 文件为空，没有可抽取的文字" in str(refused.exception)
+    assert eco.sources() == sources
+    text = tmp_path / "新闻.txt"
+    text.write_text("上海无问芯穹智能科技有限公司入驻模速空间。", encoding="utf-8")
+    done = CliRunner().invoke(_app(), ["extract", str(empty), str(text), "--db", eco.url,
+                                       "--json"])
+    assert done.exit_code == 0, done.output
+    assert [Path(r["file"]).name for r in json.loads(done.stdout)] == ["新闻.txt"]
+    assert "空白.txt: 文件为空，已跳过" in done.stderr
+    assert [s["name"] for s in eco.sources()] == [*(s["name"] for s in sources), "新闻.txt"]
+
+
+def test_the_summary_and_the_review_table_are_in_chinese(eco: Ecosystem) -> None:
+    result = CliRunner().invoke(_app(), ["extract", str(SEED), "--review", "--db", eco.url])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "将会新增 实体 +" in out and "名称 +" in out
+    assert "│ 机构 │" in out and "│ 关系 │" in out and "任职于" in out
+    for english in ("entities", "aliases", "organisation", "works_for", "enterprise"):
+        assert english not in out

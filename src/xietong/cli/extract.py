@@ -23,31 +23,41 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from xietong.api import Ecosystem
+from xietong.i18n import N_, _
 from xietong.ingest.errors import InputError
 
 if TYPE_CHECKING:
     from xietong.extract import Decisions, Document
 
 out = Console()
+err = Console(stderr=True, soft_wrap=True)  # notices: stdout stays for results and --json
+
+# What the summary and the item table call things (the writer's tables, the items' kinds)
+_COUNTED = {"entities": N_("实体"), "aliases": N_("名称"), "facts": N_("事实"),
+            "evidence": N_("出处"), "merges": N_("合并"), "reviews": N_("待审核")}
+_KINDS = {"organisation": N_("机构"), "person": N_("人物"), "region": N_("区域"),
+          "figure": N_("数字"), "relation": N_("关系")}
 
 
 def extract_command(
-    files: Annotated[list[Path], typer.Argument(help="TXT (UTF-8, GB18030 or UTF-16), DOCX or PDF files, or folders of them.")],
-    review: Annotated[bool, typer.Option("--review", help="Show what would be added and "
-                                         "accept or reject it item by item.")] = False,
-    accept_all: Annotated[bool, typer.Option("--accept-all", help="With --review: accept "
-                                             "every item not rejected.")] = False,
-    reject: Annotated[list[str] | None, typer.Option("--reject", help="With --review: "
-                                                     "reject this item id (repeatable).")] = None,
-    accept: Annotated[list[str] | None, typer.Option("--accept", help="With --review: "
-                                                     "accept this item id (repeatable).")] = None,
-    db: Annotated[str | None, typer.Option("--db", envvar="XIETONG_DB", help="SQLite file or "
-                                           "postgresql:// URL (default ./xietong.db).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    files: Annotated[list[Path], typer.Argument(help=_(
+        "TXT（UTF-8、GB18030 或 UTF-16）、DOCX 或 PDF 文件，或包含这些文件的文件夹。"))],
+    review: Annotated[bool, typer.Option("--review", help=_(
+        "先列出将要导入的内容，逐项接受或拒绝。"))] = False,
+    accept_all: Annotated[bool, typer.Option("--accept-all", help=_(
+        "与 --review 同用：接受所有未被拒绝的项。"))] = False,
+    reject: Annotated[list[str] | None, typer.Option("--reject", help=_(
+        "与 --review 同用：拒绝此 id 的项（可重复）。"))] = None,
+    accept: Annotated[list[str] | None, typer.Option("--accept", help=_(
+        "与 --review 同用：接受此 id 的项（可重复）。"))] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar="XIETONG_DB", help=_(
+        "SQLite 文件或 postgresql:// 地址（默认 ./xietong.db）。"))] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=_("输出 JSON，供脚本使用。"))] = False,
 ) -> None:
-    """Extract organisations, people, figures and relations from text — 从新闻报告中抽取事实。"""
+    """从新闻、报告中抽取机构、人物、数字和关系，导入图谱。"""
     # xietong.extract loads its models in about 0.4 s: here, not at every command's start
     from xietong.extract import Decisions, extract_text, import_document, unplaced_people
     from xietong.extract.graph import known_names
@@ -55,7 +65,7 @@ def extract_command(
 
     # every file is read before the first is imported: an unreadable one (a scan, a wrong
     # encoding) stops the run with nothing written
-    texts = [(path, *read_file(path)) for path in _documents(files)]
+    texts = _readable(files, read_file)
     eco = Ecosystem(db, create=True)
     eco.init()
     decisions = Decisions.load(eco.engine)
@@ -92,10 +102,10 @@ def _files_progress(total: int, quiet: bool) -> Iterator[Callable[[int, Path], N
         return
     bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                    MofNCompleteColumn(), TimeElapsedColumn(), console=out, transient=True)
-    task = bar.add_task("抽取", total=total)
+    task = bar.add_task(_("抽取"), total=total)
     with bar:
-        yield lambda done, path: bar.update(task, completed=done,
-                                            description=f"抽取 {path.name}")
+        yield lambda done, path: bar.update(task, completed=done, description=_(
+            "抽取 {name}").format(name=path.name))
 
 
 def _documents(paths: list[Path]) -> list[Path]:
@@ -110,13 +120,14 @@ def _documents(paths: list[Path]) -> list[Path]:
                             and p.suffix.lower() in DOCUMENT_SUFFIXES
                             and not any(part.startswith(".") for part in p.relative_to(path).parts))
             if not inside:
-                raise InputError(f"{path}: 文件夹中没有可抽取的文件（{'、'.join(DOCUMENT_SUFFIXES)}）")
+                raise InputError(_("{path}: 文件夹中没有可抽取的文件（{suffixes}）").format(
+                    path=path, suffixes="、".join(DOCUMENT_SUFFIXES)))
             for p in inside:
                 found.setdefault(p.resolve(), p)
         elif path.is_file():
             found.setdefault(path.resolve(), path)
         else:
-            raise InputError(f"{path}: 文件不存在")
+            raise InputError(_("{path}: 文件不存在").format(path=path))
     return list(found.values())
 
 
@@ -136,7 +147,8 @@ def _review(eco: Ecosystem, doc: Document, decisions: Decisions, accept_all: boo
     ids = {item.id for item in items}
     unknown = (reject | accept) - ids - set(decisions.entries)
     if unknown:
-        raise InputError(f"{doc.path.name}: 没有 id 为 {', '.join(sorted(unknown))} 的抽取项")
+        raise InputError(_("{name}: 没有 id 为 {ids} 的抽取项").format(
+            name=doc.path.name, ids=", ".join(sorted(unknown))))
     preview = import_document(eco, doc, rejected=decisions.rejected(), dry_run=True,
                               unplaced=unplaced)
     if not as_json:
@@ -158,39 +170,84 @@ def _review(eco: Ecosystem, doc: Document, decisions: Decisions, accept_all: boo
                               unplaced=unplaced)
     if not as_json:
         pending = sum(1 for i in items if decisions.get(i.id) is None)
-        out.print(f"已接受 {len(accepted)} 项，拒绝 {len(items) - len(accepted) - pending} 项，"
-                  f"待定 {pending} 项（待定的不导入）")
+        out.print(_("已接受 {accepted} 项，拒绝 {rejected} 项，待定 {pending} 项（待定的不导入）")
+                  .format(accepted=len(accepted), rejected=len(items) - len(accepted) - pending,
+                          pending=pending))
         _show_summary(doc, summary)
     return _result(doc, decisions, summary, unplaced, preview)
+
+
+def _shown(item: Any) -> str:
+    """What a reviewer reads: the item's label with the graph's Chinese names of types and
+    relations (the label, as --json gives it, names them by their ids)."""
+    from xietong.model.registry import REGISTRY
+
+    data = item.data
+    if item.kind == "organisation":
+        kind = REGISTRY.entity_types.get(str(data["type"]))
+        return f"{_(kind.label) if kind else data['type']} {data['name']}"
+    if item.kind == "relation":
+        relation = REGISTRY.relation_types.get(str(data["predicate"]))
+        predicate = _(relation.label) if relation else data["predicate"]
+        return f"{data['subject']} —{predicate}→ {data['object']}"
+    return str(item.label)
+
+
+# decisions as stored (decisions.ACCEPT, REJECT) and as shown
+_DECISIONS = {"accept": N_("接受"), "reject": N_("拒绝")}
 
 
 def _ask(item: Any) -> str:
     from xietong.extract.decisions import ACCEPT, REJECT
 
-    answer = typer.prompt(f"[{item.id}] {item.label} — 接受? (y/n)", default="y")
+    answer = typer.prompt(_("[{id}] {label} — 接受？(y/n)").format(id=item.id, label=_shown(item)),
+                          default="y")
     return ACCEPT if answer.strip().lower() in ("y", "yes", "是", "") else REJECT
 
 
 def _show_items(doc: Document, items: list[Any], decisions: Decisions) -> None:
-    table = Table(title=f"{doc.path.name}: {len(items)} 项待导入", show_lines=False)
-    for column in ("id", "类型", "内容", "置信度", "位置", "决定"):
+    table = Table(title=Text(_("{name}: {n} 项待导入").format(name=doc.path.name, n=len(items))),
+                  show_lines=False)
+    for column in ("id", _("类型"), _("内容"), _("置信度"), _("位置"), _("决定")):
         table.add_column(column)
     for item in items:
-        table.add_row(item.id, item.kind, item.label, f"{item.confidence:.2f}",
-                      f"{item.start}-{item.end}", decisions.get(item.id) or "")
+        decision = decisions.get(item.id)
+        table.add_row(item.id, _(_KINDS.get(item.kind, item.kind)), Text(_shown(item)),
+                      f"{item.confidence:.2f}", f"{item.start}-{item.end}",
+                      _(_DECISIONS[decision]) if decision in _DECISIONS else "")
     out.print(table)
 
 
 def _show_summary(doc: Document, summary: Any) -> None:
-    added = ", ".join(f"{k} +{v}" for k, v in summary.added.items() if v) or "无变化"
-    prefix = "将会" if summary.dry_run else ""
-    out.print(f"{doc.path.name}: {prefix}新增 {added}；合并 {summary.merged}，"
-              f"待审核 {summary.queued_for_review}")
+    added = "，".join(f"{_(_COUNTED.get(k, k))} +{v:,}" for k, v in summary.added.items() if v)
+    template = _("{name}: 将会新增 {added}；合并 {merged}，待审核 {queued}") if summary.dry_run \
+        else _("{name}: 新增 {added}；合并 {merged}，待审核 {queued}")
+    out.print(template.format(name=doc.path.name, added=added or _("无"), merged=summary.merged,
+                              queued=summary.queued_for_review), markup=False)
 
 
 def _show_unplaced(unplaced: list[Any]) -> None:
     for item in unplaced:
-        out.print(f"  未导入 {item.label}：图谱中有多位同名人员，文中未写其单位", markup=False)
+        out.print(_("  未导入 {label}：图谱中有多位同名人员，文中未写其单位").format(label=_shown(item)),
+                  markup=False)
+
+
+def _readable(files: list[Path], read: Callable[[Path], tuple[str, str]]
+              ) -> list[tuple[Path, str, str]]:
+    """Every document's text and hash, read before any is imported; an empty document (or
+    one of white space only) is skipped with a notice and adds nothing, not even a source.
+    When every document is empty, the run is refused."""
+    texts: list[tuple[Path, str, str]] = []
+    empty: list[tuple[Path, str, str]] = []
+    for path in _documents(files):
+        original, sha256 = read(path)
+        (texts if original.strip() else empty).append((path, original, sha256))
+    if empty and not texts:
+        raise InputError(_("{names}: 文件为空，没有可抽取的文字；未导入任何内容").format(
+            names="、".join(str(path) for path, _text, _sha in empty)))
+    for path, _text, _sha in empty:
+        err.print(_("{path}: 文件为空，已跳过").format(path=path), markup=False)
+    return texts
 
 
 def _result(doc: Document, decisions: Decisions, summary: Any, unplaced: list[Any],

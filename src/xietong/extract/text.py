@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from xietong.i18n import _
 from xietong.ingest.errors import InputError
 from xietong.ingest.readers import detect_encoding
 
@@ -57,10 +58,10 @@ def read(path: Path) -> str:
     if suffix == ".pdf":
         return _read_pdf(path)
     if suffix == ".doc":
-        raise InputError(f"{path}: 旧版 Word（.doc）文件无法读取；请另存为 .docx")
+        raise InputError(_("{path}: 旧版 Word（.doc）文件无法读取；请另存为 .docx").format(path=path))
     if suffix and suffix not in TEXT_SUFFIXES:
-        raise InputError(f"{path}: 不支持的文件类型 {suffix!r}；支持："
-                         f"{'、'.join(DOCUMENT_SUFFIXES)}")
+        raise InputError(_("{path}: 不支持的文件类型 {suffix}；支持：{suffixes}").format(
+            path=path, suffix=repr(suffix), suffixes="、".join(DOCUMENT_SUFFIXES)))
     # the table importer's detection: UTF-8, GB18030, UTF-16 by its BOM, or the place of
     # the first byte neither UTF-8 nor GB18030 reads. Decoded as bytes, not read_text: its
     # newline translation would move every offset after a "\r\n".
@@ -74,7 +75,8 @@ def _read_docx(path: Path) -> str:
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as error:
-        raise InputError(f"{path}: 无法读取的 DOCX 文件（{error}）") from error
+        raise InputError(_("{path}: 无法读取的 DOCX 文件（{error}）").format(
+            path=path, error=error)) from error
     lines = [p.text for p in document.paragraphs]
     for table in document.tables:  # tables after the body text, one row a line
         lines += ["\t".join(cell.text for cell in row.cells) for row in table.rows]
@@ -91,9 +93,11 @@ def _read_pdf(path: Path) -> str:
         pages = PdfReader(str(path)).pages
         text = "\n".join(page.extract_text() or "" for page in pages)
     except (PdfReadError, ValueError) as error:
-        raise InputError(f"{path}: 无法读取的 PDF 文件（{error}）") from error
+        raise InputError(_("{path}: 无法读取的 PDF 文件（{error}）").format(
+            path=path, error=error)) from error
     if pages and not text.strip():
-        raise InputError(f"{path}: PDF 中没有文字层（扫描件？），请先做文字识别（OCR）")
+        raise InputError(_("{path}: PDF 中没有文字层（扫描件？），请先做文字识别（OCR）").format(
+            path=path))
     return text
 
 
