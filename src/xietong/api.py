@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, inspect, select
 
+from xietong.i18n import _
 from xietong.ingest.errors import InputError, ValidationReport
 from xietong.model.records import Record
+from xietong.model.registry import REGISTRY
 from xietong.resolve.names import normalize
 from xietong.store import curation, queries, schema
 from xietong.store.engine import (
@@ -42,23 +44,48 @@ Progress = Callable[[int], None]
 class NotFound(LookupError):
     """No entity by that name; ``suggestions`` holds the closest names."""
 
-    def __init__(self, text: str, suggestions: list[queries.EntityHit]) -> None:
-        hint = f"；是否要找：{', '.join(h.name for h in suggestions[:5])}？" if suggestions else ""
-        super().__init__(f"没有名为 {text!r} 的实体{hint}")
+    def __init__(self, text: str, suggestions: list[queries.EntityHit],
+                 entity_type: str | None = None) -> None:
+        names = "、".join(h.name for h in suggestions[:5])
+        hint = _("；是否要找：{names}？").format(names=names) if suggestions else ""
+        if entity_type:
+            message = _("没有名为 {text!r} 的{label}").format(
+                text=text, label=_type_label(entity_type))
+        else:
+            message = _("没有名为 {text!r} 的实体").format(text=text)
+        super().__init__(message + hint)
         self.suggestions = suggestions
 
 
 class Ambiguous(LookupError):
-    """Several entities bear the name; ``notes`` tells them apart (a person's organisations)."""
+    """Several entities bear the name; ``notes`` tells them apart (a person's organisations)
+    and ``details`` holds each one's key facts (``queries.key_facts``) for a choice."""
 
     def __init__(self, text: str, hits: list[queries.EntityHit],
-                 notes: dict[int, str] | None = None) -> None:
+                 notes: dict[int, str] | None = None,
+                 details: dict[int, dict[str, Any]] | None = None) -> None:
         notes = notes or {}
         listed = ", ".join(
             f"{h.name} [{h.type} #{h.id}{'，' + notes[h.id] if h.id in notes else ''}]"
             for h in hits[:8])
-        super().__init__(f"{text!r} 对应 {len(hits)} 个实体：{listed}；请改用 id")
-        self.hits = hits
+        super().__init__(_("{text!r} 对应 {count} 个实体：{listed}；请用 --type 指定类型，"
+                           "或改用 id").format(text=text, count=len(hits), listed=listed))
+        self.text, self.hits, self.notes, self.details = text, hits, notes, details or {}
+
+
+def entity_type_key(text: str) -> str:
+    """The registry key of an entity type given by key (``park``) or Chinese label (园区)."""
+    wanted = text.strip()
+    for key, entity_type in REGISTRY.entity_types.items():
+        if wanted.lower() == key or wanted in (entity_type.label, *entity_type.label.split("/")):
+            return key
+    known = "、".join(f"{t.label}({k})" for k, t in REGISTRY.entity_types.items())
+    raise ValueError(_("未知实体类型 {text!r}；可选：{known}").format(text=text, known=known))
+
+
+def _type_label(key: str) -> str:
+    entity_type = REGISTRY.entity_types.get(key)
+    return entity_type.label if entity_type else key
 
 
 class ImportRejected(Exception):
@@ -95,7 +122,8 @@ class Ecosystem:
         if self.url.startswith("sqlite:///") and not create:
             path = Path(self.url.removeprefix("sqlite:///"))
             if not path.exists():
-                raise StoreError(f"{path}: 数据库不存在；请先运行 'xietong init'")
+                raise StoreError(_("{path}: 数据库不存在；请先运行 'xietong init'").format(
+                    path=path))
         self.engine: Engine = make_engine(self.url)
         self._ready = False
 
@@ -112,7 +140,8 @@ class Ecosystem:
         current = current_revision(self.engine)
         if current != SCHEMA_REVISION:
             if current is None and inspect(self.engine).has_table("entities"):
-                raise StoreError(f"{self.url}: 已有数据表，但缺少 xietong 的 schema 版本记录")
+                raise StoreError(_("{url}: 已有数据表，但缺少 xietong 的 schema 版本记录").format(
+                    url=self.url))
             self.init()
         self._ready = True
 
@@ -221,28 +250,35 @@ class Ecosystem:
 
     def search(self, text: str, limit: int = 10, entity_type: str | None = None
                ) -> list[queries.EntityHit]:
+        """Names close to ``text``; ``entity_type`` (a key or Chinese label) narrows them."""
+        type_key = entity_type_key(entity_type) if entity_type else None
         self._ensure()
         with self.engine.connect() as conn:
-            hits = queries.search(conn, text, limit, entity_type)
+            hits = queries.search(conn, text, limit, type_key)
             workplaces = queries.workplaces(conn, [h.id for h in hits if h.type == "person"])
         for hit in hits:
             hit.workplaces = tuple(workplaces.get(hit.id, ()))
         return hits
 
-    def entity(self, text: str) -> queries.EntityHit:
-        """The one entity ``text`` names (a name, alias or id); NotFound suggests close names."""
+    def entity(self, text: str, entity_type: str | None = None) -> queries.EntityHit:
+        """The one entity ``text`` names (a name, alias or id), of ``entity_type`` (a key or
+        Chinese label) if given. NotFound suggests close names; Ambiguous lists the
+        candidates with their key facts."""
+        type_key = entity_type_key(entity_type) if entity_type else None
         self._ensure()
         with self.engine.connect() as conn:
-            hits = queries.lookup(conn, text)
+            hits = queries.lookup(conn, text, type_key)
             if not hits:
-                raise NotFound(text, queries.search(conn, text, 5))
+                raise NotFound(text, queries.search(conn, text, 5, type_key), type_key)
             if len(hits) > 1:
                 workplaces = queries.workplaces(conn, [h.id for h in hits if h.type == "person"])
-                raise Ambiguous(text, hits, {k: "、".join(v) for k, v in workplaces.items()})
+                raise Ambiguous(text, hits, {k: "、".join(v) for k, v in workplaces.items()},
+                                queries.key_facts(conn, [h.id for h in hits[:20]]))
         return hits[0]
 
-    def profile(self, text: str, relation_limit: int = 200) -> queries.Profile:
-        hit = self.entity(text)
+    def profile(self, text: str, relation_limit: int = 200,
+                entity_type: str | None = None) -> queries.Profile:
+        hit = self.entity(text, entity_type)
         with self.engine.connect() as conn:
             return queries.profile(conn, hit.id, relation_limit)
 
@@ -277,12 +313,14 @@ class Ecosystem:
         return matches
 
     def recommend(self, name: str, relation: str, *, direction: str = "tail", top: int = 20,
-                  region: str | None = None, park: str | None = None) -> list[Any]:
+                  region: str | None = None, park: str | None = None,
+                  entity_type: str | None = None) -> list[Any]:
         """Rank the other end of (``name``, ``relation``, ?) — or of (?, ``relation``,
-        ``name``) with ``direction="head"`` — with reasons and their sources."""
+        ``name``) with ``direction="head"`` — with reasons and their sources. ``name`` is
+        looked up as by :meth:`entity` (``entity_type`` picks among namesakes)."""
         from xietong.match.service import cite_matches, open_matcher
 
-        hit = self.entity(name)
+        hit = self.entity(name, entity_type)
         matcher = open_matcher(self)
         matches = matcher.recommend(matcher.index.snapshot.node_of[hit.id], relation, direction, top,
                                     region=region, park=park)

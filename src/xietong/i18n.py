@@ -9,12 +9,28 @@ wrapped in ``_()``; other languages come from the gettext catalogues in ``xieton
 from __future__ import annotations
 
 import gettext
+import os
+from collections.abc import Mapping
 from importlib import resources
 
 DOMAIN = "xietong"
 LOCALE_DIR = resources.files("xietong") / "locale"
 
-_translation = gettext.translation(DOMAIN, localedir=str(LOCALE_DIR), fallback=True)
+
+def user_languages(environ: Mapping[str, str] = os.environ) -> list[str]:
+    """The languages asked for, as GNU gettext reads them: the locale from LC_ALL,
+    LC_MESSAGES or LANG, and LANGUAGE's list unless that locale is C/POSIX. Empty for the
+    C locale: Python's gettext would expand ``C.UTF-8`` to ``en_US`` and answer in English."""
+    locale = next((environ[v] for v in ("LC_ALL", "LC_MESSAGES", "LANG") if environ.get(v)), "")
+    base = locale.split(".")[0].split("@")[0]
+    if base in ("", "C", "POSIX") and not (base == "" and environ.get("LANGUAGE")):
+        return []
+    listed = [lang for lang in environ.get("LANGUAGE", "").split(":") if lang]
+    return listed or [locale]
+
+
+_translation = gettext.translation(DOMAIN, localedir=str(LOCALE_DIR),
+                                   languages=user_languages() or ["C"], fallback=True)
 
 
 def _(message: str) -> str:

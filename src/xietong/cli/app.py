@@ -1,12 +1,15 @@
 """The ``xietong`` command line: a thin skin over :mod:`xietong.api`.
 
 Every command takes ``--db`` (or $XIETONG_DB) and ``--json``; errors are one line on
-stderr with exit code 1.
+stderr with exit code 1 (a name several entities share: a table of them). An unexpected
+exception is one line too, naming the command, with the traceback in a report file
+(xietong.cli.crash). Help and messages are Chinese, English through the gettext catalogue.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
@@ -19,23 +22,42 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from xietong.api import Ambiguous, Ecosystem, ImportRejected, ImportResult, NotFound
-from xietong.cli import render
+from xietong.cli import crash, render
 from xietong.cli.chain import chain_app
 from xietong.cli.extract import extract_command
 from xietong.cli.match import match_command, recommend_command
+from xietong.cli.render import safe, visible
 from xietong.i18n import _
 from xietong.ingest.errors import InputError
 from xietong.store.engine import StoreError
 from xietong.store.writer import RecordError
 
+
+def _typer_words() -> None:
+    """Typer's own words in its help panels in the user's language too (its rich_utils
+    module reads these module constants when it renders)."""
+    from typer import rich_utils
+
+    rich_utils.ARGUMENTS_PANEL_TITLE = _("参数")
+    rich_utils.OPTIONS_PANEL_TITLE = _("选项")
+    rich_utils.COMMANDS_PANEL_TITLE = _("命令")
+    rich_utils.ERRORS_PANEL_TITLE = _("错误")
+    rich_utils.DEFAULT_STRING = _("[默认: {}]")
+    rich_utils.ENVVAR_STRING = _("[环境变量: {}]")
+    rich_utils.REQUIRED_LONG_STRING = _("[必填]")
+    rich_utils.ABORTED_TEXT = _("已中断")
+
+
+_typer_words()
 app = typer.Typer(
     name="xietong",
-    help="协同 xietong — 创新生态知识图谱: 导入、实体消歧、查询。",
+    help=_("协同 xietong — 创新生态知识图谱: 导入、实体消歧、查询。"),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.add_typer(chain_app, name="chain", help="Industry-chain maps — 产业链图谱: 覆盖、缺链、链主、风险、断链模拟。")
+app.add_typer(chain_app, name="chain",
+              help=_("产业链图谱: 覆盖、缺链、链主、风险、断链模拟。"))
 app.command("extract")(extract_command)
 app.command("match")(match_command)
 app.command("recommend")(recommend_command)
@@ -44,10 +66,12 @@ err = render.err
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", envvar="XIETONG_DB", help="SQLite file or postgresql:// URL "
-                 "(default ./xietong.db)."),
+    typer.Option("--db", envvar="XIETONG_DB",
+                 help=_("SQLite 文件或 postgresql:// 地址（默认 ./xietong.db）。")),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+JsonOption = Annotated[bool, typer.Option("--json", help=_("输出 JSON，供脚本使用。"))]
+TypeOption = Annotated[str | None, typer.Option(
+    "--type", help=_("实体类型（如 园区、企业，或 park、enterprise）：同名实体中选这一类。"))]
 
 
 class Format(str, Enum):
@@ -64,30 +88,31 @@ def _open(db: str | None, create: bool = False) -> Ecosystem:
     return Ecosystem(db, create=create)
 
 
-@app.command()
+@app.command(help=_("初始化数据库（或升级其 schema）。"))
 def init(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Create the store (or upgrade its schema) — 初始化数据库。"""
+    """Create the store (or upgrade its schema)."""
     eco = _open(db, create=True)
     revision = eco.init()
     if as_json:
         _print_json({"db": eco.url, "revision": revision})
     else:
-        out.print(f"[green]✓[/] 数据库就绪 {eco.url} (schema {revision})")
+        out.print("[green]✓[/] " + _("数据库就绪 {url} (schema {revision})").format(
+            url=safe(eco.url), revision=revision))
 
 
-@app.command("import")
+@app.command("import", help=_("导入 CSV/XLSX/XLS/JSONL 文件、ICKG 或 ChainKG 数据集，或演示数据。"))
 def import_(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Files or data-set folders.")] = None,
-    mapping: Annotated[Path | None, typer.Option(help="YAML mapping file (see docs/mapping.md).")] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="Data-set format of a folder.")] = Format.auto,
-    splits: Annotated[str, typer.Option(help="ICKG splits to load, comma-separated.")] = "train.txt,valid.txt",
-    demo: Annotated[bool, typer.Option("--demo", help="Import the bundled demo ecosystem.")] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
-    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Import the valid rows and report the rest.")] = False,
+    paths: Annotated[list[Path] | None, typer.Argument(help=_("文件或数据集文件夹。"))] = None,
+    mapping: Annotated[Path | None, typer.Option(help=_("YAML 映射文件（见 docs/mapping.md）。"))] = None,
+    fmt: Annotated[Format, typer.Option("--format", help=_("文件夹的数据集格式。"))] = Format.auto,
+    splits: Annotated[str, typer.Option(help=_("要导入的 ICKG 划分，逗号分隔。"))] = "train.txt,valid.txt",
+    demo: Annotated[bool, typer.Option("--demo", help=_("导入内置的演示生态数据。"))] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=_("只显示将要发生的变化，不写入。"))] = False,
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help=_("导入有效的行，报告其余的行。"))] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Import files, data sets or the demo — 导入 CSV/XLSX/XLS/JSONL、ICKG、ChainKG 或演示数据。"""
+    """Import files, data sets or the demo."""
     if not paths and not demo:
         raise typer.BadParameter("请给出要导入的文件或文件夹，或使用 --demo")
     eco = _open(db, create=True)
@@ -134,10 +159,10 @@ class _progress:
         if self.quiet or not err.is_terminal:
             return None
         self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                            TextColumn("{task.completed:,} 条记录"), TimeElapsedColumn(),
+                            TextColumn(_("{task.completed:,} 条记录")), TimeElapsedColumn(),
                             console=err, transient=True)
         self.bar.start()
-        task = self.bar.add_task(f"导入 {self.label}", total=None)
+        task = self.bar.add_task(_("导入 {label}").format(label=safe(self.label)), total=None)
         return lambda n: self.bar.advance(task, n)
 
     def __exit__(self, *_: object) -> None:
@@ -145,9 +170,9 @@ class _progress:
             self.bar.stop()
 
 
-@app.command()
+@app.command(help=_("统计：按实体类型、关系类型和来源计数。"))
 def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Counts by type, relation and source — 统计。"""
+    """Counts by type, relation and source."""
     result = _open(db).stats()
     if as_json:
         _print_json(asdict(result))
@@ -155,30 +180,33 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
         render.stats(out, result)
 
 
-@app.command()
+@app.command(help=_("实体档案：名称、属性、关系及其出处、邻居。"))
 def show(
-    name: Annotated[str, typer.Argument(help="Name, alias or id.")],
-    limit: Annotated[int, typer.Option(help="Relations to list.")] = 30,
+    name: Annotated[str, typer.Argument(help=_("名称、别名或 id。"))],
+    limit: Annotated[int, typer.Option(min=1, max=100_000, help=_("列出的关系条数。"))] = 30,
+    entity_type: TypeOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """An entity's profile, names, relations with sources, neighbours — 实体档案。"""
-    profile = _open(db).profile(name, relation_limit=max(limit, 1) if as_json else 500)
+    """An entity's profile, names, relations with sources, neighbours."""
+    profile = _open(db).profile(name, relation_limit=limit if as_json else max(limit, 500),
+                                entity_type=entity_type)
     if as_json:
         _print_json(asdict(profile))
     else:
         render.profile(out, profile, limit)
 
 
-@app.command()
+@app.command(help=_("按名称或别名模糊搜索实体（容错别字与同音字）。"))
 def search(
-    text: Annotated[str, typer.Argument(help="Chinese or Latin text; typos are tolerated.")],
-    limit: Annotated[int, typer.Option(help="How many results.")] = 10,
-    entity_type: Annotated[str | None, typer.Option("--type", help="Only this entity type.")] = None,
+    text: Annotated[str, typer.Argument(help=_("中文或拉丁字母文本；可容错别字。"))],
+    limit: Annotated[int, typer.Option(min=1, max=1000, help=_("结果条数。"))] = 10,
+    entity_type: Annotated[str | None, typer.Option(
+        "--type", help=_("只搜索这一实体类型（如 园区、企业）。"))] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Find entities by name or alias — 按名称/别名模糊搜索。"""
+    """Find entities by name or alias."""
     hits = _open(db).search(text, limit, entity_type)
     if as_json:
         _print_json([asdict(h) for h in hits])
@@ -186,10 +214,10 @@ def search(
         render.hits(out, hits)
 
 
-@app.command()
+@app.command(help=_("导出实体与关系（XLSX/CSV/JSONL）。"))
 def export(
-    path: Annotated[Path, typer.Argument(help="Output file: .xlsx, .csv or .jsonl.")],
-    fmt: Annotated[str | None, typer.Option("--format", help="xlsx, csv or jsonl.")] = None,
+    path: Annotated[Path, typer.Argument(help=_("输出文件：.xlsx、.csv 或 .jsonl。"))],
+    fmt: Annotated[str | None, typer.Option("--format", help=_("xlsx、csv 或 jsonl。"))] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -202,44 +230,46 @@ def export(
                   f"{counts['relations']:,} 条关系 → {path}")
 
 
-@app.command()
+@app.command(help=_("合并两个其实是同一机构的实体。"))
 def merge(
-    name: Annotated[str, typer.Argument(help="The entity to merge (name or id).")],
-    into: Annotated[str, typer.Argument(help="The entity it is the same as.")],
+    name: Annotated[str, typer.Argument(help=_("要合并的实体（名称或 id）。"))],
+    into: Annotated[str, typer.Argument(help=_("与之相同的实体（名称或 id）。"))],
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Merge two entities that are the same organisation — 合并实体。"""
+    """Merge two entities that are the same organisation."""
     merge_id = _open(db).merge(name, into)
     if as_json:
         _print_json({"merge_id": merge_id})
     else:
-        out.print(f"[green]✓[/] 已合并（合并记录 #{merge_id}）；撤销：xietong unmerge {name}")
+        out.print("[green]✓[/] " + _("已合并（合并记录 #{merge_id}）；撤销：xietong unmerge {name}")
+                  .format(merge_id=merge_id, name=safe(name)))
 
 
-@app.command()
+@app.command(help=_("撤销合并；今后导入会记住这对实体不同。"))
 def unmerge(
-    member: Annotated[str, typer.Argument(help="The merged member (id, or a name only it has).")],
+    member: Annotated[str, typer.Argument(help=_("被合并的成员（id，或只有它才有的名称）。"))],
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Undo a merge; the pair is remembered as different — 撤销合并。"""
+    """Undo a merge; the pair is remembered as different."""
     undone = _open(db).unmerge(member)
     if as_json:
         _print_json({"undone_merges": undone})
     else:
-        out.print(f"[green]✓[/] 已拆分; 撤销了 {len(undone)} 次合并，今后导入不会再合并这对实体")
+        out.print("[green]✓[/] " + _("已拆分; 撤销了 {count} 次合并，今后导入不会再合并这对实体")
+                  .format(count=len(undone)))
 
 
-@app.command()
+@app.command(help=_("人工审核队列：列出待审核的实体对，或作出决定。"))
 def review(
-    accept: Annotated[list[int] | None, typer.Option("--accept", help="Review ids: the same organisation.")] = None,
-    reject: Annotated[list[int] | None, typer.Option("--reject", help="Review ids: different organisations.")] = None,
-    limit: Annotated[int, typer.Option(help="How many open pairs to list.")] = 20,
+    accept: Annotated[list[int] | None, typer.Option("--accept", help=_("审核 ID：是同一机构。"))] = None,
+    reject: Annotated[list[int] | None, typer.Option("--reject", help=_("审核 ID：是不同机构。"))] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help=_("列出的待审核对数。"))] = 20,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List the review queue, or decide pairs — 人工审核队列。"""
+    """List the review queue, or decide pairs."""
     from rich.markup import escape
 
     eco = _open(db)
@@ -263,9 +293,9 @@ def review(
         render.reviews(out, pending, eco.review_count())
 
 
-@app.command()
+@app.command(help=_("列出已导入的数据来源。"))
 def sources(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """List imported sources — 数据来源。"""
+    """List imported sources."""
     rows = _open(db).sources()
     if as_json:
         _print_json(rows)
@@ -273,47 +303,82 @@ def sources(db: DbOption = None, as_json: JsonOption = False) -> None:
         render.sources(out, rows)
 
 
-@app.command()
+@app.command(help=_("撤回来源：删除该来源及只由它支持的事实。"))
 def retract(
-    source: Annotated[str, typer.Argument(help="Source name, path or id (see 'sources').")],
+    source: Annotated[str, typer.Argument(help=_("来源名称、路径或 id（见 sources 命令）。"))],
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Remove a source and exactly the facts it alone supports — 撤回来源。"""
+    """Remove a source and exactly the facts it alone supports."""
     ids = _open(db).retract(source)
     if as_json:
         _print_json({"retracted": ids})
     else:
-        out.print(f"[green]✓[/] 已撤回来源 {source}")
+        out.print("[green]✓[/] " + _("已撤回来源 {source}").format(source=safe(source)))
 
 
-_USER_ERRORS = (StoreError, InputError, RecordError, NotFound, Ambiguous, LookupError,
-                ValueError, FileNotFoundError)
+_USER_ERRORS = (StoreError, InputError, RecordError, NotFound, LookupError, ValueError,
+                FileNotFoundError)
+
+
+def _fail(message: str) -> None:
+    err.print(visible(message), markup=False, highlight=False)
 
 
 def main() -> None:
     try:
         app(standalone_mode=False)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
     except ImportRejected as exc:
         for issue in exc.report.issues:
-            err.print(issue.render(), markup=False, highlight=False)
-        err.print(f"错误: {len(exc.report.errors)} 处错误，未导入任何数据",
-                  markup=False, highlight=False)
+            _fail(issue.render())
+        _fail(_("错误: {count} 处错误，未导入任何数据").format(count=len(exc.report.errors)))
+        raise SystemExit(1) from None
+    except Ambiguous as exc:
+        render.candidates(err, exc)
         raise SystemExit(1) from None
     except _USER_ERRORS as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         if isinstance(exc, FileNotFoundError) and exc.filename:  # the OS says it in English
-            message = f"{exc.filename}: 文件或文件夹不存在"
-        err.print(f"错误: {message}", markup=False, highlight=False)
+            message = _("{path}: 文件或文件夹不存在").format(path=exc.filename)
+        _fail(_("错误: {message}").format(message=message))
         raise SystemExit(1) from None
     except typer.Exit as exc:
         raise SystemExit(exc.exit_code) from None
-    except typer.Abort:
-        raise SystemExit(1) from None
+    except typer.Abort:  # Ctrl-C
+        _fail(_("已中断"))
+        raise SystemExit(130) from None
     except typer.TyperException as exc:  # usage errors: show them the usual way, exit 2
         show = getattr(exc, "show", None)
         if show is not None:
             show()
         else:
-            err.print(f"错误: {exc}", markup=False, highlight=False)
+            _fail(_("错误: {message}").format(message=exc))
         raise SystemExit(getattr(exc, "exit_code", 2)) from None
+    except BrokenPipeError:  # the reader went away (xietong … | head): stop quietly
+        _stdout_gone()
+    except Exception as exc:  # a bug or an environment fault: one line, the rest on file
+        _unexpected(exc)
+
+
+def _stdout_gone() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush raises nothing
+    (the recipe in Python's signal module documentation)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    raise SystemExit(1) from None
+
+
+def _unexpected(exc: Exception) -> None:
+    command = crash.command_name(sys.argv)
+    path = crash.write_report(exc, sys.argv)
+    if path is None:
+        _fail(_("错误: 命令 {command} 意外失败（{summary}）；无法写入错误报告").format(
+            command=command, summary=crash.summary(exc)))
+    else:
+        _fail(_("错误: 命令 {command} 意外失败（{summary}）；详细报告已写入 {path}").format(
+            command=command, summary=crash.summary(exc), path=path))
+    raise SystemExit(1) from None

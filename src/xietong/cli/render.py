@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from xietong.api import ImportResult
+from xietong.api import Ambiguous, ImportResult
 from xietong.i18n import _
 from xietong.model.registry import REGISTRY
 from xietong.store.queries import EntityHit, Profile, Stats
@@ -19,11 +20,28 @@ _TABLE_LABELS = {"entities": "实体", "aliases": "名称", "facts": "事实", "
 
 err = Console(stderr=True, soft_wrap=True)  # errors and notices; stdout stays for results
 
+# C0 and C1 control characters and the bidirectional overrides: from data, they would move
+# the cursor, recolour the terminal or reorder what is shown (an escape sequence in a name)
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(value: object) -> str:
+    """``value`` as text with control characters shown as escapes (``\\x1b``), never
+    acted on by the terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                        else f"\\u{ord(m.group()):04x}", str(value))
+
+
+def safe(value: object) -> str:
+    """Data for a Rich markup string or table cell: control characters made visible and
+    markup escaped, so a name like ``[red]…`` prints as it is."""
+    return escape(visible(value))
+
 
 def notice(message: str) -> None:
     """A line on stderr before slow work, so a long wait is not taken for a hang (stdout
     stays clean for --json)."""
-    err.print(f"[dim]{message}[/]", highlight=False)
+    err.print(f"[dim]{safe(message)}[/]", highlight=False)
 
 
 def _type_label(key: str) -> str:
@@ -54,24 +72,25 @@ def import_result(console: Console, result: ImportResult) -> None:
 
 
 def stats(console: Console, s: Stats) -> None:
-    console.print(f"[bold]实体[/] {s.entities:,} (另有 {s.merged_entities:,} 个已合并)  "
-                  f"[bold]事实[/] {s.facts:,}  [bold]来源[/] {s.sources}  "
-                  f"[bold]待审核[/] {s.open_reviews:,}")
+    console.print(_("[bold]实体[/] {entities} (另有 {merged} 个已合并)  [bold]事实[/] {facts}  "
+                    "[bold]来源[/] {sources}  [bold]待审核[/] {reviews}").format(
+        entities=f"{s.entities:,}", merged=f"{s.merged_entities:,}", facts=f"{s.facts:,}",
+        sources=s.sources, reviews=f"{s.open_reviews:,}"))
     for title, counts, label in (
-        ("实体类型", s.entities_by_type, _type_label),
-        ("关系类型", s.relations_by_type, lambda k: REGISTRY.relation_types[k].label),
-        ("属性", s.attributes_by_key,
+        (_("实体类型"), s.entities_by_type, _type_label),
+        (_("关系类型"), s.relations_by_type, lambda k: REGISTRY.relation_types[k].label),
+        (_("属性"), s.attributes_by_key,
          lambda k: REGISTRY.attribute_types[k].label if k in REGISTRY.attribute_types else k),
-        ("来源", s.facts_by_source, str),
+        (_("来源"), s.facts_by_source, str),
     ):
         if not counts:
             continue
         table = Table(title=title, title_justify="left")
-        table.add_column("名称")
+        table.add_column(_("名称"))
         table.add_column("key", style="dim")
-        table.add_column("数量", justify="right")
+        table.add_column(_("数量"), justify="right")
         for key, count in sorted(counts.items(), key=lambda kv: -kv[1]):
-            table.add_row(label(key), key if label is not str else "", f"{count:,}")
+            table.add_row(safe(label(key)), safe(key) if label is not str else "", f"{count:,}")
         console.print(table)
 
 
@@ -82,44 +101,78 @@ def _cite(sources: list[dict[str, Any]]) -> str:
         if src.get("observed"):
             text += f" @{src['observed']}"
         if src.get("confidence") is not None and src["confidence"] < 1:
-            text += f" (置信度 {src['confidence']:.2f})"
-        parts.append(text)
+            text += _(" (置信度 {confidence})").format(confidence=f"{src['confidence']:.2f}")
+        parts.append(safe(text))
     if len(sources) > 2:
         parts.append(f"+{len(sources) - 2}")
     return "; ".join(parts)
 
 
 def profile(console: Console, p: Profile, limit: int) -> None:
-    console.print(f"[bold]{p.name}[/]  [dim]{_type_label(p.type)} #{p.id}[/]")
+    console.print(f"[bold]{safe(p.name)}[/]  [dim]{safe(_type_label(p.type))} #{p.id}[/]")
     others = [n["alias"] for n in p.names if n["alias"] != p.name]
     if others:
-        console.print(f"别名: {'、'.join(others)}")
+        console.print(_("别名: {names}").format(names=safe("、".join(others))))
     if len(p.members) > 1:
-        console.print(f"[dim]由 {len(p.members)} 条记录合并 (xietong unmerge 可撤销)[/]")
+        console.print("[dim]" + _("由 {count} 条记录合并 (xietong unmerge 可撤销)").format(
+            count=len(p.members)) + "[/]")
     if p.attributes:
-        table = Table(title="属性", title_justify="left")
-        for column in ("属性", "值", "时间", "出处"):
+        table = Table(title=_("属性"), title_justify="left")
+        for column in (_("属性"), _("值"), _("时间"), _("出处")):
             table.add_column(column)
         for attr in p.attributes:
             text = _value(attr["value"])
             if attr["unit"]:
                 text += f" {attr['unit']}"
-            table.add_row(attr["label"], text, attr["as_of"] or "", _cite(attr["sources"]))
+            table.add_row(safe(attr["label"]), safe(text), safe(attr["as_of"] or ""),
+                          _cite(attr["sources"]))
         console.print(table)
     if p.relations:
-        table = Table(title=f"关系 ({p.relation_count:,})", title_justify="left")
-        for column in ("关系", "对象", "类型", "时间", "出处"):
+        table = Table(title=_("关系 ({count})").format(count=f"{p.relation_count:,}"),
+                      title_justify="left")
+        for column in (_("关系"), _("对象"), _("类型"), _("时间"), _("出处")):
             table.add_column(column)
         for rel in p.relations[:limit]:
             arrow = "→" if rel["direction"] == "out" else "←"
             label = rel["label"] + (f" {rel['weight']:.2f}" if rel["weight"] is not None else "")
-            table.add_row(f"{arrow} {label}", rel["other"], _type_label(rel["other_type"]),
-                          rel["valid_from"] or "", _cite(rel["sources"]))
+            table.add_row(f"{arrow} {safe(label)}", safe(rel["other"]),
+                          safe(_type_label(rel["other_type"])), safe(rel["valid_from"] or ""),
+                          _cite(rel["sources"]))
         console.print(table)
         if len(p.relations) > limit:
-            console.print(f"[dim]… 另有 {len(p.relations) - limit} 条 (--limit 或 --json)[/]")
+            console.print("[dim]" + _("… 另有 {count} 条 (--limit 或 --json)").format(
+                count=len(p.relations) - limit) + "[/]")
     if p.neighbours:
-        console.print("邻居: " + "、".join(f"{n['name']}({n['links']})" for n in p.neighbours[:12]))
+        console.print(_("邻居: {names}").format(names="、".join(
+            f"{safe(n['name'])}({n['links']})" for n in p.neighbours[:12])))
+
+
+def candidates(console: Console, exc: Ambiguous) -> None:
+    """The entities a name is shared by, with what tells them apart, and how to pick one."""
+    table = Table(title=_("{text!r} 对应 {count} 个实体").format(text=visible(exc.text),
+                                                            count=len(exc.hits)),
+                  title_justify="left")
+    for column in ("id", _("名称"), _("类型"), _("关系数"), _("属性"), _("来源")):
+        table.add_column(column)
+    for hit in exc.hits[:20]:
+        facts = exc.details.get(hit.id, {})
+        attributes = "；".join(f"{a['label']}: {_short(_value(a['value']))}"
+                              for a in facts.get("attributes", []))
+        if hit.id in exc.notes:
+            attributes = "；".join(x for x in (exc.notes[hit.id], attributes) if x)
+        table.add_row(str(hit.id), safe(hit.name), safe(_type_label(hit.type)),
+                      f"{facts['relations']:,}" if facts else "", safe(attributes),
+                      safe("、".join(facts.get("sources", [])[:2])))
+    console.print(table)
+    if len(exc.hits) > 20:
+        console.print(_("… 另有 {count} 个").format(count=len(exc.hits) - 20))
+    types = sorted({hit.type for hit in exc.hits})
+    console.print(_("请用 --type 指定类型（{types}），或改用 id").format(
+        types=safe("、".join(_type_label(t) for t in types))))
+
+
+def _short(text: str, width: int = 24) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _value(value: Any) -> str:
@@ -134,16 +187,17 @@ def _value(value: Any) -> str:
 
 def hits(console: Console, found: list[EntityHit]) -> None:
     if not found:
-        console.print("没有找到")
+        console.print(_("没有找到"))
         return
     table = Table()
     people = any(hit.workplaces for hit in found)  # namesakes are told apart by them
-    for column in ("名称", "类型", *(("单位",) if people else ()), "匹配", "得分", "id"):
+    for column in (_("名称"), _("类型"), *((_("单位"),) if people else ()), _("匹配"),
+                   _("得分"), "id"):
         table.add_column(column)
     for hit in found:
-        table.add_row(hit.name, _type_label(hit.type),
-                      *(("、".join(hit.workplaces),) if people else ()),
-                      hit.matched if hit.matched != hit.name else "", f"{hit.score:.2f}",
+        table.add_row(safe(hit.name), safe(_type_label(hit.type)),
+                      *((safe("、".join(hit.workplaces)),) if people else ()),
+                      safe(hit.matched) if hit.matched != hit.name else "", f"{hit.score:.2f}",
                       str(hit.id))
     console.print(table)
 
@@ -172,9 +226,10 @@ def reviews(console: Console, pending: list[dict[str, Any]], total: int | None =
 
 def sources(console: Console, rows: list[dict[str, Any]]) -> None:
     table = Table()
-    for column in ("ID", "类型", "名称", "导入时间", "状态"):
+    for column in ("ID", _("类型"), _("名称"), _("导入时间"), _("状态")):
         table.add_column(column)
     for row in rows:
-        table.add_row(str(row["id"]), row["kind"], row["name"], str(row["imported_at"])[:19],
-                      "已撤回" if row["retracted_at"] else "有效")
+        table.add_row(str(row["id"]), safe(row["kind"]), safe(row["name"]),
+                      str(row["imported_at"])[:19],
+                      _("已撤回") if row["retracted_at"] else _("有效"))
     console.print(table)

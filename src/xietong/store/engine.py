@@ -98,13 +98,13 @@ def _where(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def _translate_errors(engine: Engine) -> None:
+def _translate_errors(engine: Engine, url: str) -> None:
     """Store faults reach callers as StoreError naming the store, wherever they happen
     (opening, reading, writing), instead of a driver traceback."""
 
     @event.listens_for(engine, "handle_error")
     def handle(context: ExceptionContext) -> StoreError | None:
-        return _explain(str(engine.url), context.original_exception)
+        return _explain(url, context.original_exception)
 
 
 def make_engine(url: str) -> Engine:
@@ -113,7 +113,7 @@ def make_engine(url: str) -> Engine:
         # never while the importer uses it (store.bulk)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
-        _translate_errors(engine)
+        _translate_errors(engine, url)
         return engine
     try:
         engine = create_engine(url, pool_pre_ping=True)
@@ -121,7 +121,7 @@ def make_engine(url: str) -> Engine:
         raise StoreError(_(
             "PostgreSQL 需要 psycopg：请运行 pip install 'xietong[postgres]'（缺少 {name}）"
         ).format(name=exc.name)) from exc
-    _translate_errors(engine)
+    _translate_errors(engine, url)
     return engine
 
 

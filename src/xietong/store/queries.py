@@ -77,24 +77,67 @@ class EntityHit:
     workplaces: tuple[str, ...] = ()  # a person's organisations: they tell namesakes apart
 
 
-def lookup(conn: Connection, text: str) -> list[EntityHit]:
-    """Entities one of whose names is exactly ``text`` (after normalisation), or whose id it is."""
+def lookup(conn: Connection, text: str, entity_type: str | None = None) -> list[EntityHit]:
+    """Entities one of whose names is exactly ``text`` (after normalisation), or whose id it
+    is; with ``entity_type`` (a registry key) only entities of that type."""
     text = text.strip()
-    if text.isdigit():
+    if text.isdigit() and len(text) <= 19:  # ids are signed 64-bit
         row = conn.execute(select(e.c.canonical_id).where(e.c.id == int(text))).first()
         if row is not None:
             ent = conn.execute(select(e).where(e.c.id == row.canonical_id)).one()
-            return [EntityHit(ent.id, ent.name, ent.type, text)]
+            if entity_type is None or ent.type == entity_type:
+                return [EntityHit(ent.id, ent.name, ent.type, text)]
     root = schema.entities.alias("root")
-    rows = conn.execute(
+    stmt = (
         select(root.c.id, root.c.name, root.c.type, a.c.alias)
         .select_from(a.join(e, e.c.id == a.c.entity_id).join(root, root.c.id == e.c.canonical_id))
         .where(a.c.norm == normalize(text))
-    ).all()
+    )
+    if entity_type is not None:
+        stmt = stmt.where(root.c.type == entity_type)
+    rows = conn.execute(stmt).all()
     hits: dict[int, EntityHit] = {}
     for row in rows:
         hits.setdefault(row.id, EntityHit(row.id, row.name, row.type, row.alias))
     return list(hits.values())
+
+
+def key_facts(conn: Connection, ids: list[int], attributes: int = 2) -> dict[int, dict[str, Any]]:
+    """What tells entities of one name apart, for each canonical id: its relation count,
+    its first ``attributes`` attribute values (label and value) and the sources that name it."""
+    if not ids:
+        return {}
+    members = dict(conn.execute(
+        select(e.c.id, e.c.canonical_id).where(e.c.canonical_id.in_(ids))).all())
+    facts: dict[int, dict[str, Any]] = {
+        i: {"relations": 0, "attributes": [], "sources": []} for i in ids}
+    for column in (f.c.subject_id, f.c.object_id):
+        rows = conn.execute(
+            select(column, func.count()).where(column.in_(list(members)),
+                                               f.c.object_id.is_not(None)).group_by(column))
+        for member, count in rows:
+            facts[members[member]]["relations"] += count
+    attr_rows = conn.execute(
+        select(f.c.subject_id, f.c.predicate, f.c.value)
+        .where(f.c.subject_id.in_(list(members)), f.c.object_id.is_(None))
+        .order_by(f.c.subject_id, f.c.predicate))
+    for member, predicate, value in attr_rows:
+        shown = facts[members[member]]["attributes"]
+        if len(shown) < attributes:
+            attr = REGISTRY.attribute_types.get(predicate)
+            shown.append({"key": predicate, "label": attr.label if attr else predicate,
+                          "value": json.loads(value)})
+    root = schema.sources.alias("root")
+    source_rows = conn.execute(
+        select(a.c.entity_id, func.coalesce(root.c.name, s.c.name)).distinct()
+        .select_from(a.join(s, s.c.id == a.c.source_id)
+                     .outerjoin(root, root.c.id == s.c.parent_id))
+        .where(a.c.entity_id.in_(list(members))))
+    for member, source in source_rows:
+        named = facts[members[member]]["sources"]
+        if source not in named:
+            named.append(source)
+    return facts
 
 
 def workplaces(conn: Connection, people: list[int] | None = None) -> dict[int, list[str]]:
