@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -18,6 +19,7 @@ from xietong.extract import (
     known_names,
     unplaced_people,
 )
+from xietong.ingest.errors import InputError
 
 SEED = SEEDS / "003_9d88f236065679d1.txt"
 
@@ -193,6 +195,8 @@ def test_an_empty_document_is_skipped_and_adds_nothing(eco: Ecosystem, tmp_path:
     assert [Path(r["file"]).name for r in json.loads(done.stdout)] == ["新闻.txt"]
     assert "空白.txt: 文件为空，已跳过" in done.stderr
     assert [s["name"] for s in eco.sources()] == [*(s["name"] for s in sources), "新闻.txt"]
+    with pytest.raises(InputError, match="文件为空"):  # the API refuses it too
+        import_document(eco, extract_file(empty))
 
 
 def test_the_summary_and_the_review_table_are_in_chinese(eco: Ecosystem) -> None:

@@ -17,6 +17,8 @@ from xietong.extract.entities import KnownNames
 from xietong.extract.graph import known_names, shared_person_names
 from xietong.extract.pipeline import Document, Item, extract_file, extract_text
 from xietong.extract.records import document_records, item_records
+from xietong.i18n import _
+from xietong.ingest.errors import InputError
 from xietong.resolve.names import normalize
 from xietong.store.writer import ImportSummary, SourceSpec
 
@@ -44,7 +46,11 @@ def import_document(eco: Ecosystem, doc: Document, *, only: set[str] | None = No
                     ) -> ImportSummary:
     """Import a document's records, leaving out ``rejected`` items (and, with ``only``,
     everything not in it) and ``unplaced_people`` (``unplaced``, when the caller has them
-    already), in one transaction."""
+    already), in one transaction. An empty document is refused: its source would cite
+    nothing."""
+    if not doc.text.original.strip():
+        raise InputError(_("{name}: 文件为空，没有可抽取的文字；未导入任何内容").format(
+            name=doc.path.name))
     if unplaced is None:
         unplaced = unplaced_people(eco, doc)
     skip = set(rejected) | {i.id for i in unplaced}
