@@ -32,6 +32,7 @@ RULE_LABELS: dict[str, str] = {
     "numeral_conflict": N_("编号不同"),
     "latin_name": N_("英文名不同"),
     "no_candidate": N_("无候选"),
+    "guessed_type": N_("数据集的类型为推测，即同名园区"),
 }
 
 # (label, whether the sign speaks for the same organisation)
@@ -57,6 +58,7 @@ FEATURE_LABELS: dict[str, tuple[str, bool]] = {
     "credit_code": (N_("信用代码相同"), True),
     "exact_name": (N_("名称完全相同"), True),
     "decision_same": (N_("人工判定为同一"), True),
+    "guessed_type": (N_("类型为数据集推测"), True),
     "region_nested": (N_("地区为上下级"), False),
     "region_one_side": (N_("仅一方写明地区"), False),
     "region_conflict": (N_("地区冲突"), False),

@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import Connection, delete, exists, func, insert, select, update
 
 from xietong.i18n import N_, _
+from xietong.model.org_types import org_type_by_name
+from xietong.model.registry import REGISTRY
 from xietong.store import schema, state
 
 
@@ -150,3 +152,71 @@ def decide_review(conn: Connection, review_id: int, same: bool) -> dict[str, Any
                  .values(status="same" if same else "different", decided_at=_now()))
     return {**row, "entity": names.get(row["entity_id"], ""),
             "candidate": names.get(row["candidate_id"], ""), "same": same}
+
+
+# Data sets that type their entities by guessing (ICKG gives no types: ingest/ickg.py infers
+# them from relation positions, so every partner in 合作 is an enterprise by default)
+GUESSED_TYPE_FORMATS = frozenset({"ickg"})
+GUESSED_TYPE_RULE = "guessed_type"
+
+
+def settle_guessed_types(conn: Connection) -> list[tuple[int, int]]:
+    """Merge an organisation whose type only guessing data sets gave into the park of exactly
+    its name that another source declared: ICKG's 模速空间, a 合作 partner of 无问芯穹 typed
+    as an enterprise, is the demo's park. Recorded as a merge with rule ``guessed_type``, so
+    ``unmerge`` undoes it and remembers the pair as different.
+
+    Not merged: a name that says it is a company (…有限公司: ``org_type_by_name``), an
+    organisation any other source also names (chainkg's listed 市北高新 is a company, not
+    the 市北高新 park; if chainkg comes later, the merge is undone), a name two parks share,
+    and a pair a reviewer called different.
+    Returns the (organisation, park) pairs merged."""
+    s, a, e, d = schema.sources, schema.aliases, schema.entities, schema.decisions
+    guessing = {row.id for row in conn.execute(select(s.c.id, s.c.meta)
+                                               .where(s.c.retracted_at.is_(None)))
+                if isinstance(row.meta, dict) and row.meta.get("format") in GUESSED_TYPE_FORMATS}
+    if not guessing:
+        return []
+    _undo_disproved_guesses(conn, guessing)
+    park_names: dict[str, set[int]] = {}
+    for park in conn.execute(select(a.c.norm, e.c.canonical_id).join(e, e.c.id == a.c.entity_id)
+                             .where(e.c.type == "park", a.c.source_id.not_in(guessing))):
+        park_names.setdefault(park.norm, set()).add(park.canonical_id)
+    parks = {norm: ids.pop() for norm, ids in park_names.items() if len(ids) == 1}
+    if not parks:
+        return []
+    org_types = [key for key, t in REGISTRY.entity_types.items() if t.organisation]
+    candidates: dict[int, tuple[str, int]] = {}
+    for org in conn.execute(select(e.c.id, e.c.name, a.c.norm).join(a, a.c.entity_id == e.c.id)
+                            .where(a.c.norm.in_(list(parks)), e.c.type.in_(org_types),
+                                   e.c.canonical_id == e.c.id)):
+        if org_type_by_name(org.name) is None:
+            candidates.setdefault(org.id, (org.name, parks[org.norm]))
+    merged: list[tuple[int, int]] = []
+    for entity_id, (_name, park_id) in sorted(candidates.items()):
+        sources = set(conn.execute(select(a.c.source_id).where(a.c.entity_id == entity_id))
+                      .scalars())
+        lo, hi = sorted((entity_id, park_id))
+        different = conn.execute(select(d.c.same).where(d.c.a_id == lo, d.c.b_id == hi,
+                                                        d.c.same.is_(False))).first()
+        members = conn.execute(select(func.count()).select_from(e)
+                               .where(e.c.canonical_id == entity_id)).scalar_one()
+        if sources <= guessing and different is None and members == 1:
+            merge(conn, entity_id, park_id, rule=GUESSED_TYPE_RULE, score=1.0,
+                  features={"guessed_type": 1.0, "exact_name": 1.0}, decided_by="auto")
+            merged.append((entity_id, park_id))
+    return merged
+
+
+def _undo_disproved_guesses(conn: Connection, guessing: set[int]) -> None:
+    """Split out again what ``settle_guessed_types`` merged once another source has named it
+    too (chainkg then declares ICKG's 市北高新 a listed company): its type is no longer a
+    guess, and the pair is remembered as different."""
+    m, a = schema.merges, schema.aliases
+    rows = conn.execute(select(m.c.entity_id).where(m.c.rule == GUESSED_TYPE_RULE,
+                                                    m.c.undone_at.is_(None))).scalars().all()
+    for entity_id in rows:
+        sources = set(conn.execute(select(a.c.source_id).where(a.c.entity_id == entity_id))
+                      .scalars())
+        if not sources <= guessing:
+            unmerge(conn, entity_id)
