@@ -36,6 +36,7 @@ from xietong.store.engine import (
 from xietong.store.writer import ImportSummary, SourceSpec, import_records
 
 if TYPE_CHECKING:
+    from xietong.store.export import ExportSummary
     from xietong.store.snapshot import GraphSnapshot
 
 Progress = Callable[[int], None]
@@ -366,7 +367,9 @@ class Ecosystem:
             return curation.decide_review(conn, review_id, same)
 
     # -- export ------------------------------------------------------------------------
-    def export(self, path: str | os.PathLike[str], fmt: str | None = None) -> dict[str, int]:
+    def export(self, path: str | os.PathLike[str], fmt: str | None = None) -> ExportSummary:
+        """Writes the graph to ``path`` (.xlsx, .csv with its -关系/-属性 siblings, .jsonl),
+        each file whole or not at all; the summary lists the files written."""
         from xietong.store.export import export
 
         self._ensure()

@@ -222,12 +222,23 @@ def export(
     as_json: JsonOption = False,
 ) -> None:
     """Export entities and relations — 导出 (XLSX/CSV/JSONL)。"""
-    counts = _open(db).export(path, fmt)
+    summary = _open(db).export(path, fmt)
     if as_json:
-        _print_json({"path": str(path), **counts})
-    else:
-        out.print(f"[green]✓[/] 已导出 {counts['entities']:,} 个实体, "
-                  f"{counts['relations']:,} 条关系 → {path}")
+        _print_json({"path": str(path), **summary})
+        return
+    out.print("[green]✓[/] " + _("已导出 {entities:,} 个实体、{relations:,} 条关系、"
+                                 "{attributes:,} 条属性值").format(**summary))
+    for file in summary["files"]:
+        out.print("  → " + safe(file), highlight=False)
+    if summary["cleaned"]:
+        out.print(_("  {count:,} 个单元格含控制字符（Excel 不接受），已删去这些字符；"
+                    ".jsonl 导出保留原值").format(count=summary["cleaned"]))
+    if summary["neutralised"]:
+        out.print(_("  {count:,} 个单元格以 = + - @ 开头，已按文本写出，打开时不会当作公式执行")
+                  .format(count=summary["neutralised"]))
+    if summary["truncated"]:
+        out.print(_("  {count:,} 个单元格超过 Excel 单元格上限 32,767 字，已截断；"
+                    ".jsonl 导出保留全文").format(count=summary["truncated"]))
 
 
 @app.command(help=_("合并两个其实是同一机构的实体。"))

@@ -1,26 +1,41 @@
-"""Exporting the graph: XLSX (for Excel users), CSV (relations) or xietong's own JSON Lines
-(which ``xietong import`` reads back).
+"""Exporting the graph: XLSX (for Excel users), CSV (for any spreadsheet) or xietong's own
+JSON Lines (which ``xietong import`` reads back, losing nothing).
 
 XLSX has three sheets: 实体, one row per entity and one column per attribute (the header
 names its unit, so the sheet imports back without a mapping file); 关系; and 属性, every
-attribute value with its unit, date and sources. JSON Lines loses no value: an entity's line
-carries its undated values in the registry's unit, every other value (a second source's,
-a dated one, 500 万美元) follows as an attribute line.
+attribute value with its unit, date and sources. CSV holds one table per file, so the same
+three tables go to three files: the named one (生态.csv) holds 实体 — an analyst who asks
+for 生态.csv expects the entities in it — beside it 生态-关系.csv and 生态-属性.csv. JSON
+Lines loses no value: an entity's line carries its undated values in the registry's unit,
+every other value (a second source's, a dated one, 500 万美元) follows as an attribute line.
+
+Every file is written aside and renamed onto its target when complete (``atomic``); cell
+text is made safe for spreadsheets (``cells``: no control characters, no live formulas).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import importlib
 import json
-from collections.abc import Iterator
+import math
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
+# this module is imported only to export, so openpyxl is no cost to other commands
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from sqlalchemy import Connection, select
 
+from xietong.i18n import _
 from xietong.model.registry import REGISTRY, AttributeType
 from xietong.store import queries, schema
+from xietong.store.atomic import atomic_paths
+from xietong.store.cells import CellCleaner, is_formula_like
 
 FORMATS = ("csv", "xlsx", "jsonl")
 ENTITY_COLUMNS = ("id", "类型", "名称", "别名")
@@ -115,31 +130,79 @@ def _affiliations(conn: Connection) -> dict[int, str]:
     return {person: names[0] for person, names in queries.workplaces(conn).items()}
 
 
-def export(conn: Connection, path: Path, fmt: str | None = None) -> dict[str, int]:
+class ExportError(ValueError):
+    """The export cannot be written (a bad format, a missing folder, a full disk)."""
+
+
+class ExportSummary(TypedDict):
+    entities: int
+    relations: int
+    attributes: int  # rows on the 属性 sheet / in the -属性.csv file (0 for JSON Lines)
+    files: list[str]  # every file written, the named one first
+    cleaned: int  # cells whose control characters were removed
+    neutralised: int  # cells that would have been formulas in a spreadsheet
+    truncated: int  # XLSX cells cut to Excel's 32,767 characters
+
+
+# openpyxl writes its sheets through lxml when installed, whose failures (a full disk:
+# SerialisationError IO_ENOSPC) are no OSError
+_WRITE_ERRORS: tuple[type[Exception], ...] = (OSError,)
+try:  # lxml ships no type information: imported by name
+    _WRITE_ERRORS += (importlib.import_module("lxml.etree").LxmlError,)
+except ImportError:  # openpyxl then writes with ElementTree, which raises OSError
+    pass
+
+
+def csv_paths(path: Path) -> tuple[Path, Path, Path]:
+    """生态.csv → 生态.csv (entities), 生态-关系.csv, 生态-属性.csv."""
+    return (path, path.with_name(f"{path.stem}-关系{path.suffix}"),
+            path.with_name(f"{path.stem}-属性{path.suffix}"))
+
+
+def export(conn: Connection, path: Path, fmt: str | None = None) -> ExportSummary:
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
-        raise ValueError(f"未知导出格式 {fmt!r}；可选：{', '.join(FORMATS)}")
-    if not path.parent.is_dir():  # checked first: openpyxl would fail only while saving
-        raise ValueError(f"{path.parent}: 文件夹不存在")
+        raise ExportError(_("未知导出格式 {fmt!r}；可选：{formats}").format(
+            fmt=fmt, formats=", ".join(FORMATS)))
+    if not path.parent.is_dir():
+        raise ExportError(_("{folder}: 文件夹不存在").format(folder=path.parent))
+    targets = csv_paths(path) if fmt == "csv" else (path,)
+    for target in targets:
+        if target.is_dir():
+            raise ExportError(_("{path}: 是文件夹，不能写成文件").format(path=target))
     sources = _sources(conn)
-    if fmt == "jsonl":
-        return _jsonl(conn, path, sources)
-    if fmt == "csv":
-        count = 0
-        # Excel opens UTF-8 CSV correctly only with a BOM
-        with path.open("w", encoding="utf-8-sig", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow(RELATION_COLUMNS)
-            for rel in _relations(conn, sources):
-                writer.writerow(_relation_row(rel))
-                count += 1
-        return {"entities": 0, "relations": count}
-    return _xlsx(conn, path, sources)
+    cleaner = CellCleaner()
+    try:
+        with atomic_paths(*targets) as temps:
+            if fmt == "jsonl":
+                counts = _jsonl(conn, temps[0], sources)
+            elif fmt == "csv":
+                counts = _csv(conn, temps, sources, cleaner)
+            else:
+                counts = _xlsx(conn, temps[0], sources, cleaner)
+    except _WRITE_ERRORS as e:  # permission, full disk: the targets are as they were
+        reason = e.strerror if isinstance(e, OSError) and e.strerror else e
+        raise ExportError(_("{path}: 无法写入（{reason}）；目标文件未改动").format(
+            path=path, reason=reason)) from None
+    return ExportSummary(entities=counts[0], relations=counts[1], attributes=counts[2],
+                         files=[str(t) for t in targets], cleaned=cleaner.cleaned,
+                         neutralised=cleaner.neutralised, truncated=cleaner.truncated)
+
+
+# Line breaks to str.splitlines() and to JavaScript that JSON leaves raw
+_RAW_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def _json_line(obj: dict[str, Any]) -> str:
+    """One JSON Lines line, Chinese as it is; the line breaks JSON leaves raw are escaped
+    (they occur only inside strings), so no reader splits a record."""
+    return json.dumps(obj, ensure_ascii=False).translate(_RAW_BREAKS) + "\n"
 
 
 def _jsonl(conn: Connection, path: Path, sources: dict[int, tuple[str, ...]]
-           ) -> dict[str, int]:
-    counts = {"entities": 0, "relations": 0}
+           ) -> tuple[int, int, int]:
+    """Values as they are: JSON escapes control characters and runs no formulas."""
+    entities = relations = 0
     affiliations = _affiliations(conn)
 
     def affiliation(line: dict[str, Any], key: str, entity_id: int) -> dict[str, Any]:
@@ -153,17 +216,15 @@ def _jsonl(conn: Connection, path: Path, sources: dict[int, tuple[str, ...]]
             inline = {k: v for k, v in current.items() if v.as_of is None and v.in_registry_unit}
             line: dict[str, Any] = {"entity": ent.type, "name": ent.name, "aliases": ent.aliases,
                     "attrs": {k: v.value for k, v in inline.items()}}
-            out.write(json.dumps(affiliation(line, "affiliation", ent.id),
-                                 ensure_ascii=False) + "\n")
+            out.write(_json_line(affiliation(line, "affiliation", ent.id)))
             for value in ent.values:
                 if inline.get(value.key) is value:
                     continue
                 line = {"attribute": value.key, "subject": ent.name, "subject_type": ent.type,
                         "value": value.value, "unit": value.unit, "as_of": value.as_of,
                         "source": {"locator": "; ".join(value.sources)}}
-                out.write(json.dumps(affiliation(line, "subject_affiliation", ent.id),
-                                     ensure_ascii=False) + "\n")
-            counts["entities"] += 1
+                out.write(_json_line(affiliation(line, "subject_affiliation", ent.id)))
+            entities += 1
         for rel in _relations(conn, sources):
             line = {  # one dict type for every line
                 "relation": rel["relation"], "subject": rel["subject"],
@@ -174,47 +235,137 @@ def _jsonl(conn: Connection, path: Path, sources: dict[int, tuple[str, ...]]
             }
             affiliation(line, "subject_affiliation", rel["subject_id"])
             affiliation(line, "object_affiliation", rel["object_id"])
-            out.write(json.dumps(line, ensure_ascii=False) + "\n")
-            counts["relations"] += 1
-    return counts
+            out.write(_json_line(line))
+            relations += 1
+    return entities, relations, 0
 
 
-def _xlsx(conn: Connection, path: Path, sources: dict[int, tuple[str, ...]]
-          ) -> dict[str, int]:
-    from openpyxl import Workbook
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    """The three tables of a spreadsheet export, as rows of plain values."""
 
+    entity_header: list[str]
+    entities: list[_Entity]
+    columns: list[AttributeType]
+    affiliations: dict[int, str]
+
+    def entity_rows(self) -> Iterator[list[Any]]:
+        for ent in self.entities:
+            current = ent.current()
+            yield [str(ent.id), REGISTRY.entity_types[ent.type].label, ent.name,
+                   "；".join(ent.aliases),
+                   *(_cell(current[at.key]) if at.key in current else None
+                     for at in self.columns),
+                   *([self.affiliations.get(ent.id)] if self.affiliations else [])]
+
+    def attribute_rows(self) -> Iterator[list[Any]]:
+        for ent in self.entities:
+            for value in ent.values:
+                at = REGISTRY.attribute_types[value.key]
+                yield [ent.name, REGISTRY.entity_types[ent.type].label, at.label,
+                       _plain(value.value), value.unit, value.as_of, "；".join(value.sources)]
+
+
+def _tables(conn: Connection, sources: dict[int, tuple[str, ...]]) -> _Tables:
     entities = list(_entities(conn, sources))
     present = {v.key for ent in entities for v in ent.values} - _NOT_A_COLUMN
     columns = [at for at in REGISTRY.attribute_types.values() if at.key in present]
-    # a person's organisation, which tells namesakes apart when the sheet is imported back
+    # a person's organisation, which tells namesakes apart when the table is imported back
     affiliations = _affiliations(conn)
     works_for = [REGISTRY.relation("works_for").label] if affiliations else []
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("实体")
-    sheet.append([*ENTITY_COLUMNS, *(_header(at) for at in columns), *works_for])
-    for ent in entities:
-        current = ent.current()
-        sheet.append([str(ent.id), REGISTRY.entity_types[ent.type].label, ent.name,
-                      "；".join(ent.aliases),
-                      *(_cell(current[at.key]) if at.key in current else None
-                        for at in columns),
-                      *([affiliations.get(ent.id)] if works_for else [])])
-    sheet = book.create_sheet("关系")
-    sheet.append(RELATION_COLUMNS)
-    relations = 0
-    for rel in _relations(conn, sources):
-        sheet.append(_relation_row(rel))
-        relations += 1
-    sheet = book.create_sheet("属性")
-    sheet.append(ATTRIBUTE_COLUMNS)
-    for ent in entities:
-        for value in ent.values:
-            at = REGISTRY.attribute_types[value.key]
-            sheet.append([ent.name, REGISTRY.entity_types[ent.type].label, at.label,
-                          _plain(value.value), value.unit, value.as_of,
-                          "；".join(value.sources)])
-    book.save(path)
-    return {"entities": len(entities), "relations": relations}
+    header = [*ENTITY_COLUMNS, *(_header(at) for at in columns), *works_for]
+    return _Tables(header, entities, columns, affiliations)
+
+
+def _csv(conn: Connection, paths: Sequence[Path], sources: dict[int, tuple[str, ...]],
+         cleaner: CellCleaner) -> tuple[int, int, int]:
+    tables = _tables(conn, sources)
+    parts: list[tuple[Sequence[str], Iterator[list[Any]]]] = [
+        (tables.entity_header, tables.entity_rows()),
+        (RELATION_COLUMNS, (_relation_row(rel) for rel in _relations(conn, sources))),
+        (ATTRIBUTE_COLUMNS, tables.attribute_rows())]
+    counts = []
+    for path, (header, rows) in zip(paths, parts, strict=True):
+        # Excel opens UTF-8 CSV correctly only with a BOM
+        with path.open("w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(header)
+            count = 0
+            for row in rows:
+                writer.writerow([cleaner.csv(v) for v in row])
+                count += 1
+        counts.append(count)
+    return counts[0], counts[1], counts[2]
+
+
+# Excel's grid: rows beyond it are lost, and integers beyond 15 digits lose their last ones
+XLSX_MAX_ROWS = 1_048_576
+_EXACT_IN_EXCEL = 10**15
+
+
+def _xlsx(conn: Connection, path: Path, sources: dict[int, tuple[str, ...]],
+          cleaner: CellCleaner) -> tuple[int, int, int]:
+    tables = _tables(conn, sources)
+    book = Workbook(write_only=True)  # rows go to disk as they come: memory stays flat
+    relations = (_relation_row(rel) for rel in _relations(conn, sources))
+    counts = []
+    for title, header, rows in (("实体", tables.entity_header, tables.entity_rows()),
+                                ("关系", RELATION_COLUMNS, relations),
+                                ("属性", ATTRIBUTE_COLUMNS, tables.attribute_rows())):
+        sheet = book.create_sheet(title)
+        try:
+            sheet.append(header)
+            count = 0
+            for row in rows:
+                count += 1
+                if count >= XLSX_MAX_ROWS:
+                    raise ExportError(_(
+                        "工作表 {sheet} 超过 Excel 的 {limit:,} 行上限；请导出为 .csv 或 .jsonl"
+                    ).format(sheet=title, limit=XLSX_MAX_ROWS))
+                sheet.append([_xlsx_cell(sheet, v, cleaner) for v in row])
+        except BaseException:
+            _abandon(book)
+            raise
+        counts.append(count)
+    try:
+        book.save(path)
+    except BaseException:
+        _abandon(book)
+        raise
+    return counts[0], counts[1], counts[2]
+
+
+def _abandon(book: Workbook) -> None:
+    """Closes what a failed write-only workbook left open. openpyxl streams each sheet
+    through a generator; left to the garbage collector, a failed one prints a traceback
+    ("Exception ignored in …") after our one-line error."""
+    for sheet in book.worksheets:
+        writer = getattr(sheet, "_writer", None)
+        for stream in (getattr(sheet, "_rows", None), getattr(writer, "xf", None)):
+            if stream is not None:
+                with contextlib.suppress(Exception):
+                    stream.close()
+
+
+def _xlsx_cell(sheet: Any, value: Any, cleaner: CellCleaner) -> Any:
+    """A value as an XLSX cell of an explicit type: no text ever becomes a formula or an
+    error code (openpyxl would make ``=…`` a formula and ``#N/A`` an error)."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) \
+            and math.isfinite(value) and abs(value) < _EXACT_IN_EXCEL:
+        return value
+    text = cleaner.xlsx(value if isinstance(value, str) else str(value))
+    formula_like = is_formula_like(text)
+    if not formula_like and text not in ERROR_CODES:
+        return text
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    if formula_like:
+        # the quote-prefix style keeps Excel from reading it as a formula when edited
+        cleaner.neutralised += 1
+        cell.quotePrefix = True
+    return cell
 
 
 def _header(at: AttributeType) -> str:
