@@ -284,18 +284,20 @@ def review(
     from rich.markup import escape
 
     eco = _open(db)
-    decided = [eco.decide(review_id, True) for review_id in accept or []]
-    decided += [eco.decide(review_id, False) for review_id in reject or []]
     if accept or reject:
+        decided = []
+        # each decision is its own transaction: say each one as it is made, so a later bad
+        # id does not hide what was already done
+        for review_id, same in [(i, True) for i in accept or []] + [(i, False) for i in reject or []]:
+            row = eco.decide(review_id, same)
+            decided.append({k: row[k] for k in ("id", "entity", "candidate", "same")})
+            if not as_json:
+                verdict = _("同一机构，已合并") if same else _("不同机构，不再提示")
+                out.print(_("[green]✓[/] #{id} {entity} ↔ {candidate}：{verdict}").format(
+                    id=review_id, entity=escape(row["entity"]),
+                    candidate=escape(row["candidate"]), verdict=verdict))
         if as_json:
-            _print_json([{k: row[k] for k in ("id", "entity", "candidate", "same")}
-                         for row in decided])
-            return
-        for row in decided:
-            verdict = _("同一机构，已合并") if row["same"] else _("不同机构，不再提示")
-            out.print(_("[green]✓[/] #{id} {entity} ↔ {candidate}：{verdict}").format(
-                id=row["id"], entity=escape(row["entity"]), candidate=escape(row["candidate"]),
-                verdict=verdict))
+            _print_json(decided)
         return
     pending = eco.reviews(limit=limit)
     if as_json:
