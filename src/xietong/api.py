@@ -105,6 +105,12 @@ class ImportResult:
     summary: ImportSummary
     report: ValidationReport = field(default_factory=ValidationReport)
 
+    def __post_init__(self) -> None:
+        # what the store changed on the way in (control characters removed) is reported
+        # beside what the reader found
+        for notice in self.summary.notices:
+            self.report.warning(notice.where, None, None, notice.value, notice.reason)
+
     def to_dict(self) -> dict[str, Any]:
         s = self.summary
         return {
@@ -112,6 +118,7 @@ class ImportResult:
             "merged": s.merged, "queued_for_review": s.queued_for_review,
             "replaced": s.replaced, "dry_run": s.dry_run, "unchanged": s.unchanged,
             "warnings": [i.render() for i in self.report.warnings],
+            "changes": s.changes.to_dict(),
         }
 
 
@@ -198,6 +205,11 @@ class Ecosystem:
 
         summary = self.import_records(spec, records, dry_run=dry_run, progress=progress,
                                       before_commit=refuse_invalid)
+        if summary.empty:  # nothing was written, not even the source
+            if report.errors:
+                raise ImportRejected(report)
+            raise InputError(_("{file}: 没有数据行（只有表头或空行）；未导入任何数据")
+                             .format(file=file))
         return ImportResult(summary, report)
 
     def import_ickg(self, directory: str | os.PathLike[str],

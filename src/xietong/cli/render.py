@@ -49,26 +49,74 @@ def _type_label(key: str) -> str:
     return entity_type.label if entity_type else key
 
 
-def import_result(console: Console, result: ImportResult) -> None:
+def import_result(console: Console, result: ImportResult, lines: int = 10) -> None:
+    """An import's counts and warnings; for a dry run also what it would change, ``lines``
+    examples of each kind (``--json`` has up to a thousand)."""
     s = result.summary
-    head = "[yellow]试运行，未写入[/] " if s.dry_run else "[green]✓[/] "
+    head = _("[yellow]试运行，未写入[/] ") if s.dry_run else "[green]✓[/] "
+    source = safe(s.source)
     if s.unchanged:
-        console.print(f"{head}{s.source}: {s.records:,} 条记录, 无变化（此前已导入）")
+        console.print(head + _("{source}: {n} 条记录, 无变化（此前已导入）").format(
+            source=source, n=f"{s.records:,}"))
     else:
-        added = ", ".join(f"{_TABLE_LABELS[k]} +{v:,}" for k, v in s.added.items() if v)
-        removed = ", ".join(f"{_TABLE_LABELS[k]} -{v:,}" for k, v in s.removed.items() if v)
-        console.print(f"{head}{s.source}: {s.records:,} 条记录; {added}"
-                      + (f"; {removed}" if removed else ""))
+        labels = {k: _(v) for k, v in _TABLE_LABELS.items()}
+        added = ", ".join(f"{labels[k]} +{v:,}" for k, v in s.added.items() if v)
+        removed = ", ".join(f"{labels[k]} -{v:,}" for k, v in s.removed.items() if v)
+        console.print(head + _("{source}: {n} 条记录; {added}").format(
+            source=source, n=f"{s.records:,}", added=added) + (f"; {removed}" if removed else ""))
         if s.merged or s.queued_for_review:
-            console.print(f"   实体消歧: 自动合并 {s.merged:,}, 待审核 {s.queued_for_review:,}"
-                          " (xietong review)")
+            console.print(_("   实体消歧: 自动合并 {merged}, 待审核 {queued} (xietong review)")
+                          .format(merged=f"{s.merged:,}", queued=f"{s.queued_for_review:,}"))
         if s.replaced:
-            console.print(f"   替换了旧版本: {', '.join(s.replaced)}")
+            console.print(_("   替换了旧版本: {names}").format(
+                names=", ".join(safe(n) for n in s.replaced)))
+    if s.dry_run:
+        _import_changes(console, s.changes, lines)
     warnings = result.report.warnings
     for issue in warnings[:10]:
-        console.print(f"   [yellow]警告[/] {issue.render()}", markup=True, highlight=False)
+        console.print(_("   [yellow]警告[/] {issue}").format(issue=safe(issue.render())),
+                      highlight=False)
     if len(warnings) > 10:
-        console.print(f"   … 另有 {len(warnings) - 10} 条警告 (--json 查看全部)")
+        console.print(_("   … 另有 {n} 条警告 (--json 查看全部)").format(n=len(warnings) - 10))
+
+
+def _import_changes(console: Console, changes: Any, lines: int) -> None:
+    """The dry run's examples, section by section, each with how many more there are."""
+    def pairs(d: dict[str, Any]) -> str:
+        return _("{name} → {into}  规则 {rule}, 得分 {score:.2f}").format(
+            name=safe(d["name"]), into=safe(d["into"]), rule=safe(d["rule"]), score=d["score"])
+
+    sections = (
+        ("entities", _("将新增实体"),
+         lambda d: f"{safe(d['name'])}  [dim]{_type_label(d['type'])}[/]"),
+        ("merges", _("将自动合并"), pairs),
+        ("reviews", _("将送人工审核"), pairs),
+        ("facts_added", _("将新增事实"), _fact_line),
+        ("facts_removed", _("将删除事实（旧版本独有）"), _fact_line),
+    )
+    for key, title, line in sections:
+        shown: list[dict[str, Any]] = getattr(changes, key)[:lines]
+        total = changes.totals.get(key, len(shown))
+        if not total:
+            continue
+        console.print(f"   [bold]{title}[/] ({total:,})", highlight=False)
+        for detail in shown:
+            console.print(f"     {line(detail)}", highlight=False)
+        if total > len(shown):
+            console.print(_("     … 另有 {n} 条 (--json 查看前 {limit} 条)").format(
+                n=f"{total - len(shown):,}", limit=f"{len(getattr(changes, key)):,}"),
+                highlight=False)
+
+
+def _fact_line(d: dict[str, Any]) -> str:
+    predicate = d["predicate"]
+    if "object" in d:
+        relation = REGISTRY.relation_types.get(predicate)
+        label = relation.label if relation else predicate
+        return f"{safe(d['subject'])} —{safe(label)}→ {safe(d['object'])}"
+    attribute = REGISTRY.attribute_types.get(predicate)
+    label = attribute.label if attribute else predicate
+    return f"{safe(d['subject'])} · {safe(label)} = {safe(_value(d.get('value')))}"
 
 
 def stats(console: Console, s: Stats) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from xietong.i18n import _
 from xietong.ingest.errors import InputError, MappingError, ValidationReport
 from xietong.ingest.readers import EXTRA_CELLS, Row, Table, read_table
 from xietong.model.records import (
@@ -35,6 +36,8 @@ from xietong.model.records import (
 )
 from xietong.model.registry import REGISTRY, AttributeType, RelationType
 from xietong.model.values import (
+    MAX_TEXT_CHARS,
+    check_name,
     is_placeholder,
     parse_confidence,
     parse_date,
@@ -42,6 +45,7 @@ from xietong.model.values import (
     parse_number,
     parse_value,
     split_cell,
+    strip_controls,
     unit_problem,
 )
 from xietong.resolve.names import parse_org_name
@@ -499,9 +503,29 @@ class _RowContext:
 
     def __init__(self, file: str, number: int, row: Row, columns: dict[str, str],
                  report: ValidationReport) -> None:
-        self.file, self.number, self.row, self.columns = file, number, row, columns
+        self.file, self.number, self.columns = file, number, columns
         self.report = report
         self.failed = False
+        self.row = self._clean(row)
+
+    def _clean(self, row: Row) -> Row:
+        """The row without control characters (NUL, ESC, DEL …), which no analyst means
+        to type and which cut or garble names downstream; a warning where one stood
+        between visible characters, as the cell may have been two values."""
+        clean: Row | None = None
+        for column, value in row.items():
+            if value is None:
+                continue
+            text, meaningful = strip_controls(value)
+            if text is value:
+                continue
+            if clean is None:
+                clean = dict(row)
+            clean[column] = text
+            if meaningful:
+                self.report.warning(self.file, self.number, column, value,
+                                    _("已删除单元格中的控制字符（如 NUL、ESC）；请核对该值"))
+        return row if clean is None else clean
 
     def cell(self, column: str | None) -> str | None:
         """The cell's text, stripped; None when empty or a no-value marker ('-', 'N/A')."""
@@ -511,7 +535,26 @@ class _RowContext:
         if value is None:
             return None
         value = value.strip()
+        if len(value) > MAX_TEXT_CHARS:
+            self.error(column, value, _("单元格过长（{n} 个字符，上限 {limit}）").format(
+                n=f"{len(value):,}", limit=f"{MAX_TEXT_CHARS:,}"))
+            return None
         return value if value and not is_placeholder(value) else None
+
+    def name(self, column: str | None, empty: str) -> str | None:
+        """The cell as a name (``check_name``); an error when it is empty or too long."""
+        text = self.cell(column)
+        if text is None:
+            raw = self.row.get(self.columns[column]) if column is not None else None
+            if raw is None or len(raw.strip()) <= MAX_TEXT_CHARS:  # else cell() said why
+                self.error(column, None, empty)
+            return None
+        return self.convert(column, check_name)
+
+    def names(self, column: str | None, split: bool = True) -> list[str]:
+        """The names in a multi-valued cell (or the cell as one name)."""
+        found = self.convert(column, split_cell if split else (lambda t: [check_name(t)]))
+        return found or []
 
     def error(self, column: str | None, value: str | None, reason: str) -> None:
         self.failed = True
@@ -650,12 +693,10 @@ def _entity_rows(table: Table, mapping: Mapping, lay: EntityLayout, columns: dic
             continue
         ctx = _RowContext(table.name, number, row, columns, report)
         provenance = Provenance(locator=f"row {number}")
-        name = ctx.cell(lay.name)
-        if name is None:
-            ctx.error(lay.name, None, "名称为空")
+        name = ctx.name(lay.name, "名称为空")
         etype = ctx.entity_type(lay.type)
         aliases = tuple(dict.fromkeys(
-            a for col in lay.aliases for a in split_cell(ctx.cell(col) or "") if a != name))
+            a for col in lay.aliases for a in ctx.names(col) if a != name))
         attrs: dict[str, Any] = {}
         foreign: dict[str, tuple[float, str]] = {}  # money in another currency, with its unit
         for ac in lay.attributes:
@@ -760,9 +801,8 @@ def _affiliation(ctx: _RowContext, lay: EntityLayout) -> str | None:
     """A person's organisation: the first one their row says they work for."""
     for rc in lay.relations:
         if rc.relation.key == "works_for" and not rc.reverse:
-            text = ctx.cell(rc.column)
-            if text is not None:
-                return next(iter(split_cell(text) if rc.split else [text]), None)
+            if ctx.cell(rc.column) is not None:
+                return next(iter(ctx.names(rc.column, rc.split)), None)
     return None
 
 
@@ -781,7 +821,7 @@ def _column_relations(ctx: _RowContext, lay: EntityLayout, name: str | None,
         row_ref = EntityRef(name, etype, affiliation)
         to_region = rc.object_type == "region" or (rc.object_type is None
                                                    and rc.relation.range == ("region",))
-        for other in (split_cell(text) if rc.split else [text]):
+        for other in ctx.names(rc.column, rc.split):
             if to_region and not rc.reverse and canonical_region(other) is None:
                 other = _placed(other, ctx, lay, name, etype)
             cell_ref = EntityRef(other, rc.object_type)
@@ -796,12 +836,8 @@ def _relation_rows(table: Table, mapping: Mapping, lay: RelationLayout,
         if _is_total_row(table, number, row, report):
             continue
         ctx = _RowContext(table.name, number, row, columns, report)
-        subject = ctx.cell(lay.subject)
-        if subject is None:
-            ctx.error(lay.subject, None, "主体为空")
-        obj = ctx.cell(lay.object)
-        if obj is None:
-            ctx.error(lay.object, None, "客体为空")
+        subject = ctx.name(lay.subject, "主体为空")
+        obj = ctx.name(lay.object, "客体为空")
         rel = lay.relation
         if lay.relation_column is not None:
             label = ctx.cell(lay.relation_column)

@@ -24,6 +24,7 @@ from xml.etree.ElementTree import ParseError
 
 import orjson
 
+from xietong.i18n import _
 from xietong.ingest.errors import InputError
 
 Row = dict[str, str | None]
@@ -124,6 +125,26 @@ def detect_encoding(path: Path) -> str:
         f"字节 0x{byte:02X} 在 {label} 中无效；请将文件另存为 UTF-8")
 
 
+def check_encoding(path: Path, encoding: str) -> str:
+    """``encoding`` when the whole file decodes in it, else an InputError naming the line
+    and byte and the encoding that does read the file, if one does (a mapping that says
+    utf-8 for a file Excel saved as GBK)."""
+    bad = _first_undecodable(path, encoding)
+    if bad is None:
+        return encoding
+    offset, line, byte = bad
+    try:
+        found = detect_encoding(path)
+    except InputError:
+        hint = _("请确认文件的实际编码")
+    else:
+        hint = _("该文件可按 {found} 读取：请把映射文件中的 encoding 改为 {found}，"
+                 "或删去 encoding 让程序自动识别").format(found=found)
+    raise InputError(_("{path}:{line}: 无法按指定的编码 {encoding} 读取：偏移 {offset}"
+                       "（第 {line} 行）处的字节 0x{byte:02X} 无效；{hint}").format(
+        path=path, line=line, encoding=encoding, offset=offset, byte=byte, hint=hint))
+
+
 def _first_undecodable(path: Path, encoding: str) -> tuple[int, int, int] | None:
     """(byte offset, line, byte) of the first byte ``encoding`` rejects, or None."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
@@ -153,7 +174,7 @@ def _first_undecodable(path: Path, encoding: str) -> tuple[int, int, int] | None
 class CsvTable(Table):
     def __init__(self, path: Path, *, encoding: str | None = None) -> None:
         self.path = path
-        self.encoding = encoding or detect_encoding(path)
+        self.encoding = check_encoding(path, encoding) if encoding else detect_encoding(path)
         self.delimiter = _delimiter(path, self.encoding)
         found = _find_header(self._records())
         if found is None:
@@ -451,7 +472,7 @@ def _uncached_formulas(path: Path, ws: Any) -> list[str]:
             return []
         uncached = []
         with archive.open(member) as xml:
-            for _, element in ElementTree.iterparse(xml):
+            for _event, element in ElementTree.iterparse(xml):
                 if element.tag == f"{_SHEET_NS}row":
                     element.clear()  # its cells are checked: memory stays flat
                 elif element.tag == f"{_SHEET_NS}c":
@@ -491,12 +512,12 @@ def _letter(index: int) -> str:
 class JsonlTable(Table):
     def __init__(self, path: Path, *, encoding: str | None = None) -> None:
         self.path = path
-        self.encoding = encoding or detect_encoding(path)
+        self.encoding = check_encoding(path, encoding) if encoding else detect_encoding(path)
         self.header_row = 1
         # Keys are collected in one streaming pass, which also rejects a malformed or
         # truncated line before any record is produced.
         keys: dict[str, None] = {}
-        for _, obj in self._objects():
+        for _number, obj in self._objects():
             keys.update(dict.fromkeys(obj))
         if not keys:
             raise InputError(f"{path}: 没有 JSON 对象（只有空行）")

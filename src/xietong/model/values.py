@@ -16,8 +16,22 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
+from xietong.i18n import _
 from xietong.model.credit_code import validate_credit_code
 from xietong.model.registry import AttributeType
+
+# Bounds on what one cell may hold. The longest name in the real data is a 261-character
+# English patent title (ICKG25); registered Chinese company names stay under 60 characters.
+# 500 leaves room for such titles while a pasted paragraph (or a 100,000-character name,
+# which made `show` take minutes) is refused at its row.
+MAX_NAME_CHARS = 500
+# a description or note: about ten pages of Chinese text
+MAX_TEXT_CHARS = 20_000
+# C0 and C1 control characters except tab, line feed and carriage return, which a cell's
+# text may hold; NUL among them (SQLite's text functions stop at it and cut the name)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"[\t\r\n]+")
+_UNPRINTED = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 # Multi-valued cells (aliases, list attributes, relation objects) split on these.
 SEPARATORS = re.compile(r"[,，;；、|｜\n]+")
@@ -185,7 +199,7 @@ def parse_confidence(text: str) -> float:
 def split_cell(text: str) -> list[str]:
     """The values of a multi-valued cell, in order, without repeats or no-value markers
     ('高新技术企业、-' is one qualification)."""
-    parts = (p.strip() for p in SEPARATORS.split(text))
+    parts = (check_name(p) for p in SEPARATORS.split(text))
     return list(dict.fromkeys(p for p in parts if p and not is_placeholder(p)))
 
 
@@ -193,7 +207,7 @@ def parse_value(text: str, at: AttributeType, written_in: str | None = None) -> 
     """A cell as the Python value of attribute ``at``; ValueError says why not."""
     text = text.strip()
     if at.kind == "text":
-        return text
+        return check_text(text)
     if at.money and at.unit is not None:
         value, unit = parse_money(text, at.unit, written_in)
         if unit != at.unit:
@@ -236,3 +250,35 @@ def coerce(value: Any, at: AttributeType) -> Any:
     got = type(value).__name__
     raise ValueError(f"应为{_KIND_NAMES.get(at.kind, at.kind)}，实际是"
                      f"{_PY_TYPE_NAMES.get(got, got)}")
+
+
+def strip_controls(text: str) -> tuple[str, bool]:
+    """``text`` without control characters (NUL, ESC, DEL, C1 …), and whether the change
+    matters to a reader: one between visible characters (上海\\x00零字) joined two parts
+    the analyst should check; ones at either end (ChainKG's 上装类\\x7f) are debris."""
+    if _CONTROL.search(text) is None:  # the common case, without building a string
+        return text, False
+    debris = "".join(set(_CONTROL.findall(text))) + " \t\r\n"
+    return _CONTROL.sub("", text), _CONTROL.search(text.strip(debris)) is not None
+
+
+def check_name(text: str) -> str:
+    """A name as the store keeps it: control characters removed, line breaks and tabs as
+    one space, at most ``MAX_NAME_CHARS`` characters (ValueError otherwise)."""
+    if len(text) <= MAX_NAME_CHARS and _UNPRINTED.search(text) is None:  # nearly every name
+        return text.strip()
+    clean = _LINE_BREAKS.sub(" ", strip_controls(text)[0]).strip()
+    if len(clean) > MAX_NAME_CHARS:
+        raise ValueError(_("名称过长（{n} 个字符，上限 {limit}）；请检查该单元格是否填错了列")
+                         .format(n=f"{len(clean):,}", limit=MAX_NAME_CHARS))
+    return clean
+
+
+def check_text(text: str) -> str:
+    """A text value (a description): control characters removed, line breaks kept, at
+    most ``MAX_TEXT_CHARS`` characters (ValueError otherwise)."""
+    clean = strip_controls(text)[0]
+    if len(clean) > MAX_TEXT_CHARS:
+        raise ValueError(_("文本过长（{n} 个字符，上限 {limit}）")
+                         .format(n=f"{len(clean):,}", limit=f"{MAX_TEXT_CHARS:,}"))
+    return clean

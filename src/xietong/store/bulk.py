@@ -36,6 +36,7 @@ class Batch:
     parameters: Any
     many: bool
     rows: int
+    table: str = ""
 
 
 class BulkWriter:
@@ -50,6 +51,10 @@ class BulkWriter:
             sqlite3.sqlite_version)
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
+        # rows the database took, by table: an import's own count of what it added, which
+        # no other writer's rows can enter (INSERT … ON CONFLICT DO NOTHING counts only
+        # the rows it inserted)
+        self.inserted: dict[str, int] = {}
 
     def prepare(self, table: Table, columns: Sequence[str],
                 rows: list[tuple[Any, ...]]) -> Batch | None:
@@ -63,7 +68,7 @@ class BulkWriter:
         if self._conn.dialect.name != "sqlite":
             marks = ", ".join(["%s"] * len(columns))
             return Batch(f"INSERT INTO {table.name} ({quoted}) VALUES ({marks}) "
-                         "ON CONFLICT DO NOTHING", rows, True, len(rows))
+                         "ON CONFLICT DO NOTHING", rows, True, len(rows), table.name)
         if self._background:
             try:
                 # non-finite floats would become null: the importer rejects them as input
@@ -73,10 +78,11 @@ class BulkWriter:
             else:
                 picks = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(columns)))
                 return Batch(f"INSERT OR IGNORE INTO {table.name} ({quoted}) SELECT {picks} "
-                             "FROM json_each(CAST(? AS TEXT))", (payload,), False, len(rows))
+                             "FROM json_each(CAST(? AS TEXT))", (payload,), False, len(rows),
+                             table.name)
         marks = ", ".join("?" * len(columns))
         return Batch(f"INSERT OR IGNORE INTO {table.name} ({quoted}) VALUES ({marks})",
-                     rows, True, len(rows))
+                     rows, True, len(rows), table.name)
 
     def submit(self, batches: Sequence[Batch | None]) -> None:
         """Write ``batches`` in order, after everything submitted before: in the background
@@ -87,7 +93,7 @@ class BulkWriter:
             return
         if all(b.many for b in todo):
             for batch in todo:
-                _execute(self._conn.exec_driver_sql, batch)
+                self._count(batch, _execute(self._conn.exec_driver_sql, batch))
             return
         driver = self._conn.connection.driver_connection
         self._thread = threading.Thread(target=self._run, args=(driver, todo),
@@ -99,11 +105,15 @@ class BulkWriter:
             cursor = driver.cursor()
             try:
                 for batch in batches:
-                    _execute(cursor.executemany if batch.many else cursor.execute, batch)
+                    self._count(batch, _execute(
+                        cursor.executemany if batch.many else cursor.execute, batch))
             finally:
                 cursor.close()
         except BaseException as exc:  # noqa: BLE001 - handed to the importer's thread
             self._error = exc
+
+    def _count(self, batch: Batch, rows: int) -> None:
+        self.inserted[batch.table] = self.inserted.get(batch.table, 0) + rows
 
     def wait(self) -> None:
         """Return once everything submitted is written; raise the first failure."""
@@ -125,13 +135,20 @@ class BulkWriter:
         self._error = None
 
 
-def _execute(run: Callable[..., Any], batch: Batch) -> None:
+def _execute(run: Callable[..., Any], batch: Batch) -> int:
+    """Run ``batch``; the number of rows inserted (conflicting rows are not)."""
     if not batch.many:
-        run(batch.sql, batch.parameters)
-        return
+        return _rowcount(run(batch.sql, batch.parameters))
     rows = batch.parameters
-    for start in range(0, len(rows), CHUNK):
-        run(batch.sql, rows[start : start + CHUNK])
+    return sum(_rowcount(run(batch.sql, rows[start : start + CHUNK]))
+               for start in range(0, len(rows), CHUNK))
+
+
+def _rowcount(result: Any) -> int:
+    # sqlite3's execute/executemany return the cursor, SQLAlchemy's a CursorResult; both
+    # count the rows an INSERT … ON CONFLICT DO NOTHING inserted (summed over executemany)
+    count = result.rowcount
+    return count if count is not None and count >= 0 else 0
 
 
 def _sort_by_key(table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:

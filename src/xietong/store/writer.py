@@ -13,6 +13,7 @@ import gc
 import json
 import math
 import re
+import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -25,13 +26,16 @@ from sqlalchemy import (
     Engine,
     and_,
     bindparam,
+    exists,
     func,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from xietong.i18n import _
 from xietong.model.org_types import org_type_by_name
 from xietong.model.records import (
     AttributeRecord,
@@ -42,17 +46,25 @@ from xietong.model.records import (
     RelationRecord,
 )
 from xietong.model.registry import REGISTRY
-from xietong.model.values import coerce, parse_date
+from xietong.model.values import check_name, coerce, parse_date, strip_controls
 from xietong.resolve.deferred import default_handover
 from xietong.resolve.matcher import Match
 from xietong.resolve.regions import canonical_region, place_code, region_label
 from xietong.store import ids, schema, state
 from xietong.store.bulk import BulkWriter
 from xietong.store.curation import retract_sources
+from xietong.store.engine import StoreError
 from xietong.store.index import PERSON, EntityIndex, Namesakes, family, normalize
 
 FLUSH_EVERY = 50_000  # records between writes: bounds memory on huge files
 PROGRESS_EVERY = 5_000
+# examples of each kind of change an import keeps (a dry run shows them): enough to judge
+# an import by, bounded so that ICKG25's 60,000 new entities cost no memory; counts are exact
+DETAIL_LIMIT = 1000
+NOTICE_LIMIT = 100  # cleaned names reported one by one; the rest are counted
+# one key for PostgreSQL's advisory lock that makes imports take turns, as SQLite's write
+# lock does: each import then resolves against a store no other import is changing
+_IMPORT_LOCK = 0x78696574  # "xiet"
 _ISO_DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
 COUNTED_TABLES = ("entities", "aliases", "facts", "evidence", "merges", "reviews")
 # the columns an import writes, in the order of its row tuples
@@ -92,19 +104,59 @@ class SourceSpec:
 
 
 @dataclass(slots=True)
+class ImportChanges:
+    """Examples of what an import changes, at most ``DETAIL_LIMIT`` of each, in the order
+    the import made them: new entities, merges and reviews (with whom, by which rule and
+    score), facts added and facts removed (a replaced version's). Entities and facts are
+    dicts naming them, so they can be shown without the store."""
+
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    merges: list[dict[str, Any]] = field(default_factory=list)
+    reviews: list[dict[str, Any]] = field(default_factory=list)
+    facts_added: list[dict[str, Any]] = field(default_factory=list)
+    facts_removed: list[dict[str, Any]] = field(default_factory=list)
+    # how many of each there are in all (the lists hold the first DETAIL_LIMIT)
+    totals: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"totals": self.totals, "entities": self.entities, "merges": self.merges,
+                "reviews": self.reviews, "facts_added": self.facts_added,
+                "facts_removed": self.facts_removed}
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A value the import changed on the way in (a control character removed)."""
+
+    where: str  # file and row/line, as RecordError names them
+    value: str
+    reason: str
+
+
+@dataclass(slots=True)
 class ImportSummary:
     source: str
     records: int = 0
+    # rows this import itself wrote (net of what replacing an earlier version removed),
+    # never the store's growth, which another import may share (two at once)
     added: dict[str, int] = field(default_factory=dict)
     removed: dict[str, int] = field(default_factory=dict)
     merged: int = 0
     queued_for_review: int = 0
     replaced: list[str] = field(default_factory=list)
     dry_run: bool = False
+    changes: ImportChanges = field(default_factory=ImportChanges)
+    notices: list[Notice] = field(default_factory=list)
+    cleaned: int = 0  # names and values with control characters removed (notices: the first)
 
     @property
     def unchanged(self) -> bool:
         return not any(self.added.values()) and not any(self.removed.values())
+
+    @property
+    def empty(self) -> bool:
+        """The input had no records: nothing was written, not even the source."""
+        return self.records == 0
 
 
 Progress = Callable[[int], None]  # called with the number of records just processed
@@ -123,41 +175,102 @@ def import_records(
     and reports what would have changed; ``before_commit`` may raise to roll back (records
     stream in, so problems found while reading are known only at the end)."""
     summary = ImportSummary(source=spec.name, dry_run=dry_run)
-    with _no_cyclic_gc(), engine.connect() as conn, conn.begin() as trans:
-        before = _counts(conn)
-        source_id, previous = _open_source(conn, spec)
-        run = _ImportRun(conn, source_id, spec)
-        completed = False
-        try:
-            for record in records:
-                try:
-                    run.add(record)
-                except RecordError as exc:
-                    raise exc.within(spec.name) from None
-                summary.records += 1
-                if progress and summary.records % PROGRESS_EVERY == 0:
-                    progress(PROGRESS_EVERY)
-                if run.pending >= FLUSH_EVERY:
-                    run.flush()
-            if progress:
-                progress(summary.records % PROGRESS_EVERY)
-            run.flush(final=True)
-            completed = True
-        finally:
-            run.close(completed)
-        if before_commit:
-            before_commit()
-        if previous:
-            summary.replaced = [name for _, name in previous]
-            retract_sources(conn, [pid for pid, _ in previous])
-        state.bump(conn)
-        after = _counts(conn)
-        summary.added = {t: max(after[t] - before[t], 0) for t in COUNTED_TABLES}
-        summary.removed = {t: max(before[t] - after[t], 0) for t in COUNTED_TABLES}
-        summary.merged, summary.queued_for_review = run.merged, run.reviewed
-        if dry_run:
-            trans.rollback()
+    try:
+        with _no_cyclic_gc(), engine.connect() as conn, conn.begin() as trans:
+            _take_turn(conn)
+            source_id, previous = _open_source(conn, spec)
+            run = _ImportRun(conn, source_id, spec, summary)
+            completed = False
+            try:
+                for record in records:
+                    try:
+                        run.add(record)
+                    except RecordError as exc:
+                        raise exc.within(spec.name) from None
+                    summary.records += 1
+                    if progress and summary.records % PROGRESS_EVERY == 0:
+                        progress(PROGRESS_EVERY)
+                    if run.pending >= FLUSH_EVERY:
+                        run.flush()
+                if progress:
+                    progress(summary.records % PROGRESS_EVERY)
+                run.flush(final=True)
+                completed = True
+            finally:
+                run.close(completed)
+            if before_commit:
+                before_commit()
+            deleted = dict.fromkeys(COUNTED_TABLES, 0)
+            if previous and summary.records:
+                summary.replaced = [name for _, name in previous]
+                deleted = _retract_counted(conn, [pid for pid, _ in previous], summary.changes)
+            written = run.written()
+            summary.added = {t: max(written[t] - deleted[t], 0) for t in COUNTED_TABLES}
+            summary.removed = {t: max(deleted[t] - written[t], 0) for t in COUNTED_TABLES}
+            summary.merged, summary.queued_for_review = run.merged, run.reviewed
+            summary.changes.totals = {
+                "entities": written["entities"], "merges": run.merged, "reviews": run.reviewed,
+                "facts_added": written["facts"], "facts_removed": deleted["facts"]}
+            run.name_changes()
+            if dry_run or not summary.records:  # no records: no source either
+                trans.rollback()
+            else:
+                state.bump(conn)
+    except sqlite3.OperationalError as exc:
+        # the background writer's own error, which bypasses the engine's translation of
+        # driver errors (store.engine); a lock is the one a user can do something about
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise StoreError(_("数据库正被另一个进程写入，等待后仍未释放；请稍后重试"
+                               "（或确认没有其他 xietong 命令正在导入）")) from None
+        raise
     return summary
+
+
+def _take_turn(conn: Connection) -> None:
+    """Wait for any other import to finish first (PostgreSQL; SQLite's write lock, taken
+    by the first write, does the same)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _IMPORT_LOCK})
+
+
+def _retract_counted(conn: Connection, source_ids: list[int],
+                     changes: ImportChanges) -> dict[str, int]:
+    """Retract the earlier versions of the source; how many rows each table lost, and
+    examples of the facts that go (those no other source supports). Under the import's
+    turn (``_take_turn``) no other import changes the counts meanwhile."""
+    s, ev, f = schema.sources, schema.evidence, schema.facts
+    ids = [*source_ids, *conn.execute(select(s.c.id).where(s.c.parent_id.in_(source_ids)))
+           .scalars()]
+    subject, obj = schema.entities.alias("subject"), schema.entities.alias("object")
+    alone = (
+        select(f.c.subject_id, f.c.predicate, f.c.object_id, f.c.value,
+               subject.c.name.label("subject"), obj.c.name.label("object"))
+        .join(subject, subject.c.id == f.c.subject_id)
+        .outerjoin(obj, obj.c.id == f.c.object_id)
+        .where(exists().where(ev.c.fact_id == f.c.id, ev.c.source_id.in_(ids)),
+               ~exists().where(ev.c.fact_id == f.c.id, ev.c.source_id.not_in(ids)))
+        .limit(DETAIL_LIMIT)
+    )
+    for row in conn.execute(alone):
+        detail = _fact_detail(row.subject_id, row.predicate, row.object_id, row.value)
+        detail["subject"] = row.subject
+        if row.object_id is not None:
+            detail["object"] = row.object
+        changes.facts_removed.append(detail)
+    before = _counts(conn)
+    retract_sources(conn, source_ids)
+    after = _counts(conn)
+    return {t: max(before[t] - after[t], 0) for t in COUNTED_TABLES}
+
+
+def _fact_detail(subject: int, predicate: str, obj: int | None, value: Any) -> dict[str, Any]:
+    """A fact as ``ImportChanges`` lists it; entity names are filled in at the end."""
+    detail: dict[str, Any] = {"subject_id": subject, "predicate": predicate}
+    if obj is not None:
+        detail["object_id"] = obj
+    else:
+        detail["value"] = json.loads(value) if isinstance(value, str) else value
+    return detail
 
 
 @contextmanager
@@ -208,10 +321,14 @@ def _open_source(conn: Connection, spec: SourceSpec) -> tuple[int, list[tuple[in
 
 
 class _ImportRun:
-    def __init__(self, conn: Connection, source_id: int, spec: SourceSpec) -> None:
+    def __init__(self, conn: Connection, source_id: int, spec: SourceSpec,
+                 summary: ImportSummary) -> None:
         self.conn = conn
         self.source_id = source_id
         self.spec = spec
+        self.summary = summary
+        self.changes = summary.changes
+        self.decided = {"merges": 0, "reviews": 0}  # rows the decisions wrote
         self.bulk = BulkWriter(conn)
         # the resolver's first question reads the store: not while rows are being written
         self.index = EntityIndex(conn, default_handover(spec.size), before_read=self.bulk.wait)
@@ -254,7 +371,11 @@ class _ImportRun:
         if not rec.name or not rec.name.strip():
             raise RecordError(rec.provenance, "名称为空")
         attrs = {k: _check_attribute(rec.provenance, k, v) for k, v in rec.attrs.items()}
-        names = [rec.name, *(a for a in rec.aliases if a and a.strip())]
+        names = [self._clean(n, rec.provenance)
+                 for n in (rec.name, *(a for a in rec.aliases if a and a.strip()))]
+        if not names[0]:
+            raise RecordError(rec.provenance, "名称为空")
+        names = [n for n in names if n]
         credit_code = attrs.get("credit_code")
         source_id = self._source_for(rec.provenance)
         entity_id = self._find_or_create(
@@ -296,6 +417,21 @@ class _ImportRun:
         self._attribute_fact(subject, key, value, rec.unit, as_of, rec.confidence,
                              rec.provenance, source_id)
 
+    def _clean(self, name: str, prov: Provenance) -> str:
+        """A name as the store keeps it (``check_name``); a notice where removing control
+        characters changed what a reader sees."""
+        try:
+            clean = check_name(name)
+        except ValueError as exc:
+            raise RecordError(prov, str(exc)) from None
+        if clean != name and clean != name.strip():
+            self.summary.cleaned += 1
+            if strip_controls(name)[1] and len(self.summary.notices) < NOTICE_LIMIT:
+                where = f"{prov.document or self.spec.name}: {prov.locator}"
+                self.summary.notices.append(Notice(where, name, _(
+                    "已删除名称中的控制字符（如 NUL、ESC），保留其余部分；请核对")))
+        return clean
+
     # -- entities ----------------------------------------------------------------------
     def _ref(self, ref: EntityRef, allowed: tuple[str, ...], prov: Provenance,
              source_id: int) -> int:
@@ -313,6 +449,11 @@ class _ImportRun:
                      source_id: int) -> int:
         if not ref.name or not ref.name.strip():
             raise RecordError(prov, "关系中的实体名称为空")
+        clean = self._clean(ref.name, prov)
+        if clean != ref.name:
+            if not clean:
+                raise RecordError(prov, "关系中的实体名称为空")
+            ref = replace(ref, name=clean)
         if ref.type is not None:
             try:
                 types: tuple[str, ...] = (REGISTRY.entity_type(ref.type).key,)
@@ -440,6 +581,8 @@ class _ImportRun:
             self.awaiting.append(entity_id)
         self.entities[entity_id] = (entity_id, etype, names[0], entity_id, self.now)
         self.index.register(entity_id, etype, entity_id, names, credit_code)
+        if len(self.changes.entities) < DETAIL_LIMIT:
+            self.changes.entities.append({"id": entity_id, "name": names[0], "type": etype})
         return entity_id
 
     def _settle(self, entity_id: int, match: Match) -> None:
@@ -462,6 +605,7 @@ class _ImportRun:
                 "created_at": self.now,
             })
             self.merged += 1
+            self._decision_detail(self.changes.merges, entity_id, match)
         else:
             self.decisions.reviews.append({
                 "entity_id": entity_id, "candidate_id": match.entity_id,
@@ -469,6 +613,14 @@ class _ImportRun:
                 "status": "open", "created_at": self.now,
             })
             self.reviewed += 1
+            self._decision_detail(self.changes.reviews, entity_id, match)
+
+    @staticmethod
+    def _decision_detail(details: list[dict[str, Any]], entity_id: int, match: Match) -> None:
+        if len(details) < DETAIL_LIMIT:
+            details.append({"entity_id": entity_id, "into_id": match.entity_id,
+                            "rule": match.rule, "score": round(float(match.score), 3),
+                            "features": match.features})
 
     def _names(self, entity_id: int, names: list[str], source_id: int) -> None:
         """The record's name and aliases, as this source gives them."""
@@ -525,6 +677,9 @@ class _ImportRun:
         is in. The final flush waits for the resolver's last answers while its rows are
         written."""
         self._settle_answers(wait=False)
+        # a dry run's examples of new facts (others would slow every import by a lookup)
+        sample = list(self.facts.values()) \
+            if self.summary.dry_run and len(self.changes.facts_added) < DETAIL_LIMIT else []
         batches = [self.bulk.prepare(table, columns, list(buffer.values()))
                    for table, columns, buffer in (
                        (schema.entities, ENTITY_COLUMNS, self.entities),
@@ -535,6 +690,8 @@ class _ImportRun:
         for buffer in (self.entities, self.aliases, self.facts, self.evidence):
             buffer.clear()
         self.bulk.wait()
+        if sample:
+            self._sample_new_facts(sample)
         self._write_decisions(self.decisions_submitted)
         self.decisions_submitted, self.decisions = self.decisions, _Decisions()
         self.bulk.submit(batches)
@@ -553,11 +710,63 @@ class _ImportRun:
                          .values(canonical_id=bindparam("canonical")), decisions.merged_written)
         if decisions.merges:
             conn.execute(insert(schema.merges), decisions.merges)
+            self.decided["merges"] += len(decisions.merges)
         if decisions.reviews:  # few rows, with JSON: through SQLAlchemy's own type handling
             dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-            conn.execute(dialect.insert(schema.reviews).on_conflict_do_nothing(),
-                         decisions.reviews)
+            result = conn.execute(dialect.insert(schema.reviews).on_conflict_do_nothing(),
+                                  decisions.reviews)
+            self.decided["reviews"] += max(result.rowcount, 0)
         decisions.clear()
+
+    def _sample_new_facts(self, rows: list[tuple[Any, ...]]) -> None:
+        """Keep as examples those of ``rows`` (fact rows about to be written) that the store
+        does not hold yet, until there are ``DETAIL_LIMIT``: the others only gain this
+        source's evidence."""
+        f, found = schema.facts, self.changes.facts_added
+        for start in range(0, len(rows), 2_000):
+            chunk = rows[start:start + 2_000]
+            held = set(self.conn.execute(
+                select(f.c.id).where(f.c.id.in_([r[0] for r in chunk]))).scalars())
+            found.extend(_fact_detail(r[1], r[2], r[3], r[4]) for r in chunk if r[0] not in held)
+            if len(found) >= DETAIL_LIMIT:
+                del found[DETAIL_LIMIT:]
+                return
+
+    def written(self) -> dict[str, int]:
+        """Rows this run inserted, by table (after the final flush)."""
+        counts = dict.fromkeys(COUNTED_TABLES, 0)
+        counts.update(self.bulk.inserted)
+        counts["merges"] += self.decided["merges"]
+        counts["reviews"] += self.decided["reviews"]
+        return counts
+
+    def name_changes(self) -> None:
+        """Put names to the entity ids in the examples of ``changes`` (one query)."""
+        c = self.changes
+        wanted = {d[k] for group in (c.merges, c.reviews) for d in group
+                  for k in ("entity_id", "into_id")}
+        wanted |= {d[k] for group in (c.facts_added, c.facts_removed) for d in group
+                   for k in ("subject_id", "object_id") if k in d}
+        if not wanted:
+            return
+        e = schema.entities
+        names: dict[int, tuple[str, str]] = {}
+        listed = sorted(wanted)
+        for start in range(0, len(listed), 5_000):
+            chunk = listed[start:start + 5_000]
+            names.update((row.id, (row.name, row.type)) for row in self.conn.execute(
+                select(e.c.id, e.c.name, e.c.type).where(e.c.id.in_(chunk))))
+        for group in (c.merges, c.reviews):
+            for d in group:
+                d["name"], d["type"] = names.get(d["entity_id"], ("?", "?"))
+                d["into"] = names.get(d["into_id"], ("?", "?"))[0]
+        for group in (c.facts_added, c.facts_removed):
+            for d in group:
+                if "subject" in d:  # named when retracted (_retract_counted)
+                    continue
+                d["subject"] = names.get(d["subject_id"], ("?", "?"))[0]
+                if "object_id" in d:
+                    d["object"] = names.get(d["object_id"], ("?", "?"))[0]
 
     def _settle_answers(self, wait: bool) -> None:
         for match in self.index.answers(wait=wait):
