@@ -80,6 +80,7 @@ def names_itself(name: str) -> bool:
         and not generic_trade(trade) and not trade.startswith(("股份", "上市"))
 
 
+@lru_cache(maxsize=1 << 17)  # asked for every name at each file's extraction: ~1 s once
 def trust(name: str, kind: str, source: str, names_other_things: bool) -> str | None:
     """CURATED, TRUSTED, CHECKED or None (never looked for) for one name of an
     organisation of graph type ``kind``. ``source``: CURATED when the organisation comes
