@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from xietong.match.tokens import content_words
+from xietong.i18n import _
+from xietong.match.tokens import STOPWORDS, content_words
 from xietong.resolve.regions import canonical_region
 
 MAX_QUERY_CHARS = 200
@@ -55,12 +56,32 @@ class DemandError(ValueError):
     pass
 
 
+# Words of a demand that name nothing to look for: English function words and the words
+# of markup or code pasted into the box (<script>, ' OR 1=1 --)
+_NOT_SUBJECT = frozenset("""
+    a an the and or not of to in on for is are be by with from as at select insert update
+    delete drop union where null true false script alert javascript onload onerror img src
+    href http https www html div span style iframe
+    """.split())
+_MARKUP = re.compile(r"<[^<>]{0,200}>")
+
+
+def meaningful(term: str) -> bool:
+    """Whether a search term can name something to match: a Chinese word, or a Latin or
+    alphanumeric word of two or more characters that is not a function or markup word
+    (digits alone name nothing)."""
+    if any("\u4e00" <= c <= "\u9fff" for c in term):
+        return term not in STOPWORDS
+    return len(term) >= 2 and not term.isdigit() and term.lower() not in _NOT_SUBJECT
+
+
 def check_text(text: str) -> str:
     text = text.strip()
     if not text:
-        raise DemandError("需求为空；请写明要找什么，例如：寻找人形机器人谐波减速器供应商")
+        raise DemandError(_("需求为空；请写明要找什么，例如：寻找人形机器人谐波减速器供应商"))
     if len(text) > MAX_QUERY_CHARS:
-        raise DemandError(f"需求有 {len(text)} 个字，上限为 {MAX_QUERY_CHARS} 字")
+        raise DemandError(_("需求有 {count} 个字，上限为 {limit} 字").format(
+            count=len(text), limit=MAX_QUERY_CHARS))
     return text
 
 
@@ -71,7 +92,7 @@ def parse_role(label: str) -> str:
         if wanted in (key, chinese):
             return key
     valid = ", ".join(f"{k}({v})" for k, v in ROLE_LABELS.items())
-    raise DemandError(f"未知角色 {label!r}；可选：{valid}")
+    raise DemandError(_("未知角色 {label!r}；可选：{valid}").format(label=label, valid=valid))
 
 
 def search_terms(demand: Demand, industry: str | None = None) -> list[str]:
@@ -94,7 +115,7 @@ def parse(text: str, role: str | None = None) -> Demand:
     text = check_text(text)
     found_role = role or _role_in(text)
     excluded = [m.group(1) for m in _EXCLUDE.finditer(text)]
-    body = _EXCLUDE.sub(" ", text)
+    body = _MARKUP.sub(" ", _EXCLUDE.sub(" ", text))
     prefer: list[str] = []
     for area, regions in AREAS.items():
         if area in body:

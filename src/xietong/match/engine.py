@@ -13,7 +13,9 @@ from typing import Any
 
 import numpy as np
 
+from xietong.i18n import N_, _
 from xietong.match import demand as demands
+from xietong.match import roles
 from xietong.match.demand_features import DemandFeatures, fixed_score
 from xietong.match.demand_ranker import DemandConfig, DemandRanker
 from xietong.match.encoder import TextEncoder
@@ -33,6 +35,26 @@ from xietong.store.snapshot import GraphSnapshot
 PREFERRED_REGION_SHARE = 0.2
 
 
+RANKING_MODELS = {
+    "learned": N_("LightGBM lambdarank，在本库的事实上训练（推荐：各类关系；供应商需求：主营产品关系）"),
+    "fixed": N_("固定加权：文本 BM25 + 产品/行业路径 + 产业链一步 + 角色次数（无训练标签）"),
+    "portfolio": N_("固定加权 + 投资组合匹配：被投企业与需求的 BM25 之和（无训练标签）"),
+}
+PORTFOLIO_WEIGHT = 2.0  # the portfolio fit (÷ the best) outweighs the investor's own words
+STAGE_WEIGHT = 0.5  # an early-stage demand: the unlisted share of the fitting investees
+EXPLAIN_AT_MOST = 5  # candidates explained per result shown, at most, to fill the list
+
+
+def relative_scores(scores: np.ndarray) -> np.ndarray:
+    """0–100 between the weakest and the best of ``scores`` (all 100 when they tie)."""
+    if len(scores) == 0:
+        return scores.astype(np.float64)
+    low, high = float(scores.min()), float(scores.max())
+    if high - low < 1e-12:
+        return np.full(len(scores), 100.0)
+    return 100.0 * (scores.astype(np.float64) - low) / (high - low)
+
+
 @dataclass(slots=True)
 class Match:
     node: int
@@ -42,12 +64,22 @@ class Match:
     score: float
     seen: bool  # the entity takes part in some relation (else ranked from text alone)
     reasons: Reasons = field(default_factory=Reasons)
-    # what ranked it: "learned" (a trained model) or "fixed" (the hand-set combination)
+    # what ranked it: "learned" (a trained model), "fixed" (the hand-set combination) or
+    # "portfolio" (investors and acquirers: the fixed combination plus portfolio fit)
     ranking: str = "fixed"
+    # 0–100: where the score lies between the weakest (0) and the best (100) candidate
+    # the query considered; the raw ``score`` is on the ranking model's own scale
+    relative: float = 100.0
+
+    @property
+    def model(self) -> str:
+        """The ranking model, named for the user."""
+        return _(RANKING_MODELS.get(self.ranking, self.ranking))
 
     def to_dict(self) -> dict[str, Any]:
         return {"entity_id": self.entity_id, "name": self.name, "type": self.type,
-                "score": round(self.score, 4), "seen": self.seen, "ranking": self.ranking,
+                "score_0_100": round(self.relative, 1), "score": round(self.score, 4),
+                "seen": self.seen, "ranking": self.ranking, "model": self.model,
                 "reasons": self.reasons.to_dict()}
 
 
@@ -159,7 +191,8 @@ class Matcher:
         for "head". Only entities of the relation's range (tail) or domain (head) types in
         the registry are answers; known answers are left out unless ``include_known``."""
         if direction not in ("head", "tail"):
-            raise ValueError(f"未知方向 {direction!r}；可选：head, tail")
+            raise ValueError(_("未知方向 {direction!r}；可选：head, tail").format(
+                direction=direction))
         kind = REGISTRY.relation(relation)
         g = self.index.graph
         code = g.relations.index(kind.key)
@@ -171,10 +204,12 @@ class Matcher:
         nodes, scores = nodes[keep], scores[keep]
         order = np.argsort(-scores, kind="stable")[:top]
         wanted_products = self._products(node)
+        relative = relative_scores(scores)
+        ranking = "learned" if self.ranker else "fixed"
         out = []
         for i in order:
             match = self._result(int(nodes[i]), scores[i])
-            match.ranking = "learned" if self.ranker else "fixed"
+            match.ranking, match.relative = ranking, float(relative[i])
             match.reasons = self.explainer.explain(
                 match.node, query_terms=self.index.features.profile_terms[node],
                 path_sources=[node], place_of=[node], products=wanted_products)
@@ -207,29 +242,74 @@ class Matcher:
         for name in [*(exclude_competitors_of or []), *parsed.exclude_competitors_of]:
             found = self.node_named(name)
             if found is None:
-                raise demands.DemandError(f"没有名为 {name!r} 的实体，无法排除其竞争对手")
+                raise demands.DemandError(
+                    _("没有名为 {name!r} 的实体，无法排除其竞争对手").format(name=name))
             excluded.append(found)
         terms = demands.search_terms(parsed, industry)
+        if not any(demands.meaningful(t) for t in terms):
+            raise demands.DemandError(_(
+                "需求“{text}”中没有可匹配的词：请用中文写明要找的产品、技术、行业或角色，"
+                "例如：寻找人形机器人谐波减速器供应商").format(text=text.strip()[:40]))
         nodes, scores, anchors, ranking = self._demand_scores(terms, parsed.role)
+        folio = roles.portfolio(self.index, parsed.role, terms) if parsed.role else None
+        if folio is not None and folio.fit.max() > 0:
+            nodes, scores = self._with_portfolio(nodes, scores, folio,
+                                                 bool(roles.EARLY_STAGE.search(text)))
+            ranking = "portfolio"
         if len(nodes) == 0:
             return []
         keep = self._filters(nodes, region, park, excluded, industry)
+        keep &= roles.plays(self.index, parsed.role, nodes)
         nodes, scores = nodes[keep], scores[keep]
+        if len(nodes) == 0:
+            return []
         if parsed.prefer_regions:
             preferred = [self.places.region(r) for r in parsed.prefer_regions]
             bonus = np.array([any(self.places.in_region(int(n), p) for p in preferred)
                               for n in nodes], dtype=np.float32)
             spread = float(scores.max() - scores.min())
             scores = scores + PREFERRED_REGION_SHARE * spread * bonus
-        order = np.argsort(-scores, kind="stable")[:top]
+        relative = relative_scores(scores)
+        order = np.argsort(-scores, kind="stable")[:top * EXPLAIN_AT_MOST]
         out = []
         for i in order:
             match = self._result(int(nodes[i]), scores[i])
-            match.ranking = ranking
+            match.ranking, match.relative = ranking, float(relative[i])
             match.reasons = self.explainer.explain(match.node, query_terms=terms,
                                                    path_sources=anchors[:20], products=anchors)
+            if folio is not None:
+                self._portfolio_reasons(match, folio)
+            if not match.reasons.any():
+                continue  # nothing the demand asked for explains it: not an answer
             out.append(match)
+            if len(out) == top:
+                break
         return out
+
+    def _with_portfolio(self, nodes: np.ndarray, scores: np.ndarray, folio: roles.Portfolio,
+                        early: bool) -> tuple[np.ndarray, np.ndarray]:
+        """The candidates plus everyone whose investments fit the demand, scored with
+        their portfolio fit (and, for an early-stage demand, its unlisted share)."""
+        invested = np.flatnonzero(folio.fit > 0)
+        extra = invested[~np.isin(invested, nodes)]
+        nodes = np.concatenate([nodes, extra]).astype(np.int64)
+        scores = np.concatenate([scores.astype(np.float64), np.zeros(len(extra))])
+        fit = folio.fit[nodes]
+        scores = scores + PORTFOLIO_WEIGHT * fit / float(fit.max())
+        if early:
+            scores = scores + STAGE_WEIGHT * folio.unlisted[nodes] * (fit > 0)
+        return nodes, scores.astype(np.float32)
+
+    def _portfolio_reasons(self, match: Match, folio: roles.Portfolio) -> None:
+        names = self.index.snapshot.names
+        examples = folio.examples(self.index, match.node)
+        if not examples:
+            return
+        match.reasons.portfolio = [names[n] for n in examples]
+        match.reasons.portfolio_note = _(
+            "与需求相关的被投企业 {count} 家，其中未上市占 {share}（数据无融资轮次，以是否上市近似阶段）"
+        ).format(count=int(folio.count[match.node]),
+                 share=f"{folio.unlisted[match.node]:.0%}")
 
     def _demand_scores(self, terms: list[str], role: str | None
                        ) -> tuple[np.ndarray, np.ndarray, list[int], str]:

@@ -9,7 +9,9 @@ from typing import Any
 
 import numpy as np
 
+from xietong.i18n import _
 from xietong.match.index import MatchIndex
+from xietong.match.tokens import STOPWORDS, words
 from xietong.model.registry import REGISTRY
 
 _PLACE = ("located_in_park", "located_in_region")
@@ -27,6 +29,16 @@ class Hop:
     sources: list[dict[str, Any]] = field(default_factory=list)
 
 
+# Words of legal forms and their fragments (character bigrams of 有限公司 and the like):
+# every company has them, so they explain nothing
+LEGAL_FORMS = frozenset("""
+    有限 公司 有限公司 限公 责任 有限责任 任公 股份 份有 股份有限 集团 控股 实业 分公司 总公司
+    企业 行业 产业 机构 中心 研究院 有限合伙 合伙 合伙企业 事务所
+    """.split())
+# A matched term found in more than this share of profiles is too generic to show
+COMMON_SHARE = 0.02
+
+
 @dataclass(slots=True)
 class Reasons:
     matched_terms: list[str] = field(default_factory=list)
@@ -34,6 +46,13 @@ class Reasons:
     shared_places: list[str] = field(default_factory=list)
     chain_fit: list[str] = field(default_factory=list)  # upstream/downstream/product fit
     places: list[str] = field(default_factory=list)  # where the candidate is
+    # investors and acquirers: investees that fit the demand, and a summary line
+    portfolio: list[str] = field(default_factory=list)
+    portfolio_note: str = ""
+
+    def any(self) -> bool:
+        """Whether anything explains the result (where it is does not)."""
+        return bool(self.matched_terms or self.paths or self.chain_fit or self.portfolio)
 
     def path_texts(self) -> list[str]:
         return [render_path(p) for p in self.paths]
@@ -46,7 +65,8 @@ class Reasons:
                                   "fact_id": h.fact, "weight": h.weight, "sources": h.sources}
                                  for h in p]} for p in self.paths],
             "shared_places": self.shared_places, "chain_fit": self.chain_fit,
-            "places": self.places,
+            "places": self.places, "portfolio": self.portfolio,
+            "portfolio_note": self.portfolio_note,
         }
 
 
@@ -188,6 +208,16 @@ class Explainer:
                             self._hop(int(their_edges[mine_of[j]]))])
         return out
 
+    def telling(self, term: str) -> bool:
+        """Whether a matched term says something: a whole word (not a character bigram
+        cut out of one, like 限公), not a stop word or legal form, and not in more than
+        COMMON_SHARE of the profiles (公司, 上海, 科技…)."""
+        if len(term) < 2 or term.isdigit() or term in STOPWORDS or term in LEGAL_FORMS:
+            return False
+        if words(term) != (term,):
+            return False
+        return not self.index.text.is_common("profile", term, COMMON_SHARE)
+
     def places(self, node: int) -> set[int]:
         return set(self._ends(node, _PLACE)[0].tolist())
 
@@ -198,7 +228,7 @@ class Explainer:
         reasons = Reasons()
         theirs = set(fb.profile_terms[candidate]) | set(fb.name_terms[candidate])
         reasons.matched_terms = [t for t in dict.fromkeys(query_terms)
-                                 if t in theirs and len(t) > 1]
+                                 if t in theirs and self.telling(t)]
         reasons.paths = self.paths(path_sources, candidate)
         where = self.places(candidate)
         reasons.places = [snap.names[p] for p in sorted(where)]
@@ -235,7 +265,8 @@ class Explainer:
             if product not in wanted and product not in linked:
                 continue
             hop = self._hop(edge)
-            share = f" ({hop.weight:.0%})" if hop.weight is not None else ""
+            share = revenue_share(hop.weight) if hop.relation == _MAIN_LABEL else ""
+            share = f" ({share})" if share else ""
             if product in wanted:
                 fits.append(f"{hop.relation} {snap.names[product]}{share}")
             else:
@@ -245,6 +276,23 @@ class Explainer:
             if len(fits) >= 3:
                 break
         return fits
+
+
+_MAIN_LABEL = REGISTRY.relation_types["main_product"].label
+
+
+def revenue_share(weight: float | None) -> str:
+    """A 主营产品 weight as the user reads it. ChainKG's weight is the product's share of
+    the company's main-business revenue (主营业务收入构成) as its report breaks it down —
+    by segment, by product and by region at once, so a company's weights add up to about
+    2 and not 1; a segment reported before inter-segment eliminations (分部间抵销) can pass
+    1, and elimination lines are negative. So: a percentage up to 100 %, "≥100%" beyond,
+    nothing for zero or negative weights (no share to speak of)."""
+    if weight is None or weight != weight or weight <= 0:
+        return ""
+    if weight > 1:
+        return _("营收占比 ≥100%（分部抵销前）")
+    return _("营收占比 {share}").format(share=f"{weight:.0%}" if weight >= 0.01 else "<1%")
 
 
 def cite(reasons: list[Reasons], conn: Any) -> None:

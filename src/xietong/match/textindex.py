@@ -136,6 +136,12 @@ class TextIndex:
             self._df[key] = self._searcher.doc_freq(field, term)
         return self._df[key] > max_df * max(self._searcher.num_docs, 1)
 
+    def is_common(self, field: str, term: str, max_df: float, floor: int = 50) -> bool:
+        """True for a term in more than ``max_df`` of the documents and more than ``floor``
+        of them (the floor keeps a small store's few documents from making every word
+        common)."""
+        return self._common(field, term, max_df) and self._df[(field, term)] > floor
+
     def search(self, terms: Sequence[str], field: str = "profile", limit: int = 100,
                types: Sequence[str] = (), max_df: float | None = None,
                max_terms: int | None = None) -> tuple[np.ndarray, np.ndarray]:
