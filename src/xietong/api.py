@@ -22,6 +22,7 @@ from xietong.i18n import _
 from xietong.ingest.errors import InputError, ValidationReport
 from xietong.model.records import Record
 from xietong.model.registry import REGISTRY
+from xietong.model.values import MAX_NAME_CHARS
 from xietong.resolve.names import normalize
 from xietong.store import curation, queries, schema
 from xietong.store.engine import (
@@ -82,6 +83,15 @@ def entity_type_key(text: str) -> str:
             return key
     known = "、".join(f"{t.label}({k})" for k, t in REGISTRY.entity_types.items())
     raise ValueError(_("未知实体类型 {text!r}；可选：{known}").format(text=text, known=known))
+
+
+def _name_query(text: str) -> str:
+    """A name to look up: one longer than any name the store takes is refused at once
+    (fuzzy search of a 20,000-character query took minutes)."""
+    if len(text.strip()) > MAX_NAME_CHARS:
+        raise ValueError(_("名称过长（{n} 个字符，上限 {limit}）：图谱中没有这么长的名称").format(
+            n=f"{len(text.strip()):,}", limit=MAX_NAME_CHARS))
+    return text
 
 
 def _type_label(key: str) -> str:
@@ -270,6 +280,7 @@ class Ecosystem:
                ) -> list[queries.EntityHit]:
         """Names close to ``text``; ``entity_type`` (a key or Chinese label) narrows them."""
         type_key = entity_type_key(entity_type) if entity_type else None
+        text = _name_query(text)
         self._ensure()
         with self.engine.connect() as conn:
             hits = queries.search(conn, text, limit, type_key)
@@ -283,6 +294,7 @@ class Ecosystem:
         Chinese label) if given. NotFound suggests close names; Ambiguous lists the
         candidates with their key facts."""
         type_key = entity_type_key(entity_type) if entity_type else None
+        text = _name_query(text)
         self._ensure()
         with self.engine.connect() as conn:
             hits = queries.lookup(conn, text, type_key)

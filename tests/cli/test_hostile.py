@@ -274,3 +274,9 @@ def test_visible_shows_control_characters_and_safe_escapes_markup() -> None:
     assert visible("上海\t模速") == "上海\\x09模速"
     assert safe("[red]红标[/red]") == "\\[red]红标\\[/red]"
     assert visible("模速空间 (上海)") == "模速空间 (上海)"
+
+
+def test_a_name_longer_than_any_stored_is_refused_at_once(store: str) -> None:
+    long_name = "智能科技" * 5000
+    for args in (("show", long_name), ("search", long_name)):
+        one_error_line(run(*args, "--db", store), "名称过长（20,000 个字符，上限 500）")
