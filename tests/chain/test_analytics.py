@@ -8,7 +8,7 @@ import pytest
 
 from xietong.api import Ecosystem
 from xietong.chain import analytics
-from xietong.chain.report import ChainAnalyst
+from xietong.chain.report import ChainAnalyst, supply_rate_text
 from xietong.chain.risk import RuleError, load_rules
 from xietong.chain.template import TemplateSet
 from xietong.model.records import EntityRef, Provenance, RelationRecord
@@ -131,3 +131,13 @@ def test_real_data_supply_rate_is_none_on_too_few_links(real_snapshot: GraphSnap
             assert part["local_supply_rate"] is None
         else:
             assert part["local_supply_rate"] == pytest.approx(local / links)
+
+
+def test_supply_rate_text_names_the_links_it_rests_on() -> None:
+    assert supply_rate_text({"supply_links": 0, "local_supply_links": 0,
+                             "local_supply_rate": None}) == "无供给关系数据"
+    assert supply_rate_text({"supply_links": 5, "local_supply_links": 0,
+                             "local_supply_rate": None}) == \
+        "数据不足（5 条供给关系，0 条来自本地；10 条起计比率）"
+    assert supply_rate_text({"supply_links": 12, "local_supply_links": 3,
+                             "local_supply_rate": 0.25}) == "25%（3/12 条供给关系）"

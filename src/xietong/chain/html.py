@@ -14,6 +14,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from xietong.chain.report import supply_rate_text
+
 COLOURS = {"red": "#d93025", "yellow": "#f2a900", "blue": "#1a73e8", None: "#34a853"}
 BOX_W, BOX_H, GAP_X, GAP_Y = 150, 58, 70, 22
 
@@ -131,13 +133,13 @@ window.addEventListener("load", function () {
 
 def render_html(report: dict[str, Any]) -> str:
     s, chain, scope = report["summary"], report["chain"], report["scope"]
-    rate = "无数据" if s["local_supply_rate"] is None else f"{s['local_supply_rate']:.0%}"
+    rate = supply_rate_text(s)
     cards = [("链上企业", f"{s['enterprises_on_chain']:,}"), ("本地企业", f"{s['local_enterprises']:,}"),
              ("环节覆盖", f"{s['segments_covered']}/{s['segments']}"), ("本地配套率", rate),
              ("红/黄/蓝", "{red}/{yellow}/{blue}".format(**s["risk_counts"]))]
     seg_rows = [[x["name"], x["position"], x["local_enterprises"], x["national_enterprises"],
                  "" if x["hhi"] is None else f"{x['hhi']:.0f}",
-                 "" if x["local_supply_rate"] is None else f"{x['local_supply_rate']:.0%}",
+                 supply_rate_text(x) if x["supply_links"] else "",
                  x["risk_label"], "；".join(x["risk_reasons"]),
                  "、".join(m["name"] for m in x["members"][:5])] for x in report["segments"]]
     shortlists = "".join(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -15,6 +17,7 @@ from xietong.chain.scope import resolve_scope
 from xietong.chain.shortlist import MatchRanker, shortlist
 from xietong.chain.simulate import AFFECTED, path, removal_targets, simulate
 from xietong.chain.template import ChainTemplate, TemplateSet
+from xietong.i18n import _
 from xietong.match.engine import Matcher
 from xietong.store.snapshot import GraphSnapshot
 
@@ -149,6 +152,20 @@ def build_report(m: ChainMetrics, rules: RiskRules, ranker: MatchRanker,
         "rules": rules.source,
         "shortlist_ranker": ranker.name,
     }
+
+
+def supply_rate_text(part: Mapping[str, Any]) -> str:
+    """本地配套率 of a report's summary or segment for people, with the links it rests on:
+    a share only from ``analytics.MIN_SUPPLY_LINKS`` links, the counts below that."""
+    links, local = int(part.get("supply_links") or 0), int(part.get("local_supply_links") or 0)
+    rate = part.get("local_supply_rate")
+    if rate is not None:
+        return _("{rate:.0%}（{local}/{links} 条供给关系）").format(rate=rate, local=local,
+                                                              links=links)
+    if not links:
+        return _("无供给关系数据")
+    return _("数据不足（{links} 条供给关系，{local} 条来自本地；{minimum} 条起计比率）").format(
+        links=links, local=local, minimum=analytics.MIN_SUPPLY_LINKS)
 
 
 def simulation_report(m: ChainMetrics, remove: list[str], top: int = 50) -> dict[str, object]:
