@@ -177,3 +177,17 @@ def test_a_held_write_lock_is_a_clear_store_error(tmp_path: Path, data_dir: Path
         holder.rollback()
         holder.close()
     assert eco.import_file(tmp_path / "a.csv").summary.added["entities"] == 5
+
+
+def test_one_command_many_sources_each_its_own_transaction(tmp_path: Path,
+                                                            data_dir: Path) -> None:
+    db = tmp_path / "per-source.db"
+    empty = _csv(tmp_path / "空表.csv", "企业名称\n")
+    run = subprocess.run([sys.executable, "-m", "xietong", "import",
+                          str(data_dir / "ickg-subset"), str(empty), "--db", str(db)],
+                         capture_output=True, text=True, timeout=600, check=False)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "✓ ickg-subset" in run.stdout  # shown when committed, before the next began
+    assert "此前的 1 个来源已导入并保留" in run.stderr and "空表.csv 未写入任何数据" in run.stderr
+    with Ecosystem(db) as eco:
+        assert [s["name"] for s in eco.sources()] == ["ickg-subset (train+valid)"]

@@ -112,31 +112,44 @@ def import_(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Import files, data sets or the demo."""
+    """Import files, data sets or the demo.
+
+    Each file or data set is imported in its own transaction, in the order given: if one
+    fails or the command is killed, the ones before it stay imported and it leaves no trace.
+    """
     if not paths and not demo:
-        raise typer.BadParameter("请给出要导入的文件或文件夹，或使用 --demo")
+        raise typer.BadParameter(_("请给出要导入的文件或文件夹，或使用 --demo"))
     eco = _open(db, create=True)
     eco.init()
     results: list[ImportResult] = []
-    if demo:
-        results.append(eco.import_demo(dry_run=dry_run))
-    for path in paths or []:
-        with _progress(path.name, quiet=as_json) as advance:
-            kind = fmt.value if fmt is not Format.auto else _detect(path)
-            if kind == "ickg":
-                result = eco.import_ickg(path, tuple(splits.split(",")), dry_run=dry_run,
-                                         progress=advance)
-            elif kind == "chainkg":
-                result = eco.import_chainkg(path, dry_run=dry_run, progress=advance)
-            else:
-                result = eco.import_file(path, mapping=mapping, dry_run=dry_run,
-                                         skip_invalid=skip_invalid, progress=advance)
+
+    def done(result: ImportResult) -> None:
         results.append(result)
+        if not as_json:  # at once: what is committed is shown before the next source starts
+            render.import_result(out, result)
+
+    if demo:
+        done(eco.import_demo(dry_run=dry_run))
+    for path in paths or []:
+        try:
+            with _progress(path.name, quiet=as_json) as advance:
+                kind = fmt.value if fmt is not Format.auto else _detect(path)
+                if kind == "ickg":
+                    result = eco.import_ickg(path, tuple(splits.split(",")), dry_run=dry_run,
+                                             progress=advance)
+                elif kind == "chainkg":
+                    result = eco.import_chainkg(path, dry_run=dry_run, progress=advance)
+                else:
+                    result = eco.import_file(path, mapping=mapping, dry_run=dry_run,
+                                             skip_invalid=skip_invalid, progress=advance)
+        except BaseException:
+            if results and not dry_run:
+                render.notice(_("每个来源各自一个事务：此前的 {n} 个来源已导入并保留；"
+                                "{path} 未写入任何数据").format(n=len(results), path=path))
+            raise
+        done(result)
     if as_json:
         _print_json([r.to_dict() for r in results])
-    else:
-        for result in results:
-            render.import_result(out, result)
 
 
 def _detect(path: Path) -> str:
@@ -145,7 +158,7 @@ def _detect(path: Path) -> str:
             return "ickg"
         if (path / "company_product.jsonl").exists():
             return "chainkg"
-        raise InputError(f"{path}: 文件夹必须是 ICKG 或 ChainKG 数据集")
+        raise InputError(_("{path}: 文件夹必须是 ICKG 或 ChainKG 数据集").format(path=path))
     return "file"
 
 
