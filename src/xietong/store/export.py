@@ -15,9 +15,7 @@ text is made safe for spreadsheets (``cells``: no control characters, no live fo
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import importlib
 import json
 import math
 from collections.abc import Iterator, Sequence
@@ -25,15 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypedDict
 
-# this module is imported only to export, so openpyxl is no cost to other commands
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
 from sqlalchemy import Connection, select
 
 from xietong.i18n import _
 from xietong.model.registry import REGISTRY, AttributeType
-from xietong.store import queries, schema
+from xietong.store import queries, schema, xlsx
 from xietong.store.atomic import atomic_paths
 from xietong.store.cells import CellCleaner, is_formula_like
 
@@ -144,15 +138,6 @@ class ExportSummary(TypedDict):
     truncated: int  # XLSX cells cut to Excel's 32,767 characters
 
 
-# openpyxl writes its sheets through lxml when installed, whose failures (a full disk:
-# SerialisationError IO_ENOSPC) are no OSError
-_WRITE_ERRORS: tuple[type[Exception], ...] = (OSError,)
-try:  # lxml ships no type information: imported by name
-    _WRITE_ERRORS += (importlib.import_module("lxml.etree").LxmlError,)
-except ImportError:  # openpyxl then writes with ElementTree, which raises OSError
-    pass
-
-
 def csv_paths(path: Path) -> tuple[Path, Path, Path]:
     """生态.csv → 生态.csv (entities), 生态-关系.csv, 生态-属性.csv."""
     return (path, path.with_name(f"{path.stem}-关系{path.suffix}"),
@@ -180,8 +165,8 @@ def export(conn: Connection, path: Path, fmt: str | None = None) -> ExportSummar
                 counts = _csv(conn, temps, sources, cleaner)
             else:
                 counts = _xlsx(conn, temps[0], sources, cleaner)
-    except _WRITE_ERRORS as e:  # permission, full disk: the targets are as they were
-        reason = e.strerror if isinstance(e, OSError) and e.strerror else e
+    except OSError as e:  # permission, full disk: the targets are as they were
+        reason = e.strerror or e
         raise ExportError(_("{path}: 无法写入（{reason}）；目标文件未改动").format(
             path=path, reason=reason)) from None
     return ExportSummary(entities=counts[0], relations=counts[1], attributes=counts[2],
@@ -306,66 +291,37 @@ _EXACT_IN_EXCEL = 10**15
 def _xlsx(conn: Connection, path: Path, sources: dict[int, tuple[str, ...]],
           cleaner: CellCleaner) -> tuple[int, int, int]:
     tables = _tables(conn, sources)
-    book = Workbook(write_only=True)  # rows go to disk as they come: memory stays flat
     relations = (_relation_row(rel) for rel in _relations(conn, sources))
     counts = []
-    for title, header, rows in (("实体", tables.entity_header, tables.entity_rows()),
-                                ("关系", RELATION_COLUMNS, relations),
-                                ("属性", ATTRIBUTE_COLUMNS, tables.attribute_rows())):
-        sheet = book.create_sheet(title)
-        try:
+    with xlsx.Workbook(path) as book:
+        for title, header, rows in (("实体", tables.entity_header, tables.entity_rows()),
+                                    ("关系", RELATION_COLUMNS, relations),
+                                    ("属性", ATTRIBUTE_COLUMNS, tables.attribute_rows())):
+            sheet = book.sheet(title)
             sheet.append(header)
-            count = 0
             for row in rows:
-                count += 1
-                if count >= XLSX_MAX_ROWS:
+                if sheet.rows >= XLSX_MAX_ROWS:
                     raise ExportError(_(
                         "工作表 {sheet} 超过 Excel 的 {limit:,} 行上限；请导出为 .csv 或 .jsonl"
                     ).format(sheet=title, limit=XLSX_MAX_ROWS))
-                sheet.append([_xlsx_cell(sheet, v, cleaner) for v in row])
-        except BaseException:
-            _abandon(book)
-            raise
-        counts.append(count)
-    try:
-        book.save(path)
-    except BaseException:
-        _abandon(book)
-        raise
+                sheet.append([_xlsx_cell(v, cleaner) for v in row])
+            counts.append(sheet.rows - 1)
     return counts[0], counts[1], counts[2]
 
 
-def _abandon(book: Workbook) -> None:
-    """Closes what a failed write-only workbook left open. openpyxl streams each sheet
-    through a generator; left to the garbage collector, a failed one prints a traceback
-    ("Exception ignored in …") after our one-line error."""
-    for sheet in book.worksheets:
-        writer = getattr(sheet, "_writer", None)
-        for stream in (getattr(sheet, "_rows", None), getattr(writer, "xf", None)):
-            if stream is not None:
-                with contextlib.suppress(Exception):
-                    stream.close()
-
-
-def _xlsx_cell(sheet: Any, value: Any, cleaner: CellCleaner) -> Any:
-    """A value as an XLSX cell of an explicit type: no text ever becomes a formula or an
-    error code (openpyxl would make ``=…`` a formula and ``#N/A`` an error)."""
+def _xlsx_cell(value: Any, cleaner: CellCleaner) -> Any:
+    """A number stays a number (if Excel holds it exactly); all else is text, cleaned, and
+    marked to stay text if it begins like a formula."""
     if value is None:
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool) \
             and math.isfinite(value) and abs(value) < _EXACT_IN_EXCEL:
         return value
     text = cleaner.xlsx(value if isinstance(value, str) else str(value))
-    formula_like = is_formula_like(text)
-    if not formula_like and text not in ERROR_CODES:
-        return text
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.data_type = "s"
-    if formula_like:
-        # the quote-prefix style keeps Excel from reading it as a formula when edited
+    if is_formula_like(text):
         cleaner.neutralised += 1
-        cell.quotePrefix = True
-    return cell
+        return xlsx.QuotedText(text)
+    return text
 
 
 def _header(at: AttributeType) -> str:
