@@ -197,17 +197,19 @@ def store_precision() -> list[str]:
                     for i in extract_file(path, known).items  # type: ignore[arg-type]
                     if item_records(i)]
             orgs = [k for k in keys if k[1] == "organisation"]
-            judged = [census[k] for k in orgs if k in census and k not in sample]
+            # without a store nothing is a store addition (some labelled ones also occur)
+            judged = [census[k] for k in orgs if k in census and k not in sample] if known else []
             drawn = [sample[k] for k in orgs if k in sample]
             p_sample = sum(drawn) / len(drawn)
             estimated = (sum(judged) + p_sample * (len(orgs) - len(judged))) / len(orgs)
-            other = {kind: [census[k] for k in keys if k[1] == kind and k in census]
+            other = {kind: [census[k] for k in keys if k[1] == kind and k in census and known]
                      for kind in ("relation", "figure")}
             census_p = f"{sum(judged)}/{len(judged)} = {sum(judged) / len(judged):.3f}" \
                 if judged else "–"
             rows.append(f"| {state} | {len(orgs)} | {census_p} | {sum(drawn)}/{len(drawn)} = "
                         f"{p_sample:.3f} | {estimated:.3f} | "
-                        + " | ".join(f"{sum(v)}/{len(v)}" for v in other.values()) + " |")
+                        + " | ".join(f"{sum(v)}/{len(v)}" if v else "–" for v in other.values())
+                        + " |")
     return rows
 
 
