@@ -346,3 +346,18 @@ def test_killed_export_leaves_the_targets_as_they_were(demo_db: Path, tmp_path: 
     # what the killed export had written is in a hidden .part file beside the target
     assert all(p.name.startswith(tuple(f".{t}." for t in targets))
                for p in out.iterdir() if p.name.endswith(".part"))
+
+
+def test_cli_reports_what_it_wrote(demo_db: Path, tmp_path: Path) -> None:
+    """The command names every file it wrote and counts the entities (not 0, as the CSV
+    export once said), in Chinese."""
+    env = {**os.environ, "XIETONG_DB": str(demo_db), "LANG": "C.UTF-8", "LANGUAGE": ""}
+    result = subprocess.run(
+        [sys.executable, "-c", "from xietong.cli.app import main; main()", "export",
+         str(tmp_path / "生态.csv")], env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    entities = Ecosystem(str(demo_db)).stats().entities
+    assert f"已导出 {entities:,} 个实体、" in result.stdout
+    for name in ("生态.csv", "生态-关系.csv", "生态-属性.csv"):
+        assert f"→ {tmp_path / name}" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
