@@ -116,7 +116,8 @@ def _fact_line(d: dict[str, Any]) -> str:
         return f"{safe(d['subject'])} —{safe(label)}→ {safe(d['object'])}"
     attribute = REGISTRY.attribute_types.get(predicate)
     label = attribute.label if attribute else predicate
-    return f"{safe(d['subject'])} · {safe(label)} = {safe(_value(d.get('value')))}"
+    value = _value(d.get("value")) + (f" {d['unit']}" if d.get("unit") else "")
+    return f"{safe(d['subject'])} · {safe(label)} = {safe(value)}"
 
 
 def stats(console: Console, s: Stats) -> None:

@@ -243,7 +243,7 @@ def _retract_counted(conn: Connection, source_ids: list[int],
            .scalars()]
     subject, obj = schema.entities.alias("subject"), schema.entities.alias("object")
     alone = (
-        select(f.c.subject_id, f.c.predicate, f.c.object_id, f.c.value,
+        select(f.c.subject_id, f.c.predicate, f.c.object_id, f.c.value, f.c.unit,
                subject.c.name.label("subject"), obj.c.name.label("object"))
         .join(subject, subject.c.id == f.c.subject_id)
         .outerjoin(obj, obj.c.id == f.c.object_id)
@@ -252,7 +252,8 @@ def _retract_counted(conn: Connection, source_ids: list[int],
         .limit(DETAIL_LIMIT)
     )
     for row in conn.execute(alone):
-        detail = _fact_detail(row.subject_id, row.predicate, row.object_id, row.value)
+        detail = _fact_detail(row.subject_id, row.predicate, row.object_id, row.value,
+                              row.unit)
         detail["subject"] = row.subject
         if row.object_id is not None:
             detail["object"] = row.object
@@ -263,13 +264,16 @@ def _retract_counted(conn: Connection, source_ids: list[int],
     return {t: max(before[t] - after[t], 0) for t in COUNTED_TABLES}
 
 
-def _fact_detail(subject: int, predicate: str, obj: int | None, value: Any) -> dict[str, Any]:
+def _fact_detail(subject: int, predicate: str, obj: int | None, value: Any,
+                 unit: str | None) -> dict[str, Any]:
     """A fact as ``ImportChanges`` lists it; entity names are filled in at the end."""
     detail: dict[str, Any] = {"subject_id": subject, "predicate": predicate}
     if obj is not None:
         detail["object_id"] = obj
     else:
         detail["value"] = json.loads(value) if isinstance(value, str) else value
+        if unit:
+            detail["unit"] = unit
     return detail
 
 
@@ -727,7 +731,8 @@ class _ImportRun:
             chunk = rows[start:start + 2_000]
             held = set(self.conn.execute(
                 select(f.c.id).where(f.c.id.in_([r[0] for r in chunk]))).scalars())
-            found.extend(_fact_detail(r[1], r[2], r[3], r[4]) for r in chunk if r[0] not in held)
+            found.extend(_fact_detail(r[1], r[2], r[3], r[4], r[5])
+                         for r in chunk if r[0] not in held)
             if len(found) >= DETAIL_LIMIT:
                 del found[DETAIL_LIMIT:]
                 return
