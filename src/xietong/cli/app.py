@@ -247,8 +247,8 @@ def export(
         out.print(_("  {count:,} 个单元格含控制字符（Excel 不接受），已删去这些字符；"
                     ".jsonl 导出保留原值").format(count=summary["cleaned"]))
     if summary["neutralised"]:
-        out.print(_("  {count:,} 个单元格以 = + - @ 开头，已按文本写出，打开时不会当作公式执行")
-                  .format(count=summary["neutralised"]))
+        out.print(_("  {count:,} 个单元格以 = + - @ 等字符开头，已作为文本写出（CSV 中前加 '），"
+                    "打开时不会当作公式执行").format(count=summary["neutralised"]))
     if summary["truncated"]:
         out.print(_("  {count:,} 个单元格超过 Excel 单元格上限 32,767 字，已截断；"
                     ".jsonl 导出保留全文").format(count=summary["truncated"]))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,13 +176,16 @@ def export(conn: Connection, path: Path, fmt: str | None = None) -> ExportSummar
 
 
 # Line breaks to str.splitlines() and to JavaScript that JSON leaves raw
-_RAW_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_RAW_BREAKS = re.compile("[\x85\u2028\u2029]")
 
 
 def _json_line(obj: dict[str, Any]) -> str:
     """One JSON Lines line, Chinese as it is; the line breaks JSON leaves raw are escaped
     (they occur only inside strings), so no reader splits a record."""
-    return json.dumps(obj, ensure_ascii=False).translate(_RAW_BREAKS) + "\n"
+    line = json.dumps(obj, ensure_ascii=False)
+    if _RAW_BREAKS.search(line):  # rare: searching is cheap, rewriting is not
+        line = _RAW_BREAKS.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
+    return line + "\n"
 
 
 def _jsonl(conn: Connection, path: Path, sources: dict[int, tuple[str, ...]]
