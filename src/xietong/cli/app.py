@@ -234,7 +234,7 @@ def export(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Export entities and relations — 导出 (XLSX/CSV/JSONL)。"""
+    """Export entities and relations."""
     summary = _open(db).export(path, fmt)
     if as_json:
         _print_json({"path": str(path), **summary})
