@@ -19,6 +19,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -32,6 +33,7 @@ from xietong.match.demand_features import (
     fixed_score,
 )
 from xietong.match.index import MatchIndex
+from xietong.match.lgbm import lightgbm
 from xietong.match.progress import QUIET, Stages
 from xietong.match.termlists import TermLists
 from xietong.store.snapshot import GraphSnapshot
@@ -125,7 +127,7 @@ class DemandRanker:
 
     @classmethod
     def load(cls, path: Path) -> DemandRanker:
-        import lightgbm as lgb
+        lgb = lightgbm()
 
         booster = lgb.Booster(model_file=str(path))
         if tuple(booster.feature_name()) != DEMAND_FEATURES:
@@ -189,9 +191,9 @@ def _groups(features: DemandFeatures, snap: GraphSnapshot, products: list[int],
 def _train(x: np.ndarray, y: np.ndarray, groups: list[int], vx: np.ndarray, vy: np.ndarray,
            vgroups: list[int], config: DemandConfig,
            advance: Callable[[int], None] = lambda _n: None) -> object:
-    import lightgbm as lgb
+    lgb = lightgbm()
 
-    def dataset(a: np.ndarray, b: np.ndarray, g: list[int]) -> lgb.Dataset:
+    def dataset(a: np.ndarray, b: np.ndarray, g: list[int]) -> Any:
         return lgb.Dataset(a, b, group=g, feature_name=list(DEMAND_FEATURES),
                            categorical_feature=list(CATEGORICAL), free_raw_data=False)
 

@@ -25,7 +25,7 @@ from xietong.match.encoder import TextEncoder
 from xietong.match.graph import GraphIndex
 from xietong.match.termlists import TermLists
 from xietong.match.textindex import TextIndex
-from xietong.match.tokens import bigrams
+from xietong.match.tokens import bigrams, gram_set
 
 FEATURES = (
     "relation", "direction", "cand_type", "query_type", "query_seen", "query_degree",
@@ -38,6 +38,7 @@ DENSE_FEATURE = "dense_cosine"
 # Query terms in more than 2 % of documents are skipped, and at most 40 terms are used:
 # speed at 1M profiles (docs/decisions/matching.md)
 MAX_DF, MAX_TERMS = 0.02, 40
+JACCARD_BY_SETS = 50  # queries whose name Jaccard is computed by sets, before the matrix
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +133,7 @@ class FeatureBuilder:
         # names as rows of character uni/bigram ids, for Jaccard by sparse products
         self._grams: sp.csr_matrix | None = None
         self._gram_ids: dict[str, int] = {}
+        self._jaccard_calls = 0
         self._type_prior: dict[tuple[int, str], np.ndarray] = {}  # also caches top answers
 
     @property
@@ -281,7 +283,19 @@ class FeatureBuilder:
         return self._grams
 
     def _jaccard(self, q: int, cands: np.ndarray) -> np.ndarray:
-        """|grams(q) ∩ grams(c)| / |grams(q) ∪ grams(c)| of the names' character grams."""
+        """|grams(q) ∩ grams(c)| / |grams(q) ∪ grams(c)| of the names' character grams:
+        by sets for the first queries (one CLI call asks one), by the gram matrix once
+        there are many (training asks thousands; building the matrix takes ~2 s at 155K
+        names, which one query should not pay)."""
+        self._jaccard_calls += 1
+        if self._grams is None and self._jaccard_calls <= JACCARD_BY_SETS:
+            assert self.names is not None
+            mine = gram_set(self.names[q])
+            if not mine:
+                return np.zeros(len(cands), dtype=np.float32)
+            return np.array([len(mine & (other := gram_set(self.names[c]))) /
+                             (len(mine | other) or 1) for c in cands.tolist()],
+                            dtype=np.float32)
         grams = self._gram_rows()
         sizes = np.diff(grams.indptr)
         if sizes[q] == 0 or len(cands) == 0:

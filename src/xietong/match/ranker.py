@@ -18,6 +18,7 @@ import numpy as np
 from xietong.i18n import _
 from xietong.match.features import CATEGORICAL, Candidates, QueryBatch
 from xietong.match.index import MatchIndex
+from xietong.match.lgbm import lightgbm
 from xietong.match.progress import QUIET, Stages
 from xietong.store.snapshot import GraphSnapshot
 
@@ -65,7 +66,7 @@ class Ranker:
 
     @classmethod
     def load(cls, path: Path, columns: tuple[str, ...]) -> Ranker:
-        import lightgbm as lgb
+        lgb = lightgbm()
 
         return cls(lgb.Booster(model_file=str(path)), columns)
 
@@ -91,7 +92,7 @@ class Ranker:
     def fit_arrays(cls, x: np.ndarray, y: np.ndarray, groups: list[int],
                    columns: tuple[str, ...], config: RankerConfig,
                    progress: Stages = QUIET) -> Ranker:
-        import lightgbm as lgb
+        lgb = lightgbm()
 
         data = lgb.Dataset(x, y, group=groups, feature_name=list(columns),
                            categorical_feature=[c for c in CATEGORICAL if c in columns],
