@@ -8,14 +8,11 @@ The report goes to $XIETONG_ERROR_DIR, else $XDG_STATE_HOME/xietong/errors (by d
 from __future__ import annotations
 
 import os
-import platform
 import re
 import sys
-import tempfile
-import traceback
-from datetime import datetime, timezone
 from pathlib import Path
 
+# the modules only a crash needs are imported by it: every command starts a new process
 ERROR_DIR_ENV = "XIETONG_ERROR_DIR"
 # a PostgreSQL URL's password has no place in a report someone may attach to an issue
 _PASSWORD = re.compile(r"(://[^:/@\s]+:)[^@\s]+@")
@@ -23,6 +20,8 @@ _PASSWORD = re.compile(r"(://[^:/@\s]+:)[^@\s]+@")
 
 def report_dirs() -> list[Path]:
     """Where reports go, in order of preference."""
+    import tempfile
+
     dirs: list[Path] = []
     if os.environ.get(ERROR_DIR_ENV):
         dirs.append(Path(os.environ[ERROR_DIR_ENV]).expanduser())
@@ -54,6 +53,10 @@ def summary(exc: BaseException, width: int = 160) -> str:
 
 def write_report(exc: BaseException, argv: list[str]) -> Path | None:
     """Write the traceback and what ran; the file's path, or None when no place took it."""
+    import platform
+    import traceback
+    from datetime import datetime, timezone
+
     from xietong import __version__
 
     now = datetime.now(timezone.utc)
