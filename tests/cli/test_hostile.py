@@ -87,6 +87,12 @@ def test_a_missing_folder_is_named(tmp_path: Path) -> None:
     one_error_line(run("init", "--db", str(path)), str(path), "无法打开数据库文件")
 
 
+def test_an_unreachable_postgresql_server_is_named_without_its_password() -> None:
+    line = one_error_line(run("stats", "--db", "postgresql://analyst:s3cret@127.0.0.1:1/eco"),
+                          "无法连接 PostgreSQL 数据库", "127.0.0.1:1/eco")
+    assert "s3cret" not in line
+
+
 def test_a_store_locked_by_another_writer_says_so(store: str, tmp_path: Path) -> None:
     """Another connection holds the write lock longer than the 30 s busy timeout."""
     db = tmp_path / "locked.db"
