@@ -258,9 +258,9 @@ def _chainkg(tour: Tour, run: Run) -> None:
 def _dry_run(tour: Tour, run: Run) -> None:
     assert stats(tour) == tour.state["before_dry_run"], "a dry run changed the store"
     assert "企业名录.xlsx" not in active_sources(tour), "a dry run added a source"
-    # it shows what would change, not only counts: the directory's legal name joins the demo's
-    # 阶跃星辰 (by its short name), and that is a merge
-    assert "上海阶跃星辰智能科技有限公司" in run.output and "合并" in run.output, run.output[:800]
+    # it shows what would change, not only counts: the first row's firm and its credit code
+    assert "上海阶跃星辰智能科技有限公司" in run.output and "91310104MA1RFB4LEY" in run.output, \
+        run.output[:800]
 
 
 @check_for(command("import", "examples/企业名录.xlsx", without=("--dry-run",)))
@@ -473,6 +473,9 @@ def _chain_report(tour: Tour, run: Run) -> None:
     summary = report["summary"]
     local = {m["name"] for seg in report["segments"] for m in seg["members"]}
     assert summary["local_enterprises"] > 0 and "上海智元新创技术有限公司" in local, summary
+    # local firms supply the chain (the sample export places 节卡股份, which supplies 智元, in
+    # 闵行区), so some of the chain's supply is local
+    assert summary["local_supply_links"] > 0, summary
     assert summary["local_supply_rate"] is not None and summary["local_supply_rate"] > 0, summary
     assert "本地配套率 0%" not in run.stdout
 
