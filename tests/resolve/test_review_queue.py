@@ -133,3 +133,16 @@ def test_review_lists_the_total_in_chinese_and_says_what_was_decided(reviewed_db
     again = CliRunner().invoke(app, ["review", "--accept", str(first["id"]), "--db", reviewed_db])
     # main() turns this into one line on stderr; the app itself raises it
     assert again.exit_code != 0 and "已处理过：已判定为同一机构" in str(again.exception)
+
+
+def test_a_manual_merge_settles_the_pairs_open_review(reviewed_db: str) -> None:
+    # the README merges 上海壁仞智能科技有限公司 into 上海壁仞科技股份有限公司 by hand: its
+    # review must not stay open
+    eco = Ecosystem(reviewed_db)
+    pending = eco.reviews(limit=10_000)
+    total = eco.review_count()
+    item = pending[-1]
+    eco.merge(str(item["entity_id"]), str(item["candidate_id"]))
+    assert item["id"] not in {row["id"] for row in eco.reviews(limit=10_000)}
+    assert eco.review_count() == total - 1
+    eco.close()

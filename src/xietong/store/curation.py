@@ -72,8 +72,9 @@ def merge(conn: Connection, entity_id: int, into_id: int, *, rule: str = "manual
           score: float = 1.0, features: dict[str, Any] | None = None,
           decided_by: str = "user") -> int:
     """Merge the cluster of ``entity_id`` into the cluster of ``into_id``; returns the
-    merge id. The pair is remembered as the same organisation."""
-    e = schema.entities
+    merge id. The pair is remembered as the same organisation, and open reviews between the
+    two clusters are settled as the same: the merge answered them."""
+    e, r = schema.entities, schema.reviews
     target = canonical_of(conn, into_id)
     source = canonical_of(conn, entity_id)
     if target == source:
@@ -81,6 +82,10 @@ def merge(conn: Connection, entity_id: int, into_id: int, *, rule: str = "manual
     conn.execute(update(e).where(e.c.canonical_id == source).values(canonical_id=target))
     state.bump(conn)
     remember_decision(conn, entity_id, into_id, True)
+    cluster = select(e.c.id).where(e.c.canonical_id == target)
+    conn.execute(update(r).where(r.c.status == "open", r.c.entity_id.in_(cluster),
+                                 r.c.candidate_id.in_(cluster))
+                 .values(status="same", decided_at=_now()))
     return conn.execute(
         insert(schema.merges).values(
             entity_id=source, into_id=target, rule=rule, score=score, features=features,
