@@ -98,46 +98,53 @@ def test_local_supply_rate_counts_suppliers_by_where_they_are(eco: Ecosystem) ->
     # issue 22: "本地 58；环节覆盖 8/11；本地配套率 0%" came from 5 supply links, and a local
     # supplier counted only when the placement put it on the chain too
     eco.import_demo()
+    before = ChainAnalyst(eco.snapshot()).metrics("humanoid_robot", region="上海")
     customer = EntityRef("上海智元新创技术有限公司", "enterprise")
-    suppliers = [f"上海{w}食品有限公司" for w in "甲乙丙丁戊"] + \
-        [f"北京{w}食品有限公司" for w in "甲乙丙"]
-    eco.import_records(_supply_source("supply-a"), [
-        RelationRecord(EntityRef(name, "enterprise"), "supplies", customer, Provenance(f"row {i}"))
-        for i, name in enumerate(suppliers)])
-    m = ChainAnalyst(eco.snapshot()).metrics("humanoid_robot", region="上海")
-    # too few links for a share: the counts are there, the rate is not
-    assert m.supply_links < analytics.MIN_SUPPLY_LINKS and m.local_supply_rate is None
-    assert m.local_supply_links >= 5  # the Shanghai food makers are local supply
-    more = [f"广州{w}食品有限公司" for w in "甲乙丙丁戊己庚"]
-    eco.import_records(_supply_source("supply-b"), [
-        RelationRecord(EntityRef(name, "enterprise"), "supplies", customer, Provenance(f"row {i}"))
-        for i, name in enumerate(more)])
-    analyst = ChainAnalyst(eco.snapshot())
+
+    def supply(source: str, names: list[str]) -> ChainAnalyst:
+        eco.import_records(_supply_source(source), [
+            RelationRecord(EntityRef(name, "enterprise"), "supplies", customer,
+                           Provenance(f"row {i}")) for i, name in enumerate(names)])
+        return ChainAnalyst(eco.snapshot())
+
+    # a Shanghai food maker is on no robot segment, yet it is local supply
+    analyst = supply("supply-a", ["上海甲食品有限公司"] + [f"北京{w}食品有限公司" for w in "甲乙丙丁"])
     m = analyst.metrics("humanoid_robot", region="上海")
-    assert m.supply_links >= analytics.MIN_SUPPLY_LINKS
+    assert (m.supply_links - before.supply_links, m.local_supply_links - before.local_supply_links) \
+        == (5, 1)
     assert m.local_supply_rate == m.local_supply_links / m.supply_links
-    assert 5 / 15 <= m.local_supply_rate < 1
-    summary = analyst.report("humanoid_robot", region="上海")["summary"]
-    assert (summary["supply_links"], summary["local_supply_links"]) == \
+    whole = next(seg for seg in analyst.report("humanoid_robot", region="上海")["segments"]
+                 if seg["key"] == "whole_robot")
+    assert whole["supply_links"] < analytics.MIN_SUPPLY_LINKS and whole["local_supply_rate"] < 0.3
+    assert "本地配套率低于 30%" not in whole["risk_reasons"]  # too few links to grade
+    # with enough links the low rate is a risk
+    analyst = supply("supply-b", [f"广州{w}食品有限公司" for w in "甲乙丙丁戊己庚"])
+    report = analyst.report("humanoid_robot", region="上海")
+    whole = next(seg for seg in report["segments"] if seg["key"] == "whole_robot")
+    assert whole["supply_links"] >= analytics.MIN_SUPPLY_LINKS and whole["local_supply_rate"] < 0.3
+    assert "本地配套率低于 30%" in whole["risk_reasons"]
+    m = analyst.metrics("humanoid_robot", region="上海")
+    assert (report["summary"]["supply_links"], report["summary"]["local_supply_links"]) == \
         (m.supply_links, m.local_supply_links)
 
 
-def test_real_data_supply_rate_is_none_on_too_few_links(real_snapshot: GraphSnapshot) -> None:
+def test_real_data_supply_rate_rests_on_its_links(real_snapshot: GraphSnapshot) -> None:
     report = ChainAnalyst(real_snapshot).report("humanoid_robot", region="上海")
     for part in (report["summary"], *report["segments"]):
         links, local = part["supply_links"], part["local_supply_links"]
         assert 0 <= local <= links
-        if links < analytics.MIN_SUPPLY_LINKS:
+        if not links:
             assert part["local_supply_rate"] is None
         else:
             assert part["local_supply_rate"] == pytest.approx(local / links)
+        if links < analytics.MIN_SUPPLY_LINKS and part is not report["summary"]:
+            assert "本地配套率低于 30%" not in part["risk_reasons"]
 
 
 def test_supply_rate_text_names_the_links_it_rests_on() -> None:
     assert supply_rate_text({"supply_links": 0, "local_supply_links": 0,
                              "local_supply_rate": None}) == "无供给关系数据"
-    assert supply_rate_text({"supply_links": 5, "local_supply_links": 0,
-                             "local_supply_rate": None}) == \
-        "数据不足（5 条供给关系，0 条来自本地；10 条起计比率）"
+    assert supply_rate_text({"supply_links": 5, "local_supply_links": 1,
+                             "local_supply_rate": 0.2}) == "20%（仅 1/5 条供给关系，样本过少）"
     assert supply_rate_text({"supply_links": 12, "local_supply_links": 3,
                              "local_supply_rate": 0.25}) == "25%（3/12 条供给关系）"

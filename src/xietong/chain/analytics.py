@@ -19,7 +19,7 @@ SIZE_ATTRIBUTES = (("revenue", "营收(万元)"), ("headcount", "员工人数"))
 LEADER_WEIGHTS = {"centrality": 0.45, "size": 0.3, "span": 0.1, "prominence": 0.15}
 # 配套率 is a share of supply links: on fewer links it says more about the data than about
 # the region (人形机器人 in 上海 on ickg25 + chainkg: 5 links, 0 local → "0%"), so below this
-# the rate is None and the counts are reported instead
+# it is shown with its links and a warning, and no risk rule grades it
 MIN_SUPPLY_LINKS = 10
 
 
@@ -105,8 +105,8 @@ def pagerank(adjacency: sp.csr_matrix, damping: float = 0.85, tol: float = 1e-8,
 
 
 def supply_rate(local_links: int | float, links: int | float) -> float | None:
-    """Share of supply links from inside the scope; None below ``MIN_SUPPLY_LINKS``."""
-    return float(local_links / links) if links >= MIN_SUPPLY_LINKS else None
+    """Share of supply links from inside the scope; None without links."""
+    return float(local_links / links) if links else None
 
 
 def compute(placement: Placement, scope: Scope, *, size: tuple[np.ndarray, np.ndarray] | None = None

@@ -155,17 +155,17 @@ def build_report(m: ChainMetrics, rules: RiskRules, ranker: MatchRanker,
 
 
 def supply_rate_text(part: Mapping[str, Any]) -> str:
-    """本地配套率 of a report's summary or segment for people, with the links it rests on:
-    a share only from ``analytics.MIN_SUPPLY_LINKS`` links, the counts below that."""
+    """本地配套率 of a report's summary or segment for people, with the links it rests on,
+    and a warning below ``analytics.MIN_SUPPLY_LINKS`` links."""
     links, local = int(part.get("supply_links") or 0), int(part.get("local_supply_links") or 0)
     rate = part.get("local_supply_rate")
-    if rate is not None:
-        return _("{rate:.0%}（{local}/{links} 条供给关系）").format(rate=rate, local=local,
-                                                              links=links)
-    if not links:
+    if rate is None or not links:
         return _("无供给关系数据")
-    return _("数据不足（{links} 条供给关系，{local} 条来自本地；{minimum} 条起计比率）").format(
-        links=links, local=local, minimum=analytics.MIN_SUPPLY_LINKS)
+    if links < analytics.MIN_SUPPLY_LINKS:
+        return _("{rate:.0%}（仅 {local}/{links} 条供给关系，样本过少）").format(
+            rate=rate, local=local, links=links)
+    return _("{rate:.0%}（{local}/{links} 条供给关系）").format(rate=rate, local=local,
+                                                          links=links)
 
 
 def simulation_report(m: ChainMetrics, remove: list[str], top: int = 50) -> dict[str, object]:

@@ -20,7 +20,7 @@ import yaml
 GRADES = ("red", "yellow", "blue")
 GRADE_LABELS = {"red": "红", "yellow": "黄", "blue": "蓝", None: "正常"}
 SEGMENT_METRICS = ("local_enterprises", "national_enterprises", "downstream_local_firms",
-                   "hhi", "local_supply_rate", "single_source_links")
+                   "hhi", "local_supply_rate", "supply_links", "single_source_links")
 ENTERPRISE_METRICS = ("sole_supplier_of", "single_source", "segment_share",
                       "segment_local_enterprises", "local_customers", "suppliers")
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
