@@ -124,9 +124,10 @@ def report(
 
 
 def _render_report(r: dict[str, Any]) -> None:
+    from xietong.chain.report import supply_rate_text  # loaded already by the analyst
+
     s = r["summary"]
-    rate = _("无供给关系数据") if s["local_supply_rate"] is None \
-        else f"{s['local_supply_rate']:.0%}"
+    rate = safe(supply_rate_text(s))  # with the links it rests on, as in the HTML report
     out.print(f"[bold]{safe(r['chain']['name'])}[/] · " + _(
         "{scope}: 链上企业 {on_chain}，本地 {local}；环节覆盖 {covered}/{segments}；"
         "本地配套率 {rate}").format(
