@@ -123,6 +123,8 @@ same run: a process that only imports SQLAlchemy, Typer and Rich: **{base:.2f} s
 {chr(10).join(rows)}
 
 {ratios}
+
+The first match trains only the supplier model it needs; the `recommend` ranker, which every first call trained before, is trained by the first `recommend`, so that call now carries it (see docs/decisions/matching.md, “The first call on a big store”).
 """)
 
 
