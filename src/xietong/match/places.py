@@ -5,6 +5,7 @@ park/region" reason."""
 
 from __future__ import annotations
 
+from xietong.i18n import _
 from xietong.match.graph import row
 from xietong.match.index import MatchIndex
 from xietong.resolve.located import stated_region
@@ -57,9 +58,9 @@ class Places:
         if found is None:
             snap = self.index.snapshot
             known = sorted({snap.names[i] for i, t in enumerate(snap.types) if t == "region"})
-            listed = "、".join(known[:30]) or "无"
-            raise PlaceError(f"未知区域 {text!r}；请给出省、市或区，如 上海、浦东新区"
-                             f"（图谱中的区域：{listed}）")
+            listed = "、".join(known[:30]) or _("无")
+            raise PlaceError(_("未知区域 {text!r}；请给出省、市或区，如 上海、浦东新区"
+                               "（图谱中的区域：{listed}）").format(text=text, listed=listed))
         return found
 
     def segments(self, text: str) -> set[int]:
@@ -72,8 +73,9 @@ class Places:
                           if t in kinds and wanted and wanted in snap.names[i]}
         if not found:
             known = sorted(snap.names[i] for i, t in enumerate(snap.types) if t in kinds)
-            listed = "、".join(known[:30]) or "图谱中没有行业或产业链环节"
-            raise PlaceError(f"未知行业或产业链环节 {text!r}；例如：{listed}")
+            listed = "、".join(known[:30]) or _("图谱中没有行业或产业链环节")
+            raise PlaceError(_("未知行业或产业链环节 {text!r}；例如：{listed}").format(
+                text=text, listed=listed))
         return found
 
     def in_segments(self, node: int, segments: set[int]) -> bool:
@@ -89,5 +91,5 @@ class Places:
         for i in parks:
             if wanted == snap.names[i] or wanted in snap.aliases[i]:
                 return i
-        listed = "、".join(sorted(snap.names[i] for i in parks)) or "图谱中没有园区"
-        raise PlaceError(f"未知园区 {text!r}；可选：{listed}")
+        listed = "、".join(sorted(snap.names[i] for i in parks)) or _("图谱中没有园区")
+        raise PlaceError(_("未知园区 {text!r}；可选：{listed}").format(text=text, listed=listed))
