@@ -38,10 +38,11 @@ def test_an_investor_demand_ranks_investors_by_their_investees(
     for m in found:
         assert m.type == "investor" or _invested(matcher, m.node), (m.name, m.type)
         assert m.type not in ("park", "institute")
-        assert m.ranking == "portfolio" and "投资组合" in m.model
+        assert m.ranking == "portfolio" and "被投企业" in m.model
     # the leaders are explained by what they invested in, with the unlisted share
     assert all(m.reasons.portfolio for m in found[:5])
     assert "未上市" in found[0].reasons.portfolio_note
+    assert found[0].reasons.portfolio_label == "被投企业"
     embodied = {"逐际动力", "它石智航", "跨维智能", "星海图", "智元", "宇树科技", "银河通用",
                 "上海智元新创技术有限公司", "星动纪元", "傅利叶"}
     assert embodied & {name for m in found[:3] for name in m.reasons.portfolio}
@@ -69,6 +70,19 @@ def test_every_role_keeps_only_those_who_play_it(real_store: tuple[Ecosystem, Ma
         assert "park" not in kinds
     # every answer has a reason the demand gave it
     assert all(m.reasons.any() for m in found)
+
+
+def test_customers_are_ranked_by_whom_they_buy_from(
+        real_store: tuple[Ecosystem, Matcher]) -> None:
+    """A customer of 激光雷达 is one supplied by lidar makers (供给 facts), not a maker."""
+    _, matcher = real_store
+    found = matcher.match("寻找激光雷达客户", role="customer", top=10)
+    bought = [m for m in found if m.reasons.portfolio]
+    assert bought and bought[0] is found[0]
+    assert {m.type for m in found} <= {"enterprise", "institute", "government"}
+    assert found[0].reasons.portfolio_label == "供应方"
+    makers = {"禾赛科技", "深圳市速腾聚创科技有限公司", "速腾聚创", "图达通", "禾赛"}
+    assert makers & {name for m in bought for name in m.reasons.portfolio}
 
 
 def test_matched_terms_are_words_that_say_something(

@@ -181,7 +181,7 @@ def _why(m: Match) -> str:
     r = m.reasons
     lines: list[str] = []
     if r.portfolio:
-        lines.append(_("被投企业：") + "、".join(r.portfolio))
+        lines.append(r.portfolio_label + "：" + "、".join(r.portfolio))
         if r.portfolio_note:
             lines.append(r.portfolio_note)
     for path, text in zip(r.paths, r.path_texts()):

@@ -38,7 +38,7 @@ PREFERRED_REGION_SHARE = 0.2
 RANKING_MODELS = {
     "learned": N_("LightGBM lambdarank，在本库的事实上训练（推荐：各类关系；供应商需求：主营产品关系）"),
     "fixed": N_("固定加权：文本 BM25 + 产品/行业路径 + 产业链一步 + 角色次数（无训练标签）"),
-    "portfolio": N_("固定加权 + 投资组合匹配：被投企业与需求的 BM25 之和（无训练标签）"),
+    "portfolio": N_("固定加权 + 关系对象匹配：被投企业（或供应方）与需求的 BM25 之和（无训练标签）"),
 }
 PORTFOLIO_WEIGHT = 2.0  # the portfolio fit (÷ the best) outweighs the investor's own words
 STAGE_WEIGHT = 0.5  # an early-stage demand: the unlisted share of the fitting investees
@@ -253,8 +253,8 @@ class Matcher:
         nodes, scores, anchors, ranking = self._demand_scores(terms, parsed.role)
         folio = roles.portfolio(self.index, parsed.role, terms) if parsed.role else None
         if folio is not None and folio.fit.max() > 0:
-            nodes, scores = self._with_portfolio(nodes, scores, folio,
-                                                 bool(roles.EARLY_STAGE.search(text)))
+            early = parsed.role != "customer" and bool(roles.EARLY_STAGE.search(text))
+            nodes, scores = self._with_portfolio(nodes, scores, folio, early)
             ranking = "portfolio"
         if len(nodes) == 0:
             return []
@@ -278,7 +278,7 @@ class Matcher:
             match.reasons = self.explainer.explain(match.node, query_terms=terms,
                                                    path_sources=anchors[:20], products=anchors)
             if folio is not None:
-                self._portfolio_reasons(match, folio)
+                self._portfolio_reasons(match, folio, parsed.role == "customer")
             if not match.reasons.any():
                 continue  # nothing the demand asked for explains it: not an answer
             out.append(match)
@@ -300,12 +300,17 @@ class Matcher:
             scores = scores + STAGE_WEIGHT * folio.unlisted[nodes] * (fit > 0)
         return nodes, scores.astype(np.float32)
 
-    def _portfolio_reasons(self, match: Match, folio: roles.Portfolio) -> None:
+    def _portfolio_reasons(self, match: Match, folio: roles.Portfolio, buyer: bool) -> None:
         names = self.index.snapshot.names
         examples = folio.examples(self.index, match.node)
         if not examples:
             return
         match.reasons.portfolio = [names[n] for n in examples]
+        match.reasons.portfolio_label = _("供应方") if buyer else _("被投企业")
+        if buyer:
+            match.reasons.portfolio_note = _("与需求相关的供应方 {count} 家（供给关系）").format(
+                count=int(folio.count[match.node]))
+            return
         match.reasons.portfolio_note = _(
             "与需求相关的被投企业 {count} 家，其中未上市占 {share}（数据无融资轮次，以是否上市近似阶段）"
         ).format(count=int(folio.count[match.node]),

@@ -48,6 +48,7 @@ class Reasons:
     places: list[str] = field(default_factory=list)  # where the candidate is
     # investors and acquirers: investees that fit the demand, and a summary line
     portfolio: list[str] = field(default_factory=list)
+    portfolio_label: str = ""  # what they are: 被投企业 or 供应方
     portfolio_note: str = ""
 
     def any(self) -> bool:
@@ -66,6 +67,7 @@ class Reasons:
                                  for h in p]} for p in self.paths],
             "shared_places": self.shared_places, "chain_fit": self.chain_fit,
             "places": self.places, "portfolio": self.portfolio,
+            "portfolio_label": self.portfolio_label,
             "portfolio_note": self.portfolio_note,
         }
 

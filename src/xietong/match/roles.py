@@ -14,6 +14,7 @@ Investors and acquirers are ranked by what they invested in: each investee's pro
 scored against the demand (BM25), and an investor's portfolio fit is the sum over its
 investees. The data has no funding rounds, so the stage a demand names (天使轮, A轮, 初创…)
 is approximated by the share of the fitting investees that are not listed (no 股票代码).
+Customers likewise by whom they buy from: the fit of the suppliers of their 供给 facts.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from xietong.match.index import MatchIndex
 
@@ -41,7 +43,9 @@ ROLE_ACTS: dict[str, tuple[tuple[str, str], ...]] = {
     "investor": (("invests", "head"),),
     "acquirer": (("acquires", "head"), ("invests", "head")),
 }
-PORTFOLIO_RELATION = {"investor": "invests", "acquirer": "acquires"}
+# role -> (relation, the end the candidate is at): whom it invested in, bought or bought from
+PORTFOLIO_RELATION = {"investor": ("invests", "head"), "acquirer": ("acquires", "head"),
+                      "customer": ("supplies", "tail")}
 INVESTEE_HITS = 2000  # investees scored against a demand (BM25 over enterprise profiles)
 EARLY_STAGE = re.compile(r"天使轮|种子轮|Pre-?A|[Aa]\+?轮|初创|早期")
 
@@ -51,14 +55,16 @@ def plays(index: MatchIndex, role: str | None, nodes: np.ndarray) -> np.ndarray:
     if role is None:
         return np.ones(len(nodes), dtype=bool)
     fb, g = index.features, index.graph
-    wanted = np.isin(np.array(fb.type_names, dtype=object), list(ROLE_TYPES[role]))
-    keep = wanted[fb.type_code[nodes]]
+    types = np.array(fb.type_names, dtype=object)
+    keep = np.isin(types, list(ROLE_TYPES[role]))[fb.type_code[nodes]]
+    # a fact makes a player of an organisation only (ICKG has products 供给'd products)
+    organisation = np.isin(types, list(ROLE_TYPES["partner"]))[fb.type_code[nodes]]
     for relation, end in ROLE_ACTS[role]:
         if relation in g.relations:
             m = g.by_relation[g.relations.index(relation)]
             counts = np.diff(m.indptr) if end == "head" else np.bincount(m.indices,
                                                                           minlength=g.n)
-            keep |= counts[nodes] > 0
+            keep |= (counts[nodes] > 0) & organisation
     return keep
 
 
@@ -71,11 +77,11 @@ class Portfolio:
     count: np.ndarray
     unlisted: np.ndarray
     relevance: np.ndarray
-    relation: int
+    links: sp.csr_matrix  # candidate × the other end (investee, target, supplier)
 
     def examples(self, index: MatchIndex, node: int, limit: int = 3) -> list[int]:
-        """The node's best-fitting investees."""
-        m = index.graph.by_relation[self.relation]
+        """The node's best-fitting investees (or suppliers)."""
+        m = self.links
         mine = m.indices[m.indptr[node]:m.indptr[node + 1]]
         mine = mine[self.relevance[mine] > 0]
         return mine[np.argsort(-self.relevance[mine], kind="stable")][:limit].tolist()
@@ -84,10 +90,12 @@ class Portfolio:
 def portfolio(index: MatchIndex, role: str, terms: list[str]) -> Portfolio | None:
     """How well each node's investments (or acquisitions) fit the demand's words."""
     g, snap = index.graph, index.snapshot
-    key = PORTFOLIO_RELATION.get(role)
-    if key is None or key not in g.relations:
+    key, end = PORTFOLIO_RELATION.get(role, ("", ""))
+    if key not in g.relations:
         return None
-    code = g.relations.index(key)
+    m = g.by_relation[g.relations.index(key)]
+    if end == "tail":
+        m = m.T.tocsr()
     relevance = np.zeros(g.n, dtype=np.float64)
     hit, bm25 = index.text.search(terms, "profile", INVESTEE_HITS,
                                   types=("enterprise", "institute"))
@@ -97,9 +105,8 @@ def portfolio(index: MatchIndex, role: str, terms: list[str]) -> Portfolio | Non
                        for a in snap.attributes], dtype=bool) if snap.attributes \
         else np.zeros(g.n, dtype=bool)
     listed = np.concatenate([listed, np.zeros(max(g.n - len(listed), 0), dtype=bool)])
-    m = g.by_relation[code]
     fit = m @ relevance
     count = m @ (relevance > 0).astype(np.float64)
     unlisted = np.divide(m @ (relevance * ~listed[:g.n]), fit, out=np.zeros(g.n),
                          where=fit > 0)
-    return Portfolio(fit, count, unlisted, relevance, code)
+    return Portfolio(fit, count, unlisted, relevance, m)
