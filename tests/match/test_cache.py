@@ -119,9 +119,9 @@ def test_a_store_that_gained_an_enterprise_updates_its_cache(demo: Ecosystem) ->
     new = folder_for(demo.url, demo.snapshot())
     assert first.origin == "built" and updated.origin == "updated"
     # the user is told before each slow path, in the order they ran
-    assert told == [service.BUILD_NOTICE.format(nodes=first.index.snapshot.node_count,
-                                                edges=first.index.snapshot.edge_count),
-                    service.UPDATE_NOTICE]
+    assert told == [service.BUILD_NOTICE_QUIET.format(
+        nodes=first.index.snapshot.node_count, edges=first.index.snapshot.edge_count),
+        service.UPDATE_NOTICE]
     assert new.is_dir() and not old.exists()
     # the new enterprise is found by its text and its park, with the rankers kept
     found = updated.match("寻找谐波传动供应商", park="模速空间", top=3)

@@ -43,7 +43,7 @@ def test_a_cold_build_reports_its_stages_and_trains_nothing(
     assert any("BM25" in x for x in labels)
     for label, total, done in seen.stages[1:]:
         assert total == nodes and done == total, label  # every profile counted once
-    assert len(told) == 1 and f"{nodes:,} 个实体" in told[0]
+    assert len(told) == 1 and f"{nodes:,} 个实体" in told[0] and "逐步显示进度" in told[0]
     folder = folder_for(eco.url, eco.snapshot())
     models = lambda: sorted(p.name for p in folder.iterdir()  # noqa: E731
                             if p.name.startswith(("ranker.", "demand.")))

@@ -95,6 +95,11 @@ def folder_for(url: str, snap: GraphSnapshot) -> Path:
 
 BUILD_NOTICE = N_("首次在此数据库状态上匹配：先建立匹配索引（{nodes:,} 个实体、{edges:,} 条关系），"
                   "下面逐步显示进度与预计剩余时间；此后的查询直接读取缓存。")
+# without a progress display (a caller that passes none): what is coming, and how long it
+# took on ICKG25 + ChainKG (155K entities) with both rankers: ~2 min CPU (benchmarks.md)
+BUILD_NOTICE_QUIET = N_("首次在此数据库状态上匹配：正在建立匹配索引（{nodes:,} 个实体、{edges:,} 条关系），"
+                        "并按需训练排序模型；十余万实体的库在空闲机器上约需 2 分钟，机器繁忙时更久；"
+                        "此后的查询直接读取缓存。")
 UPDATE_NOTICE = N_("数据库有新增，正在更新匹配索引…")
 
 
@@ -114,7 +119,7 @@ def open_matcher(eco: Ecosystem, *, cache: bool = True,
     say = notify or (lambda _message: None)
     if not cache:
         snap = _read(eco, progress)
-        say(_(BUILD_NOTICE).format(nodes=snap.node_count, edges=snap.edge_count))
+        say(_build_notice(snap, progress))
         return Matcher.build(snap, progress=progress)
     # read before the snapshot: a folder may be tagged older than its snapshot, never newer
     tag = _revision_tag(eco)
@@ -180,8 +185,13 @@ def _open(snap: GraphSnapshot, folder: Path, say: Callable[[str], None],
             updated = None  # an unreadable previous folder: build afresh
         if updated is not None:
             return updated
-    say(_(BUILD_NOTICE).format(nodes=snap.node_count, edges=snap.edge_count))
+    say(_build_notice(snap, progress))
     return _build_and_save(snap, folder, progress)
+
+
+def _build_notice(snap: GraphSnapshot, progress: Stages) -> str:
+    notice = BUILD_NOTICE_QUIET if progress is QUIET else BUILD_NOTICE
+    return _(notice).format(nodes=snap.node_count, edges=snap.edge_count)
 
 
 def _saved_snapshot(folder: Path) -> GraphSnapshot:
