@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from xietong.ingest.errors import InputError
 from xietong.ingest.mapping import (
@@ -22,6 +23,7 @@ from xietong.ingest.mapping import (
 from xietong.ingest.readers import Table
 from xietong.model.registry import REGISTRY
 from xietong.model.values import unit_problem
+from xietong.store.export import ENTITY_COLUMNS
 
 _FULL_NAMES = ("企业全称", "公司全称", "全称", "机构全称", "fullname", "full_name")
 _NAMES = (*_FULL_NAMES, "企业名称", "公司名称", "机构名称", "单位名称", "园区名称", "载体名称",
@@ -63,6 +65,7 @@ _SUBJECT_AFFILIATIONS = ("主体单位", "主体工作单位", "主体所在单�
 _OBJECT_AFFILIATIONS = ("客体单位", "客体工作单位", "客体所在单位", "对象单位", "object_affiliation")
 _OBJECT_TYPES = ("客体类型", "对象类型", "object_type")
 _UNIT_SUFFIX = re.compile(r"(.+?)\((.+)\)")
+EXPORT_SEPARATOR = "；"  # between the aliases of an exported entity (store.export)
 
 
 def infer_mapping(table: Table) -> Mapping:
@@ -89,6 +92,9 @@ def infer_mapping(table: Table) -> Mapping:
             sa, oa)
         return _auto(table, layout, used, find)
 
+    # xietong's own export (id, 类型, 名称, 别名, …): one organisation per 任职于 cell and
+    # aliases joined by ；, so names holding , or | come back whole
+    exported = table.columns[:len(ENTITY_COLUMNS)] == list(ENTITY_COLUMNS)
     name = find(_NAMES, used)
     person = name is None and (name := find(_PERSON_NAMES, used)) is not None
     if name is None:
@@ -124,10 +130,10 @@ def infer_mapping(table: Table) -> Mapping:
             attributes.append(ac)
             used.add(col)
         elif (rc := _auto_relation(col, type_spec)) is not None:
-            relations.append(rc)
+            relations.append(replace(rc, split=False) if exported else rc)
             used.add(col)
     layout = EntityLayout(type_spec, name, tuple(aliases), tuple(attributes), tuple(relations),
-                          tuple(places))
+                          tuple(places), EXPORT_SEPARATOR if exported else None)
     return _auto(table, layout, used, find)
 
 

@@ -91,6 +91,9 @@ class EntityLayout:
     # columns naming the province or city the row lies in (所属城市): they place a district
     # name several cities share (宝山区 is in 上海 and in 双鸭山)
     places: tuple[str, ...] = ()
+    # the one separator between aliases (xietong's export joins them with ；), or None for
+    # any of the usual ones
+    alias_separator: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -551,9 +554,16 @@ class _RowContext:
             return None
         return self.convert(column, check_name)
 
-    def names(self, column: str | None, split: bool = True) -> list[str]:
-        """The names in a multi-valued cell (or the cell as one name)."""
-        found = self.convert(column, split_cell if split else (lambda t: [check_name(t)]))
+    def names(self, column: str | None, split: bool = True,
+              separator: str | None = None) -> list[str]:
+        """The names in a multi-valued cell (or the cell as one name), split on any usual
+        separator or on ``separator`` alone."""
+        def exact(text: str) -> list[str]:
+            parts = (check_name(p) for p in text.split(separator)) if separator \
+                else (check_name(text),)
+            return list(dict.fromkeys(p for p in parts if p and not is_placeholder(p)))
+
+        found = self.convert(column, split_cell if split and not separator else exact)
         return found or []
 
     def error(self, column: str | None, value: str | None, reason: str) -> None:
@@ -696,7 +706,8 @@ def _entity_rows(table: Table, mapping: Mapping, lay: EntityLayout, columns: dic
         name = ctx.name(lay.name, "名称为空")
         etype = ctx.entity_type(lay.type)
         aliases = tuple(dict.fromkeys(
-            a for col in lay.aliases for a in ctx.names(col) if a != name))
+            a for col in lay.aliases for a in ctx.names(col, separator=lay.alias_separator)
+            if a != name))
         attrs: dict[str, Any] = {}
         foreign: dict[str, tuple[float, str]] = {}  # money in another currency, with its unit
         for ac in lay.attributes:

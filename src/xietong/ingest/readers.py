@@ -26,6 +26,7 @@ import orjson
 
 from xietong.i18n import _
 from xietong.ingest.errors import InputError
+from xietong.store.cells import FORMULA_START
 
 Row = dict[str, str | None]
 
@@ -207,12 +208,22 @@ class CsvTable(Table):
         for line, cells in self._records():
             if line <= self.header_row or not any(c.strip() for c in cells):
                 continue
+            cells = [unquote_csv(c) for c in cells]
             row: Row = {col: (cells[i] if i < len(cells) else None)
                         for i, col in enumerate(self.columns)}
             extra = [c for c in cells[width:] if c.strip()]
             if extra:
                 row[EXTRA_CELLS] = "\t".join(extra)
             yield line, row
+
+
+def unquote_csv(cell: str) -> str:
+    """A cell without the leading ' that a spreadsheet or ``xietong export`` put before text
+    beginning like a formula (= + - @ tab CR, OWASP "CSV injection"): Excel and WPS hide
+    that quote and read the rest as text, so the value is the rest."""
+    if len(cell) > 1 and cell[0] == "'" and cell[1] in FORMULA_START:
+        return cell[1:]
+    return cell
 
 
 def _csv_problem(error: csv.Error) -> str:
@@ -300,7 +311,8 @@ class XlsxTable(Table):
         number = 0
         try:
             for number, values in enumerate(ws.iter_rows(min_row=1, values_only=True), 1):
-                yield number, values
+                yield number, tuple(_unescape(v) if isinstance(v, str) and "_x" in v else v
+                                    for v in values)
         except (zipfile.BadZipFile, zlib.error, ParseError, EOFError, KeyError, OSError) as e:
             raise InputError(f"{self.path}: 工作表 {ws.title!r} 在第 {number} 行之后已损坏"
                              f"（文件被截断？）：{e}") from None
@@ -481,6 +493,14 @@ def _uncached_formulas(path: Path, ws: Any) -> list[str]:
                             and (value is None or not value.text):
                         uncached.append(element.get("r", "?"))
         return uncached
+
+
+def _unescape(text: str) -> str:
+    """A string cell's text as Excel and LibreOffice show it: OOXML writes a character as
+    _xHHHH_ and a literal _xHHHH_ as _x005F_xHHHH_ (openpyxl leaves both as written)."""
+    from openpyxl.utils.escape import unescape
+
+    return str(unescape(text))
 
 
 def _cell_text(value: Any) -> str | None:
