@@ -126,7 +126,7 @@ def import_(
     def done(result: ImportResult) -> None:
         results.append(result)
         if not as_json:  # at once: what is committed is shown before the next source starts
-            render.import_result(out, result)
+            render.import_result(out, result, earlier=len(results) - 1)
 
     if demo:
         done(eco.import_demo(dry_run=dry_run))

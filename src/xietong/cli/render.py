@@ -49,10 +49,15 @@ def _type_label(key: str) -> str:
     return entity_type.label if entity_type else key
 
 
-def import_result(console: Console, result: ImportResult, lines: int = 10) -> None:
+def import_result(console: Console, result: ImportResult, lines: int = 10,
+                  earlier: int = 0) -> None:
     """An import's counts and warnings; for a dry run also what it would change, ``lines``
-    examples of each kind (``--json`` has up to a thousand)."""
+    examples of each kind (``--json`` has up to a thousand). ``earlier``: how many sources
+    the same command showed before this one."""
     s = result.summary
+    if s.dry_run and earlier == 1:  # said once, where it starts to matter
+        console.print(_("[yellow]注意[/]：试运行时每个来源都按数据库当前状态检查，不含前面来源的变化"),
+                      highlight=False)
     head = _("[yellow]试运行，未写入[/] ") if s.dry_run else "[green]✓[/] "
     source = safe(s.source)
     if s.unchanged:
@@ -74,7 +79,7 @@ def import_result(console: Console, result: ImportResult, lines: int = 10) -> No
         _import_changes(console, s.changes, lines)
     warnings = result.report.warnings
     for issue in warnings[:10]:
-        console.print(_("   [yellow]警告[/] {issue}").format(issue=safe(issue.render())),
+        console.print(_("   [yellow]警告[/] {issue}").format(issue=safe(issue.render(tagged=False))),
                       highlight=False)
     if len(warnings) > 10:
         console.print(_("   … 另有 {n} 条警告 (--json 查看全部)").format(n=len(warnings) - 10))

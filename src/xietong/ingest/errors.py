@@ -28,7 +28,9 @@ class Issue:
     reason: str
     severity: Severity = "error"
 
-    def render(self) -> str:
+    def render(self, tagged: bool = True) -> str:
+        """One line: file:row: 列 …: 值 … — reason; a warning's reason tagged 警告 unless the
+        caller shows the tag its own way (the CLI's coloured one)."""
         place = f"{self.file}:{self.row}" if self.row is not None else self.file
         parts = [place]
         if self.column is not None:
@@ -36,7 +38,7 @@ class Issue:
         if self.value is not None:
             parts.append(f"值 {_shorten(self.value)!r}")
         prefix = ": ".join(parts)
-        tag = "警告: " if self.severity == "warning" else ""
+        tag = "警告: " if tagged and self.severity == "warning" else ""
         return f"{prefix} — {tag}{self.reason}"
 
 
