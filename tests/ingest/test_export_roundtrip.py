@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -142,8 +146,6 @@ def test_xlsx_escapes_both_ways(tmp_path: Path) -> None:
 
 def _rewrite(path: Path, old: bytes, new: bytes) -> None:
     """Replaces bytes in the first worksheet (an escape as Excel itself writes it)."""
-    import zipfile
-
     with zipfile.ZipFile(path) as archive:
         members = {name: archive.read(name) for name in archive.namelist()}
     member = "xl/worksheets/sheet1.xml"
@@ -152,3 +154,27 @@ def _rewrite(path: Path, old: bytes, new: bytes) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members.items():
             archive.writestr(name, data)
+
+
+def test_cli_tags_a_warning_once_and_says_how_a_dry_run_checks(tmp_path: Path) -> None:
+    """Two files in one dry run: the second is checked against the store as it is (the
+    first is not written), which the output says once; each warning shows 警告 once."""
+    db = str(tmp_path / "cli.db")
+    first, second = tmp_path / "甲.csv", tmp_path / "乙.csv"
+    first.write_text("名称,备注\n甲科技有限公司,无\n", encoding="utf-8")
+    second.write_text("名称\n乙科技有限公司\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "xietong", "import", str(first), str(second), "--dry-run",
+         "--db", db], capture_output=True, text=True, timeout=120,
+        env={**os.environ, "COLUMNS": "200", "LANG": "zh_CN.UTF-8"})
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    warning = next(line for line in lines if "备注" in line)
+    assert warning.count("警告") == 1 and "以下列无法识别，已忽略：备注" in warning
+    notes = [line for line in lines if "按数据库当前状态检查" in line]
+    assert len(notes) == 1 and "不含前面来源的变化" in notes[0]
+    assert lines.index(notes[0]) > lines.index(warning)  # before the second source's lines
+    single = subprocess.run(
+        [sys.executable, "-m", "xietong", "import", str(first), "--dry-run", "--db", db],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "200"})
+    assert "按数据库当前状态检查" not in single.stdout
