@@ -67,8 +67,8 @@ def test_scores_read_0_to_100_with_the_model_named(demo_db: str) -> None:
     result = runner.invoke(app, ["match", "寻找人形机器人整机合作伙伴", "--limit", "5", "--json",
                                  "--db", demo_db])
     rows = json.loads(result.stdout)
-    assert len(rows) == 5 and rows[0]["score_0_100"] == 100.0
-    assert all(0 <= r["score_0_100"] <= 100 for r in rows) and rows[0]["model"]
+    assert len(rows) == 5 and rows[0]["score"] == 100.0
+    assert all(0 <= r["score"] <= 100 for r in rows) and rows[0]["model"]
     table = runner.invoke(app, ["match", "寻找人形机器人整机合作伙伴", "--db", demo_db],
                           env={"COLUMNS": "200"})
     assert "排序模型：固定加权" in table.stdout and "0–100" in table.stdout

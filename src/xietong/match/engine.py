@@ -78,7 +78,7 @@ class Match:
 
     def to_dict(self) -> dict[str, Any]:
         return {"entity_id": self.entity_id, "name": self.name, "type": self.type,
-                "score_0_100": round(self.relative, 1), "score": round(self.score, 4),
+                "score": round(self.relative, 1), "raw_score": round(self.score, 4),
                 "seen": self.seen, "ranking": self.ranking, "model": self.model,
                 "reasons": self.reasons.to_dict()}
 
