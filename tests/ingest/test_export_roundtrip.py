@@ -20,7 +20,7 @@ from sqlalchemy import insert, select, update
 
 from xietong.api import Ecosystem
 from xietong.ingest.readers import read_table, unquote_csv
-from xietong.store import schema, xlsx
+from xietong.store import cells, schema, xlsx
 
 EMPLOYER = "=cmd|' /C calc'!A0 研究院,分院"
 NAMES = ["+SUM(1,2)", "-2+3", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1 制表符开头",
@@ -118,6 +118,51 @@ def test_csv_formula_quote_both_ways(tmp_path: Path) -> None:
     rows = [row for _n, row in read_table(path)]
     assert rows == [{"名称": "=HYPERLINK(1)", "简介": "-2+3"},
                     {"名称": "'普通公司", "简介": "l'été"}]
+
+
+# ChainKG's product '-肌苷酸二钠销售: text whose own quote precedes a formula character
+QUOTED = ["'-肌苷酸二钠销售", "''=1+1 两个引号", "'+86 21 总机", "'普通公司", "'", "l'été", "=1+1"]
+NAMED = [text for text in QUOTED if text != "'"]  # a name needs a letter
+
+
+def test_csv_quote_of_quoted_text_both_ways() -> None:
+    """The CSV export's quoting and its inverse give every text back: a text's own leading
+    quote before = + - @ tab CR gets one more, which the unquoting takes off again."""
+    cleaner = cells.CellCleaner()
+    written = [cleaner.csv(text) for text in QUOTED]
+    assert written[:3] == ["''-肌苷酸二钠销售", "'''=1+1 两个引号", "''+86 21 总机"]
+    assert written[3:6] == QUOTED[3:6] and written[6] == "'=1+1"
+    assert cleaner.neutralised == 1  # only =1+1 would have been a formula
+    assert [cells.unquote_csv(cell) for cell in written] == QUOTED
+
+
+@pytest.mark.parametrize("suffix", [
+    "xlsx", pytest.param("csv", marks=pytest.mark.xfail(
+        strict=True, reason="ingest.readers.unquote_csv must delegate to "
+        "store.cells.unquote_csv (owned by the import engineer)"))])
+def test_quoted_names_import_back_exactly(tmp_path: Path, suffix: str) -> None:
+    eco = Ecosystem(str(tmp_path / "source.db"))
+    eco.init()
+    source = tmp_path / "名单.xlsx"
+    with xlsx.Workbook(source) as book:
+        sheet = book.sheet("企业")
+        sheet.append(["名称"])
+        for name in NAMED:
+            sheet.append([name])
+    assert eco.import_file(source).report.ok
+    path = tmp_path / f"生态.{suffix}"
+    eco.export(path)
+    copy = Ecosystem(str(tmp_path / "copy.db"))
+    copy.init()
+    try:
+        assert copy.import_file(path).report.ok
+        before, _ = graph(eco, tmp_path / "before.jsonl")
+        after, _ = graph(copy, tmp_path / "after.jsonl")
+        assert {name for _t, name in before} == {text.strip() for text in NAMED}
+        assert after == before
+    finally:
+        copy.close()
+        eco.close()
 
 
 def test_xlsx_escapes_both_ways(tmp_path: Path) -> None:

@@ -9,8 +9,11 @@ Two hazards, handled apart because the formats need different things:
 - Formula injection (OWASP, "CSV Injection"): a cell that begins with = + - @ tab or CR is
   evaluated by Excel, LibreOffice and WPS (``=HYPERLINK(…)``, ``=cmd|' /C calc'!A0``). In
   CSV such a cell gets a leading single quote, which the spreadsheet takes as "text" and
-  hides. In XLSX the cell is a string cell with the quote-prefix style: never a formula,
-  and the value itself stays exact, so the workbook imports back unchanged.
+  hides; text that already begins with quotes before such a character (ChainKG's product
+  '-肌苷酸二钠销售) gets one more, so that ``unquote_csv`` — taking one off wherever quotes
+  precede a formula character — gives every text back exactly. In XLSX the cell is a string
+  cell with the quote-prefix style: never a formula, and the value itself stays exact, so the
+  workbook imports back unchanged.
 """
 
 from __future__ import annotations
@@ -23,11 +26,21 @@ XLSX_MAX_CHARS = 32_767
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 FORMULA_START = frozenset("=+-@\t\r")
+# text whose quote the CSV export doubles: quotes, then what would begin a formula
+_QUOTED_FORMULA = re.compile("'+[=+\\-@\t\r]")
 
 
 def is_formula_like(text: str) -> bool:
     """Whether a spreadsheet would read this text as a formula."""
     return bool(text) and text[0] in FORMULA_START
+
+
+def unquote_csv(cell: str) -> str:
+    """A CSV cell's text, the inverse of ``CellCleaner.csv``: without the one leading ' that
+    the export (or a spreadsheet) put before quotes and a formula character."""
+    if _QUOTED_FORMULA.match(cell):
+        return cell[1:]
+    return cell
 
 
 class CellCleaner:
@@ -52,6 +65,8 @@ class CellCleaner:
         if is_formula_like(value):
             self.neutralised += 1
             return "'" + value
+        if _QUOTED_FORMULA.match(value):
+            return "'" + value  # its own quote survives the import's unquoting
         return value
 
     def xlsx(self, value: str) -> str:
