@@ -411,6 +411,33 @@ def test_infer_mapping_relation_rows(tmp_path: Path) -> None:
     assert record.predicate == "cooperates"
 
 
+def test_row_number_columns_are_ignored_silently(tmp_path: Path) -> None:
+    """序号 / No. number a spreadsheet's rows and say nothing about an entity: no warning;
+    编号 holding codes (QY-001) is an unknown column like 备注, and still reported."""
+    rows = [["序号", "企业名称", "编号", "备注"]]
+    rows += [[str(i + 1), c["fullname"], f"QY-{i:03d}", "无"]
+             for i, c in enumerate(companies(5))]
+    path = write_csv(tmp_path / "名单.csv", rows)
+    records, report = run(path)
+    assert len(records) == 5 and report.ok
+    assert [w.render() for w in report.warnings] == [
+        f"{path}:1 — 警告: 以下列无法识别，已忽略：编号、备注"]
+    # 编号 counting the rows (numbers in a workbook, from 1) is a row number too, as is No.
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    sheet.append(["No.", "编号", "企业名称"])
+    for i, c in enumerate(companies(5)):
+        sheet.append([i + 1, i + 1, c["fullname"]])
+    book = tmp_path / "名单.xlsx"
+    wb.save(book)
+    records, report = run(book)
+    assert len(records) == 5 and report.ok and not report.warnings
+    relations = write_csv(tmp_path / "关系.csv", [["序号", "主体", "关系", "客体"],
+                                                 ["1", "上海人工智能实验室", "合作", "商汤科技"]])
+    [record], report = run(relations)
+    assert isinstance(record, RelationRecord) and report.ok and not report.warnings
+
+
 # --- a registry export (企查查 / 天眼查) -------------------------------------------------
 
 EXPORT_HEADER = ["企业名称", "登记状态", "法定代表人", "注册资本", "实缴资本", "成立日期",

@@ -6,6 +6,7 @@ English column names become a mapping; unrecognised columns are reported as warn
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -64,6 +65,10 @@ _SUBJECT_TYPES = ("主体类型", "subject_type")
 _SUBJECT_AFFILIATIONS = ("主体单位", "主体工作单位", "主体所在单位", "subject_affiliation")
 _OBJECT_AFFILIATIONS = ("客体单位", "客体工作单位", "客体所在单位", "对象单位", "object_affiliation")
 _OBJECT_TYPES = ("客体类型", "对象类型", "object_type")
+# a spreadsheet's row numbers: ignored without a warning (编号 only when it counts rows)
+_ROW_NUMBERS = ("序号", "行号", "顺序号", "no", "no.", "#")
+_MAYBE_ROW_NUMBERS = ("编号", "index")
+_ROW_SAMPLE = 50  # rows read to tell a row number from an identifier such as QY-001
 _UNIT_SUFFIX = re.compile(r"(.+?)\((.+)\)")
 EXPORT_SEPARATOR = "；"  # between the aliases of an exported entity (store.export)
 
@@ -79,7 +84,7 @@ def infer_mapping(table: Table) -> Mapping:
                 return col
         return None
 
-    used: set[str] = set()
+    used = _row_numbers(table, by_norm)
     subject, rel_col, obj = (find(c, used) for c in (_SUBJECTS, _RELATION_LABELS, _OBJECTS))
     if subject and rel_col and obj:
         used |= {subject, rel_col, obj}
@@ -95,6 +100,8 @@ def infer_mapping(table: Table) -> Mapping:
     # xietong's own export (id, 类型, 名称, 别名, …): one organisation per 任职于 cell and
     # aliases joined by ；, so names holding , or | come back whole
     exported = table.columns[:len(ENTITY_COLUMNS)] == list(ENTITY_COLUMNS)
+    if exported:
+        used.add(table.columns[0])  # its own entity id, meaningless in another store
     name = find(_NAMES, used)
     person = name is None and (name := find(_PERSON_NAMES, used)) is not None
     if name is None:
@@ -135,6 +142,28 @@ def infer_mapping(table: Table) -> Mapping:
     layout = EntityLayout(type_spec, name, tuple(aliases), tuple(attributes), tuple(relations),
                           tuple(places), EXPORT_SEPARATOR if exported else None)
     return _auto(table, layout, used, find)
+
+
+def _row_numbers(table: Table, by_norm: dict[str, str]) -> set[str]:
+    """The columns that number the rows (序号, No.; 编号 holding 1, 2, 3 …)."""
+    found = {by_norm[n] for n in map(norm_column, _ROW_NUMBERS) if n in by_norm}
+    maybe = [by_norm[n] for n in map(norm_column, _MAYBE_ROW_NUMBERS) if n in by_norm]
+    if not maybe:
+        return found
+    rows = [row for _line, row in itertools.islice(table, _ROW_SAMPLE)]
+    for col in maybe:
+        numbers = [_integer(row.get(col)) for row in rows if str(row.get(col) or "").strip()]
+        first = numbers[0] if numbers else None
+        if first is not None and numbers == list(range(first, first + len(numbers))):
+            found.add(col)
+    return found
+
+
+def _integer(cell: object) -> int | None:
+    text = str(cell).strip()
+    if text.endswith(".0"):  # a spreadsheet's number as text
+        text = text[:-2]
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def _auto(table: Table, layout: EntityLayout | RelationLayout, used: set[str],
