@@ -26,7 +26,7 @@ import orjson
 
 from xietong.i18n import _
 from xietong.ingest.errors import InputError
-from xietong.store.cells import FORMULA_START
+from xietong.store.cells import unquote_csv
 
 Row = dict[str, str | None]
 
@@ -215,15 +215,6 @@ class CsvTable(Table):
             if extra:
                 row[EXTRA_CELLS] = "\t".join(extra)
             yield line, row
-
-
-def unquote_csv(cell: str) -> str:
-    """A cell without the leading ' that a spreadsheet or ``xietong export`` put before text
-    beginning like a formula (= + - @ tab CR, OWASP "CSV injection"): Excel and WPS hide
-    that quote and read the rest as text, so the value is the rest."""
-    if len(cell) > 1 and cell[0] == "'" and cell[1] in FORMULA_START:
-        return cell[1:]
-    return cell
 
 
 def _csv_problem(error: csv.Error) -> str:
