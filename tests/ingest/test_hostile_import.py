@@ -110,6 +110,28 @@ def test_the_store_refuses_an_over_long_name_from_any_importer(
     assert eco.sources() == []
 
 
+def test_names_of_punctuation_alone_are_refused_at_their_rows(
+        eco: Ecosystem, tmp_path: Path) -> None:
+    """'…' or a lone quote names nothing the resolver could compare: a row error (so
+    --skip-invalid keeps the rest), and the store refuses one from any importer."""
+    path = _csv(tmp_path / "名录.csv", "企业名称,所在园区\n上海正常科技有限公司,模速空间\n…,模速空间\n"
+                "',模速空间\n-,模速空间\n")
+    with pytest.raises(ImportRejected) as caught:
+        eco.import_file(path)
+    errors = caught.value.report.errors
+    # row 5's '-' is the usual no-value marker: a missing name, said as such
+    assert [(e.row, e.column) for e in errors] == [(3, "企业名称"), (4, "企业名称"), (5, "企业名称")]
+    assert all("只有标点或空白" in e.reason for e in errors[:2])
+    assert "只有标点" not in errors[2].reason
+    assert eco.sources() == []
+    assert eco.import_file(path, skip_invalid=True).summary.added["entities"] == 2
+    native = tmp_path / "native.jsonl"
+    native.write_text(json.dumps({"entity": "enterprise", "name": "……"}) + "\n",
+                      encoding="utf-8")
+    with pytest.raises((RecordError, ImportRejected), match="只有标点或空白"):
+        eco.import_file(native)
+
+
 # --- empty files and encodings -----------------------------------------------------------
 
 def test_header_only_file_says_it_has_no_rows_and_adds_no_source(

@@ -264,13 +264,17 @@ def strip_controls(text: str) -> tuple[str, bool]:
 
 def check_name(text: str) -> str:
     """A name as the store keeps it: control characters removed, line breaks and tabs as
-    one space, at most ``MAX_NAME_CHARS`` characters (ValueError otherwise)."""
+    one space, at most ``MAX_NAME_CHARS`` characters, and not punctuation alone (ValueError
+    otherwise; '' and no-value markers such as '-' pass, for the caller to drop)."""
     if len(text) <= MAX_NAME_CHARS and _UNPRINTED.search(text) is None:  # nearly every name
-        return text.strip()
-    clean = _LINE_BREAKS.sub(" ", strip_controls(text)[0]).strip()
+        clean = text.strip()
+    else:
+        clean = _LINE_BREAKS.sub(" ", strip_controls(text)[0]).strip()
     if len(clean) > MAX_NAME_CHARS:
         raise ValueError(_("名称过长（{n} 个字符，上限 {limit}）；请检查该单元格是否填错了列")
                          .format(n=f"{len(clean):,}", limit=MAX_NAME_CHARS))
+    if clean and not any(char.isalnum() for char in clean) and not is_placeholder(clean):
+        raise ValueError(_("名称只有标点或空白，没有文字"))
     return clean
 
 

@@ -428,6 +428,8 @@ class _ImportRun:
             clean = check_name(name)
         except ValueError as exc:
             raise RecordError(prov, str(exc)) from None
+        if not any(char.isalnum() for char in clean):  # '…' or "'": nothing to resolve
+            raise RecordError(prov, _("名称 {name!r} 只有标点或空白，没有文字").format(name=clean))
         if clean != name and clean != name.strip():
             self.summary.cleaned += 1
             if strip_controls(name)[1] and len(self.summary.notices) < NOTICE_LIMIT:
