@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEEDS
-from xietong.extract.pipeline import extract_file
+from xietong.extract.pipeline import extract_file, extract_text
 from xietong.extract.segment import sentences
 from xietong.extract.text import load, normalize, read
 from xietong.ingest.errors import InputError
@@ -34,6 +34,37 @@ def test_wrapped_words_and_numbers_are_joined_and_headings_kept_apart() -> None:
     assert "约1平方公里的土地" in text  # "土\n\n地" in the file
     assert "2024年产业规模达1637亿元" in text
     assert "\n上下楼就是上下游\n" in text  # a heading stays its own line
+
+
+SEED_003 = SEEDS / "003_9d88f236065679d1.txt"
+
+
+def test_a_short_line_that_stops_mid_word_or_mid_clause_goes_on() -> None:
+    """Seed 003's PDF wrapped lines around a picture, shorter than the column's width, that
+    still stop mid-word (工业和信息 / 化部) or mid-clause (集聚 / 区，): they go on."""
+    seed = load(SEED_003).text
+    assert "记者获悉，工业和信息化部今年将深入实施国家高新区新赛道培育行动" in seed
+    assert "策源地和集聚区，促进" in seed
+    assert "智元机器人灵犀X2" in seed  # 灵 / 犀 X2 in the file
+    other = load(SEEDS / "000_6416cac1b2156db7.txt").text
+    assert "对于蓬勃发展的人工智能产业而言，技术如何与实际需求接轨并找到应用场景" in other
+    # headings stay apart, LAC's reading of them and the next line notwithstanding
+    assert "\n场景为王\n合作将向头部渠道集中\n" in other
+    assert "\n布局产业前沿\n" in load(SEEDS / "004_8ea395dd2807991d.txt").text
+    assert "1615.69\n2021年" in load(SEEDS / "002_c93b36575511fa58.txt").text  # table rows
+
+
+def test_the_tail_of_a_name_wrapped_to_the_next_line_is_no_organisation() -> None:
+    """Where the wrap is joined the whole name is found; where a line is too short to tell a
+    wrap from a heading (工业和信息 alone), its tail 化部 is still not proposed."""
+    doc = extract_file(SEED_003)
+    names = {(doc.text.original[i.start:i.end], i.data["name"])
+             for i in doc.of_kind("organisation")}
+    assert ("工业和信息\n化部", "工业和信息化部") in names
+    assert "化部" not in {name for _, name in names}
+    short = "工业和信息\n\n化部今年将深入实施国家高新区新赛道培育行动。"
+    assert normalize(short).text.startswith("工业和信息\n化部")  # kept apart: too short
+    assert not extract_text(short, Path("short.txt"), "0").of_kind("organisation")
 
 
 def test_a_paragraph_cut_by_a_page_break_goes_on() -> None:

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from xietong.extract import lac
 from xietong.extract import text as textmod
 from xietong.extract.entities import (
     ORG_KINDS,
@@ -70,7 +71,8 @@ def extract_text(original: str, path: Path, sha256: str, known: KnownNames | Non
         quote = original[orig_start:orig_end]
         earlier = article_orgs.setdefault(sentence.article, [])
         declared = short_names.setdefault(sentence.article, {})
-        found = mentions(sentence.text, known, earlier, declared)
+        found = [m for m in mentions(sentence.text, known, earlier, declared)
+                 if not _tail_of_wrapped_name(norm.text, sentence, m, known)]
         declaring = {m: short for short, m in declared_short_names(sentence.text, found).items()}
         declared.update((short, m) for m, short in declaring.items())
 
@@ -138,6 +140,28 @@ def extract_text(original: str, path: Path, sha256: str, known: KnownNames | Non
                      "object": org.text, "object_type": org.kind, "trigger": title,
                      "subject_affiliation": m.organisation}, "works_for")
     return Document(path, sha256, norm, sents, _dedupe(items))
+
+
+_WRAP_WINDOW = 20  # characters of the line before that a wrapped name may start in
+
+
+def _tail_of_wrapped_name(text: str, sentence: Sentence, m: Mention,
+                          known: KnownNames | None) -> bool:
+    """Whether an organisation opening a line is the end of a longer name the line before
+    began, where normalising could not tell the wrap from a heading (工业和信息 / 化部今年…:
+    化部 is not an organisation): a known name, or one LAC reads, runs across the break."""
+    if m.kind not in ORG_KINDS or m.start or sentence.start == 0 \
+            or text[sentence.start - 1] != "\n":
+        return False
+    before = text[max(0, sentence.start - 1 - _WRAP_WINDOW):sentence.start - 1]
+    before = before[before.rfind("\n") + 1:]
+    if not before:
+        return False
+    if known is not None and any(before[-k:] + m.text in known.by_name
+                                 for k in range(1, len(before) + 1)):
+        return True
+    return any(a < len(before) < b and tag in ("ORG", "nz")
+               for a, b, tag in lac.analyse(before + sentence.text[:m.end]))
 
 
 def _dedupe(items: list[Item]) -> list[Item]:

@@ -25,6 +25,9 @@ CLOSERS = "”’」』）)\"'"
 _WRAPPED_MAX_MEDIAN = 45  # files whose typical line is longer hold one paragraph a line
 _PARAGRAPH_CUT = 40  # in such files, a line this long that stops mid-sentence goes on
 _OPENERS = "（(“「『《【"
+_CLAUSE_GOES_ON = "，、"  # a line ending in one goes on; one opening "X，" is a word's tail
+_MIN_WRAPPED = 8  # shorter lines are headings, however they end
+_WINDOW = 10  # characters either side of a line break that LAC reads
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,9 +129,37 @@ def _joins(line: str, following: str, width: float) -> bool:
         # and goes on in the next (…为产业创新和健 / 康发展提供…, 执行董事、总经 / 理朱明渊说).
         # A closing bracket ends a byline or a caption ((作者：…), 本报记者 赵晶摄), and a
         # line opening with a bracket is a list item or a heading.
-        return len(stripped) >= _PARAGRAPH_CUT and stripped[-1:] not in CLOSERS \
-            and not stripped.endswith("摄") and following[:1] not in _OPENERS
-    return len(stripped) >= 0.8 * width  # a short line is a heading or a paragraph's end
+        if len(stripped) >= _PARAGRAPH_CUT and stripped[-1:] not in CLOSERS \
+                and not stripped.endswith("摄") and following[:1] not in _OPENERS:
+            return True
+    elif len(stripped) >= 0.8 * width:  # a short line is a heading or a paragraph's end...
+        return True
+    return _goes_on(stripped, following)
+
+
+def _goes_on(line: str, following: str) -> bool:
+    """Whether a line too short to have been wrapped by width still stops mid-clause or
+    mid-word: PDF columns wrap around pictures and page breaks cut anywhere (记者获悉，工业和
+    信息 / 化部今年…, 一批新赛道策源地和集聚 / 区，促进…). A heading has no comma at its end,
+    is not a word cut in two, and no paragraph opens with one character and a comma."""
+    line = "".join(line.split())
+    if len(line) < _MIN_WRAPPED:
+        return False  # 场景为王, 布局产业前沿: headings LAC may read on into the next line
+    if line[-1] in _CLAUSE_GOES_ON:
+        return True
+    following = "".join(following.split())
+    if not (_is_han(line[-1]) and following and _is_han(following[0])):
+        return False  # table rows (2020年\t1615.69 / 2021年…), quotes, numbers
+    if following[1:2] in _CLAUSE_GOES_ON:
+        return True
+    from xietong.extract import lac  # loaded only for the few lines this decides
+
+    left, window = line[-_WINDOW:], line[-_WINDOW:] + following[:_WINDOW]
+    return any(a < len(left) < b for a, b, _ in lac.analyse(window))
+
+
+def _is_han(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
 
 
 def normalize(original: str) -> Text:
