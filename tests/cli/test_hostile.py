@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from xietong.api import Ecosystem
 from xietong.cli import crash
 from xietong.cli.render import safe, visible
 from xietong.store.engine import StoreError, make_engine, resolve_url
@@ -164,12 +165,8 @@ def test_a_killed_resolver_worker_is_one_line_and_a_report(tmp_path: Path,
     stdout, stderr = proc.communicate(timeout=300)
     result = subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
     line = one_error_line(result)
-    if "详细报告已写入" in line:  # the generic path: the command and the report are named
-        assert line.startswith("错误: 命令 import 意外失败（")
-        report = Path(line.rsplit("详细报告已写入 ", 1)[1])
-        assert report.parent == errors
-        text = report.read_text(encoding="utf-8")
-        assert "Traceback (most recent call last)" in text and "import" in text
+    assert line == "错误: 实体消歧进程意外退出（信号 9）；本次导入未写入任何数据，请重试", line
+    assert Ecosystem(str(db)).sources() == []  # the import's transaction was rolled back
 
 
 def test_a_reader_that_goes_away_gets_no_traceback(store: str) -> None:
@@ -243,6 +240,14 @@ def test_chain_simulate_asks_which_namesake(store: str) -> None:
                  "--json", "--db", store)
     assert chosen.returncode == 0, chosen.stderr
     assert json.loads(chosen.stdout)["chain"]["key"] == "humanoid_robot"
+
+
+def test_recommend_asks_which_namesake_before_any_work(store: str) -> None:
+    result = run("recommend", "星河湾", "--relation", "合作", "--db", store)
+    assert result.returncode == 1 and "'星河湾' 对应 2 个实体" in result.stderr
+    assert "请用 --type 指定类型" in result.stderr and "Traceback" not in result.stderr
+    one_error_line(run("recommend", "星河湾", "--relation", "合作", "--type", "人物",
+                       "--db", store), "没有名为 '星河湾' 的人物")
 
 
 # -- bounds and what reaches the terminal -------------------------------------------------

@@ -147,3 +147,20 @@ def test_a_big_input_resolves_in_the_worker_from_the_first_question(
     eco.import_records(dataclasses.replace(small, size=LARGE_INPUT), ickg_records(folder))
     assert replays == [0]  # started at the first question, before any answer here
     assert eco.stats().entities > 0
+
+
+def test_a_worker_whose_importer_is_gone_mid_answer_exits_quietly(
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """The importer killed while the worker answers: the send fails with a broken pipe,
+    which is no error of the worker's to report (it printed two tracebacks before)."""
+    from multiprocessing import Pipe
+
+    from xietong.resolve.worker import serve
+
+    receive, send = Pipe(duplex=False)
+    answers_read, answers_write = Pipe(duplex=False)
+    send.send([("resolve", ["智元机器人"], None, None, ())])
+    send.close()
+    answers_read.close()  # the importer is gone
+    serve(receive, answers_write)  # returns, raising nothing
+    assert "Traceback" not in capfd.readouterr().err

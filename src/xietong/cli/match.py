@@ -122,6 +122,8 @@ def recommend_command(
     region: RegionOption = None,
     park: ParkOption = None,
     top: TopOption = 20,
+    entity_type: Annotated[str | None, typer.Option(
+        "--type", help=_("实体类型（如 园区、企业，或 park、enterprise）：同名实体中选这一类。"))] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -133,7 +135,7 @@ def recommend_command(
         raise ValueError(_("未知方向 {direction!r}；可选：head, tail").format(
             direction=direction))
     eco = Ecosystem(db, create=False)
-    hit = eco.entity(entity)
+    hit = eco.entity(entity, entity_type)
     matcher = open_matcher(eco, notify=notice, progress=_Stages(err))
     node = matcher.index.snapshot.node_of[hit.id]
     matches = matcher.recommend(node, relation, direction, top, region=region, park=park)

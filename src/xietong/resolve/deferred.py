@@ -27,7 +27,9 @@ from pathlib import Path
 from typing import Final
 
 import xietong
+from xietong.i18n import _
 from xietong.resolve.matcher import Match, Resolver
+from xietong.store.engine import StoreError
 
 # Work done in this process before a worker takes over, counted in names told (a question
 # costs about as much as ten names: 300 against 25 µs on ickg25). Below it, a process
@@ -62,6 +64,18 @@ def default_handover(input_size: int | None = None) -> int | None:
     if len(os.sched_getaffinity(0)) < 2:
         return None
     return 0 if input_size is not None and input_size >= LARGE_INPUT else HANDOVER
+
+
+class WorkerDied(StoreError):
+    """The resolver's worker process ended mid-import (killed, out of memory): the import's
+    transaction is rolled back, so the store is as before."""
+
+    def __init__(self, returncode: int | None) -> None:
+        how = _("信号 {n}").format(n=-returncode) if returncode is not None and returncode < 0 \
+            else _("退出码 {n}").format(n=returncode)
+        super().__init__(_("实体消歧进程意外退出（{how}）；本次导入未写入任何数据，请重试").format(
+            how=how))
+        self.returncode = returncode
 
 
 class DeferredResolver:
@@ -238,8 +252,7 @@ class _Worker:
                 if not wait:
                     break
                 if self._process.poll() is not None and self._inbox.empty():
-                    raise RuntimeError(
-                        f"resolver worker exited with code {self._process.returncode}") from None
+                    raise WorkerDied(self._process.returncode) from None
                 continue
             if isinstance(item, BaseException):
                 raise item

@@ -7,6 +7,7 @@ stops when the importer closes its end of ``IN_FD``, or dies.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import signal
@@ -34,10 +35,14 @@ def serve(messages: Connection, answers: Connection) -> None:
                     apply(resolver, message)
             if found:
                 answers.send(found)
+    except (BrokenPipeError, ConnectionResetError, EOFError):
+        return  # the importer is gone (killed): nobody to answer, nothing to report
     except Exception:
-        answers.send(traceback.format_exc())
+        with contextlib.suppress(OSError):
+            answers.send(traceback.format_exc())
     finally:
-        answers.close()
+        with contextlib.suppress(OSError):
+            answers.close()
 
 
 def main() -> None:
