@@ -52,3 +52,22 @@ def test_removing_a_region_removes_its_firms(demo: ChainAnalyst) -> None:
     assert result["removed"] == ["上海智元新创技术有限公司"]
     with pytest.raises(LookupError, match="没有此名称的实体"):
         demo.simulate("humanoid_robot", ["不存在的企业"])
+
+
+def test_an_id_removes_that_firm_and_not_its_namesake_park(eco: Ecosystem, tmp_path: Path) -> None:
+    """A firm named like a park: by name the park wins (all its firms go), by the firm's
+    id (what `chain simulate --type 企业` passes) only the firm goes."""
+    path = _write(tmp_path / "chain.jsonl")
+    rows = [{"entity": "park", "name": "甲减速器有限公司"},
+            {"relation": "located_in_park", "subject": "乙关节有限公司",
+             "object": "甲减速器有限公司", "object_type": "park"}]
+    path.write_text(path.read_text(encoding="utf-8") + "\n" + "\n".join(
+        json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    eco.import_file(path)
+    firm = eco.entity("甲减速器有限公司", "enterprise")
+    analyst = ChainAnalyst(eco.snapshot())
+    assert analyst.simulate("humanoid_robot", [firm.id])["removed"] == ["甲减速器有限公司"]
+    by_name = analyst.simulate("humanoid_robot", ["甲减速器有限公司"])["removed"]
+    assert by_name == ["乙关节有限公司"]  # the park's firms
+    with pytest.raises(LookupError, match="#12345"):
+        analyst.simulate("humanoid_robot", [12345])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,7 +69,7 @@ class ChainAnalyst:
         return build_report(self.metrics(chain_name, region, park), self.rules, self.ranker,
                             shortlist_size)
 
-    def simulate(self, chain_name: str, remove: list[str], region: str | None = None,
+    def simulate(self, chain_name: str, remove: Sequence[str | int], region: str | None = None,
                  park: str | None = None, top: int = 50) -> dict[str, object]:
         m = self.metrics(chain_name, region, park)
         return simulation_report(m, remove, top)
@@ -168,7 +168,8 @@ def supply_rate_text(part: Mapping[str, Any]) -> str:
                                                           links=links)
 
 
-def simulation_report(m: ChainMetrics, remove: list[str], top: int = 50) -> dict[str, object]:
+def simulation_report(m: ChainMetrics, remove: Sequence[str | int], top: int = 50
+                      ) -> dict[str, object]:
     p, chain = m.placement, m.placement.chain
     s = p.views.snapshot
     removed = removal_targets(m, remove)

@@ -13,6 +13,7 @@ more than ``EPSILON`` — so the effect runs as many hops as it keeps mattering.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,12 +82,13 @@ def _product_dependencies(views: GraphViews, keep: np.ndarray) -> sp.csr_matrix:
     return dep
 
 
-def removal_targets(m: ChainMetrics, names: list[str]) -> list[int]:
-    """Chain firms named, or every chain firm inside a named region or park."""
+def removal_targets(m: ChainMetrics, targets: Sequence[str | int]) -> list[int]:
+    """Chain firms named or given by entity id (an id picks one of several namesakes), or
+    every chain firm inside a named region or park."""
     views = m.placement.views
     s = views.snapshot
     placed = m.placement.placed
-    wanted = {name.strip() for name in names}
+    wanted = {t.strip() for t in targets if isinstance(t, str)}
     index: dict[str, list[int]] = {}
     for i, (own, others) in enumerate(zip(s.names, s.aliases)):
         if own in wanted:
@@ -95,8 +97,14 @@ def removal_targets(m: ChainMetrics, names: list[str]) -> list[int]:
             if alias in wanted:
                 index.setdefault(alias, []).append(i)
     out: list[int] = []
-    for name in names:
-        hits = index.get(name.strip(), [])
+    for target in targets:
+        if isinstance(target, int):
+            node = s.node_of.get(target)
+            hits = [] if node is None else [node]
+            name = f"#{target}" if node is None else s.names[node]
+        else:
+            name = target.strip()
+            hits = index.get(name, [])
         types = {s.types[h] for h in hits}
         if not hits:
             raise LookupError(f"--remove {name!r}：没有此名称的实体")

@@ -166,9 +166,9 @@ def simulate(
     templates: TemplatesOption = None, db: DbOption = None, as_json: JsonOption = False,
 ) -> None:
     """Disruption simulation: remove firms or places, propagate along supply links."""
-    names = _removal_names(db, remove, entity_type)
+    targets = _removal_ids(db, remove, entity_type)
     # JSON-like values, read by key below
-    result: dict[str, Any] = _analyst(db, templates).simulate(chain, names, region=region,
+    result: dict[str, Any] = _analyst(db, templates).simulate(chain, targets, region=region,
                                                               park=park)
     if as_json:
         _print_json(result)
@@ -187,8 +187,9 @@ def simulate(
     out.print(table)
 
 
-def _removal_names(db: str | None, remove: list[str], entity_type: str | None) -> list[str]:
-    """Each --remove as the one entity it names (an id becomes its name): a name several
-    entities share raises Ambiguous, listing them, unless --type picks one."""
+def _removal_ids(db: str | None, remove: list[str], entity_type: str | None) -> list[int]:
+    """Each --remove as the id of the one entity it names: a name several entities share
+    raises Ambiguous, listing them, unless --type picks one (the id keeps that choice, where
+    the name would bring its namesakes back)."""
     with Ecosystem(db, create=False) as eco:
-        return [eco.entity(name, entity_type).name for name in remove]
+        return [eco.entity(name, entity_type).id for name in remove]
