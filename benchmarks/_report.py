@@ -6,10 +6,14 @@ import datetime as dt
 import os
 import platform
 import re
+import sys
 from pathlib import Path
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# evaluation-only helpers (xietong_eval) live beside the shipped package, not inside it
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "evaluation"))
+
 _HEAD = "# Benchmarks\n\nEach section is rewritten by the benchmark named in it.\n"
 
 

@@ -35,9 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _report import machine, write_section  # noqa: E402
 from chain_reports import open_store  # noqa: E402
+from xietong_eval.chain_placement import LABEL_SETS, evaluate, micro  # noqa: E402
 
 from xietong.chain.analytics import pagerank  # noqa: E402
-from xietong.chain.evaluate import LABEL_SETS, evaluate, micro  # noqa: E402
 from xietong.chain.report import ChainAnalyst  # noqa: E402
 from xietong.chain.template import TemplateSet  # noqa: E402
 from xietong.match.engine import Matcher  # noqa: E402

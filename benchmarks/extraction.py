@@ -24,6 +24,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core for LAC's ONNX Runtime
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from _report import SHARED_DATA, machine, write_section  # noqa: E402
+from xietong_eval.finre import evaluate_finre  # noqa: E402
 
 from xietong.extract import cluener, extract_file, lac, tagger  # noqa: E402
 from xietong.extract.entities import (  # noqa: E402
@@ -32,7 +33,6 @@ from xietong.extract.entities import (  # noqa: E402
     mentions,
     org_kind,
 )
-from xietong.extract.finre import evaluate_finre  # noqa: E402
 
 SEEDS = SHARED_DATA.parent / "seeds"
 

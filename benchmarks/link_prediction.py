@@ -30,10 +30,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import SHARED_DATA, machine, write_section
-
-from xietong.match.baselines import common_neighbours_scorer, popularity_scorer
-from xietong.match.evaluate import BUSINESS as BUSINESS_KEYS
-from xietong.match.evaluate import (
+from xietong_eval.ickg_graph import Quads, ickg_snapshot, read_split
+from xietong_eval.link_baselines import common_neighbours_scorer, popularity_scorer
+from xietong_eval.link_prediction import BUSINESS as BUSINESS_KEYS
+from xietong_eval.link_prediction import (
     RankRecord,
     Scorer,
     known_answers,
@@ -41,7 +41,7 @@ from xietong.match.evaluate import (
     report,
     xietong_scorer,
 )
-from xietong.match.ickg_graph import Quads, ickg_snapshot, read_split
+
 from xietong.match.index import MatchIndex
 from xietong.match.ranker import Ranker, RankerConfig
 from xietong.model.registry import REGISTRY

@@ -33,16 +33,16 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import SHARED_DATA, machine, write_section
 from synthetic import generate
+from xietong_eval.ickg_graph import Quads, ickg_snapshot, read_split
+from xietong_eval.records_graph import snapshot_from_records
 
 from xietong.api import Ecosystem
 from xietong.ingest.chainkg import chainkg_records
 from xietong.match.demand_ranker import DemandRanker
 from xietong.match.engine import Matcher
 from xietong.match.features import FEATURES
-from xietong.match.ickg_graph import Quads, ickg_snapshot, read_split
 from xietong.match.index import MatchIndex
 from xietong.match.ranker import Ranker, RankerConfig
-from xietong.match.records_graph import snapshot_from_records
 from xietong.match.service import folder_for, open_matcher
 from xietong.match.tokens import content_words
 from xietong.model.records import EntityRecord, EntityRef, Provenance, RelationRecord

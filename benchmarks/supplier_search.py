@@ -26,6 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import SHARED_DATA, machine, write_section
+from xietong_eval.records_graph import snapshot_from_records
 
 from xietong.ingest.chainkg import chainkg_records
 from xietong.match.demand_ranker import (
@@ -38,7 +39,6 @@ from xietong.match.demand_ranker import (
 )
 from xietong.match.engine import Matcher
 from xietong.match.profiles import name_terms
-from xietong.match.records_graph import snapshot_from_records
 from xietong.match.tokens import content_words
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from xietong.chain.evaluate import evaluate, micro
+from xietong_eval.chain_placement import evaluate, micro
+
 from xietong.chain.graph import GraphViews
 from xietong.chain.placement import place
 from xietong.chain.report import ChainAnalyst

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from xietong_eval.finre import evaluate_finre, gold_relation, predict
+
 from tests.conftest import SEEDS
 from xietong.extract.entities import Mention
-from xietong.extract.finre import evaluate_finre, gold_relation, predict
 from xietong.extract.pipeline import extract_file
 from xietong.extract.relations import classify
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from xietong_eval.records_graph import snapshot_from_records
 
 from tests.match.helpers import main_product_pair
 from xietong.api import Ecosystem
@@ -23,7 +24,6 @@ from xietong.match.demand_ranker import (
     without_links,
 )
 from xietong.match.engine import Matcher
-from xietong.match.records_graph import snapshot_from_records
 from xietong.match.service import folder_for, open_matcher
 from xietong.store.snapshot import GraphSnapshot
 

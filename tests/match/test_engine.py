@@ -94,7 +94,8 @@ def test_recommend_returns_only_the_relations_range_or_domain_types(demo: Ecosys
 
 
 def test_recommend_types_on_the_ickg_subset(data_dir: Path) -> None:
-    from xietong.match.ickg_graph import ickg_snapshot
+    from xietong_eval.ickg_graph import ickg_snapshot
+
     from xietong.model.registry import REGISTRY
 
     snap, _ = ickg_snapshot(data_dir / "ickg-subset")

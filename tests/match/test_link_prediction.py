@@ -4,10 +4,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from xietong_eval.ickg_graph import ickg_snapshot, read_split
+from xietong_eval.link_baselines import common_neighbours_scorer, popularity_scorer
+from xietong_eval.link_prediction import known_answers, rank_split, report, xietong_scorer
 
-from xietong.match.baselines import common_neighbours_scorer, popularity_scorer
-from xietong.match.evaluate import known_answers, rank_split, report, xietong_scorer
-from xietong.match.ickg_graph import ickg_snapshot, read_split
 from xietong.match.index import MatchIndex
 from xietong.match.ranker import Ranker, RankerConfig
 

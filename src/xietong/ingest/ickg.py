@@ -21,7 +21,7 @@ from xietong.model.registry import REGISTRY
 from xietong.store.writer import SourceSpec
 
 # (relation label, position) -> the entity type it suggests
-_POSITION_VOTES: dict[tuple[str, str], str] = {
+POSITION_VOTES: dict[tuple[str, str], str] = {
     ("涉足行业", "h"): "enterprise", ("涉足行业", "t"): "industry",
     ("归属于行业", "t"): "industry",
     ("包含", "h"): "industry", ("包含", "t"): "industry",
@@ -122,8 +122,8 @@ def ickg_records(
     votes: dict[int, Counter[str]] = {}
     # This pass runs before the first record, so before the resolver can start: it is
     # written for speed (one lookup per relation id, no Counter built per line).
-    head_votes = {rel: _POSITION_VOTES.get((label, "h")) for rel, label in relation_labels.items()}
-    tail_votes = {rel: _POSITION_VOTES.get((label, "t")) for rel, label in relation_labels.items()}
+    head_votes = {rel: POSITION_VOTES.get((label, "h")) for rel, label in relation_labels.items()}
+    tail_votes = {rel: POSITION_VOTES.get((label, "t")) for rel, label in relation_labels.items()}
     for path in split_paths:
         file_name = path.name
         for number, line in read_lines(path):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from xietong.match.evaluate import Scorer
 from xietong.match.graph import GraphIndex
+from xietong_eval.link_prediction import Scorer
 
 
 def popularity_scorer(graph: GraphIndex) -> Scorer:

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from xietong.ingest.datasets import read_lines
-from xietong.ingest.ickg import _POSITION_VOTES, infer_type
+from xietong.ingest.ickg import POSITION_VOTES, infer_type
 from xietong.model.registry import REGISTRY
 from xietong.store.snapshot import GraphSnapshot
 
@@ -61,7 +61,7 @@ def ickg_snapshot(directory: Path, train: Quads | None = None, split: str = "tra
     for h, r, t in zip(quads.head.tolist(), quads.relation.tolist(), quads.tail.tolist()):
         label = REGISTRY.relation_types[relations[r]].label
         for node, side in ((h, "h"), (t, "t")):
-            if (vote := _POSITION_VOTES.get((label, side))):
+            if (vote := POSITION_VOTES.get((label, side))):
                 votes[node][vote] += 1
     snap = GraphSnapshot(
         ids=np.arange(n, dtype=np.int64), names=names,

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from xietong.match.features import QueryBatch
-from xietong.match.ickg_graph import Quads
 from xietong.match.index import MatchIndex
 from xietong.match.ranker import BATCH, Ranker
+from xietong_eval.ickg_graph import Quads
 
 BUSINESS = ("cooperates", "supplies", "invests", "upstream_of", "acquires", "joint_venture",
             "competes")
