@@ -237,3 +237,113 @@ class Precision:
 def precision(labels: Iterable[str]) -> Precision:
     c = Counter(labels)
     return Precision(sum(c.values()), c["same"], c["different"], c["unsure"])
+
+
+ORG_TYPES = ("enterprise", "government", "institute", "investor", "park", "university")
+
+
+def draw_new(reader: StoreReader, count: int, seed: int, floor: float = 0.05,
+             prefix: str = "") -> tuple[list[Pair], dict[str, int]]:
+    """Records the import left new, each with the resolver's closest other entity: the pairs
+    where a true duplicate would have been missed. The resolver is loaded with every
+    organisation (clusters as one entity, all their names) and asked about a seeded sample
+    of the entities no merge or review touches, excluding their own; pairs scoring at least
+    ``floor`` are kept. Returns the pairs and the counts behind them (entities asked, with a
+    candidate at or above the floor) so the miss rate can be scaled to the whole store."""
+    from xietong.resolve.matcher import Resolver
+
+    conn = reader.conn
+    marks = ",".join("?" * len(ORG_TYPES))
+    canonical = dict(conn.execute(
+        f"SELECT id, canonical_id FROM entities WHERE type IN ({marks})", ORG_TYPES))
+    names: dict[int, list[str]] = defaultdict(list)
+    for entity_id, name in conn.execute(
+            f"SELECT e.id, a.alias FROM aliases a JOIN entities e ON e.id = a.entity_id "
+            f"WHERE e.type IN ({marks}) ORDER BY e.id, a.kind DESC, a.alias", ORG_TYPES):
+        cluster = canonical[entity_id]
+        if name not in names[cluster]:
+            names[cluster].append(name)
+    touched = {a for row in reader.decisions() for a in row[3:5]}
+    resolver = Resolver()
+    for cluster, cluster_names in names.items():
+        resolver.add(cluster, cluster_names)
+    alone = sorted(c for c in names if c not in touched
+                   and sum(1 for e, k in canonical.items() if k == c) == 1) \
+        if len(names) < 1000 else _alone(canonical, touched)
+    rng = random.Random(seed)
+    rng.shuffle(alone)
+    found: list[tuple[float, int, int]] = []
+    asked = 0
+    for entity_id in alone:
+        if len(found) >= count:
+            break
+        asked += 1
+        match = resolver.resolve(names[entity_id], exclude=entity_id)
+        if match.entity_id is not None and match.score >= floor:
+            found.append((match.score, entity_id, match.entity_id))
+    pairs = [Pair(f"{prefix}{i:04d}", "new", "new", round(score, 4), reader.stage(a), a, b,
+                  reader.describe(a), reader.describe(b))
+             for i, (score, a, b) in enumerate(found, start=1)]
+    return pairs, {"asked": asked, "with_candidate": len(found), "alone": len(alone)}
+
+
+def _alone(canonical: dict[int, int], touched: set[int]) -> list[int]:
+    """Entities that are their own one-member cluster and no decision touched."""
+    size = Counter(canonical.values())
+    return sorted(e for e, c in canonical.items()
+                  if e == c and size[c] == 1 and e not in touched)
+
+
+def strata(reader: StoreReader) -> dict[str, int]:
+    """How many decisions each (kind, rule, stage) stratum holds, keyed "kind/rule/stage"."""
+    return dict(sorted(Counter(f"{kind}/{rule}/{reader.stage(a)}"
+                               for kind, rule, _s, a, _b in reader.decisions()).items()))
+
+
+def stratum(p: Pair) -> str:
+    return f"{p.kind}/{p.rule}/{p.stage}"
+
+
+def current_band(reader: StoreReader, a: int, b: int) -> str:
+    """What a store says now about two entities: merge (one cluster), review (an open pair)
+    or new."""
+    ca = reader.conn.execute("SELECT canonical_id FROM entities WHERE id = ?", (a,)).fetchone()
+    cb = reader.conn.execute("SELECT canonical_id FROM entities WHERE id = ?", (b,)).fetchone()
+    if ca is None or cb is None:
+        return "absent"
+    if ca[0] == cb[0]:
+        return "merge"
+    row = reader.conn.execute(
+        "SELECT 1 FROM reviews WHERE status = 'open' AND ((entity_id = ? AND candidate_id = ?)"
+        " OR (entity_id = ? AND candidate_id = ?))", (a, b, b, a)).fetchone()
+    return "review" if row else "new"
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """Merge precision over a labelled sample, each pair weighted by the size of the stratum
+    it was drawn from over the pairs drawn from it (a Horvitz-Thompson ratio)."""
+
+    pairs: int  # labelled pairs the resolver merges now
+    same: int
+    different: int
+    unsure: int
+    weighted: float  # unsure pairs left out
+    weighted_low: float  # unsure pairs counted wrong
+
+
+def estimate(pairs: Sequence[Pair], labels: dict[str, str], merged: set[str],
+             weights: dict[str, float]) -> Estimate:
+    """``merged``: ids of the pairs the resolver merges now; ``weights``: stratum -> weight."""
+    c: Counter[str] = Counter()
+    w: dict[str, float] = defaultdict(float)
+    for p in pairs:
+        if p.pair_id in merged and p.pair_id in labels:
+            label = labels[p.pair_id]
+            c[label] += 1
+            w[label] += weights.get(stratum(p), 1.0)
+    decided = w["same"] + w["different"]
+    total = decided + w["unsure"]
+    return Estimate(sum(c.values()), c["same"], c["different"], c["unsure"],
+                    w["same"] / decided if decided else float("nan"),
+                    w["same"] / total if total else float("nan"))
