@@ -202,9 +202,8 @@ def load(path: Path) -> list[dict]:
 
 
 def main() -> None:
-    from xietong_eval.records_graph import snapshot_from_records
-
     from xietong.ingest.chainkg import chainkg_records
+    from xietong_eval.records_graph import snapshot_from_records
 
     root = Path(__file__).resolve().parents[2]
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])

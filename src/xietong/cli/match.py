@@ -108,8 +108,26 @@ def match_command(
     matches = matcher.match(text, role=relation, region=region, park=park,
                             exclude_competitors_of=exclude_competitors_of,
                             industry=industry, top=top)
+    reading = matcher.reading(text, relation)
     cite_matches(eco, matches)
-    _show(matches, _("需求：{text}").format(text=text), as_json)
+    _show(matches, _("需求：{text}").format(text=text) + reading_line(reading), as_json,
+          reading)
+
+
+def reading_line(reading: dict[str, Any] | None) -> str:
+    """A supplier demand as read — "求购：金针菇；用于：炝拌金针菇" — on a line of its own."""
+    if not reading:
+        return ""
+    parts = []
+    for key, label in (("sought", _("求购")), ("for", _("用于")), ("quantity", _("数量")),
+                       ("qualification", _("资质")), ("deadline", _("交期"))):
+        if reading.get(key):
+            parts.append(f"{label}：{reading[key]}")
+    if reading.get("regions"):
+        parts.append(_("地区优先") + "：" + "、".join(reading["regions"]))
+    if reading.get("products") and reading["products"] != [reading.get("sought")]:
+        parts.append(_("库中产品") + "：" + "、".join(reading["products"]))
+    return "\n" + "；".join(parts) if parts else ""
 
 
 def recommend_command(
@@ -155,10 +173,13 @@ def recommend_title(name: str, label: str, direction: str, symmetric: bool) -> s
         name=name, relation=label)
 
 
-def _show(matches: list[Match], title: str, as_json: bool) -> None:
+def _show(matches: list[Match], title: str, as_json: bool,
+          reading: dict[str, Any] | None = None) -> None:
     if as_json:
-        sys.stdout.write(json.dumps([m.to_dict() for m in matches], ensure_ascii=False,
-                                    indent=2, default=str) + "\n")
+        rows = [m.to_dict() for m in matches]
+        # a supplier demand: how it was read beside the matches
+        shown: Any = rows if reading is None else {"parse": reading, "matches": rows}
+        sys.stdout.write(json.dumps(shown, ensure_ascii=False, indent=2, default=str) + "\n")
         return
     if not matches:
         out.print(_("没有找到匹配：库中没有与需求相关的机构。可换用更具体的产品或行业名称，"

@@ -20,6 +20,9 @@ from xietong.match import demand as demands
 from xietong.match.graph import gather_rows, row
 from xietong.match.index import MatchIndex
 from xietong.match.profiles import name_terms
+from xietong.match.supplier_demand import SupplierDemand, parse_supplier
+from xietong.match.supplier_pool import Sought, SoughtProducts
+from xietong.match.tokens import content_words
 
 ORGANISATIONS = ("enterprise", "investor", "institute", "government", "park")
 ANCHOR_TYPES = ("product", "industry", "chain_segment", "patent")
@@ -37,6 +40,14 @@ DEMAND_FEATURES = (
     "profile_bm25_raw", "profile_rank", "name_bm25", "anchor_best", "anchor_links",
     "chain_links", "main_share", "chain_main_share", "main_products", "cand_degree",
     "cand_type",
+    # how the candidate is linked to the products a supplier demand seeks (supplier_pool)
+    "sought_maker",  # makes or supplies a product the demand names (or a variant of it)
+    "sought_share",  # its best 主营产品 revenue share in one
+    "sought_cover",  # how much of the demand's product words that product's name covers
+    "sought_makers",  # log(1 + makers) of the most specific sought product it makes
+    "narrower_maker",  # makes a 产品小类 of one, or a product whose name contains one
+    "narrower_share",
+    "poster_maker",  # makes the poster's own product (a peer or customer, not a supplier)
 )
 CATEGORICAL = ("cand_type",)
 # The fixed combination: weights set by hand (not tuned on any benchmark)
@@ -78,6 +89,16 @@ class DemandFeatures:
     def __init__(self, index: MatchIndex) -> None:
         self.index = index
         self._shares: tuple[tuple[int, int], sp.csr_matrix] | None = None
+        self.products = SoughtProducts(index)
+
+    def supplier(self, text: str) -> tuple[SupplierDemand, Sought, DemandCandidates]:
+        """A supplier demand read (what is sought, for what), its products in this store,
+        and its candidates: the sought words' BM25 hits and anchors plus the makers of the
+        sought products and of narrower ones."""
+        parsed = parse_supplier(text)
+        sought = self.products.of(parsed)
+        terms = parsed.terms or content_words(text)
+        return parsed, sought, self.build(terms, "supplier", sought)
 
     def _main_shares(self) -> sp.csr_matrix | None:
         """product × company: the revenue share of each 主营产品 link (0 when unknown);
@@ -96,7 +117,10 @@ class DemandFeatures:
             self._shares = (key, m)
         return self._shares[1]
 
-    def build(self, terms: list[str], role: str | None) -> DemandCandidates:
+    def build(self, terms: list[str], role: str | None,
+              sought: Sought | None = None) -> DemandCandidates:
+        """``sought``: the products a supplier demand names, read by supplier_pool; their
+        makers join the candidates with the sought_* columns."""
         idx, g = self.index, self.index.graph
         hit, bm25 = idx.text.search(terms, "profile", PROFILE_HITS, types=ORGANISATIONS)
         found = [hit.astype(np.int64)]
@@ -130,6 +154,8 @@ class DemandFeatures:
             order = np.argsort(key, kind="stable")
             found.append(nodes_r[order])
             via = via_r[order]
+        links = self._sought_links(sought, role) if sought is not None else []
+        found += [nodes_l for nodes_l, *_ in links]
         nodes = np.concatenate(found)
         unique, first, inverse = np.unique(nodes, return_index=True, return_inverse=True)
         order = np.argsort(first, kind="stable")  # first-found order breaks ties
@@ -146,7 +172,7 @@ class DemandFeatures:
         x[:, col["profile_rank"]] = PROFILE_HITS
         x[slot[:n_hit], col["profile_rank"]] = np.arange(n_hit)
         if len(via):
-            paths, direct, w = slot[n_hit:], is_anchor[via], near_w[via]
+            paths, direct, w = slot[n_hit:n_hit + len(via)], is_anchor[via], near_w[via]
             for name, values in (("anchor_paths", np.where(direct, w, 0.0)),
                                  ("chain_paths", np.where(direct, 0.0, w)),
                                  ("anchor_links", direct.astype(np.float64)),
@@ -160,6 +186,7 @@ class DemandFeatures:
                     pop, _ = g.popularity(g.relations.index(relation), direction)
                     x[:, col["role_popularity"]] += np.log1p(pop[candidates])
         self._shares_of(candidates, near, is_anchor, x, col)
+        self._sought_columns(candidates, links, x, col)
         name_hit, name_bm25 = idx.text.search(terms, "name", NAME_HITS, types=ORGANISATIONS)
         if len(name_hit):
             pos = np.searchsorted(unique, name_hit)
@@ -173,6 +200,62 @@ class DemandFeatures:
         x[:, col["cand_type"]] = code[fb.type_code[candidates]]
         keep = x[:, col["cand_type"]] >= 0
         return DemandCandidates(candidates[keep], x[keep].astype(np.float32), anchors)
+
+    def _sought_links(self, sought: Sought, role: str | None
+                      ) -> list[tuple[np.ndarray, str, np.ndarray, np.ndarray, np.ndarray]]:
+        """Per product group (sought, narrower, poster): makers, with each link's cover,
+        revenue share and its product's log maker count."""
+        g = self.index.graph
+        pairs = demands.ROLES.get(role or "", ()) or demands.ROLES["supplier"]
+        roles = [g.answers(g.relations.index(k), d) for k, d in pairs if k in g.relations]
+        shares = self._main_shares()
+        out = []
+        for group, products, cover in (
+                ("sought", sought.products, sought.cover),
+                ("narrower", sought.narrower, [1.0] * len(sought.narrower)),
+                ("poster", sought.poster, [1.0] * len(sought.poster))):
+            nodes, covers, share, count = [], [], [], []
+            for product, c in zip(products, cover):
+                made = np.unique(np.concatenate([row(m, product) for m in roles])
+                                 if roles else np.empty(0)).astype(np.int64)
+                if len(made) == 0:
+                    continue
+                got = np.zeros(len(made))
+                if shares is not None:
+                    companies, _via, values = _gather(shares, np.array([product]))
+                    pos = np.searchsorted(made, companies)
+                    ok = (pos < len(made)) & (made[np.minimum(pos, len(made) - 1)] == companies)
+                    np.maximum.at(got, pos[ok], values[ok])
+                nodes.append(made)
+                covers.append(np.full(len(made), c))
+                share.append(got)
+                count.append(np.full(len(made), np.log1p(len(made))))
+            if nodes:
+                out.append((np.concatenate(nodes), group, np.concatenate(covers),
+                            np.concatenate(share), np.concatenate(count)))
+        return out
+
+    @staticmethod
+    def _sought_columns(candidates: np.ndarray,
+                        links: list[tuple[np.ndarray, str, np.ndarray, np.ndarray, np.ndarray]],
+                        x: np.ndarray, col: dict[str, int]) -> None:
+        if len(candidates) == 0:
+            return
+        sorter = np.argsort(candidates)
+        for nodes, group, cover, share, count in links:
+            pos = sorter[np.searchsorted(candidates, nodes, sorter=sorter)]
+            if group == "poster":
+                x[pos, col["poster_maker"]] = 1.0
+                continue
+            x[pos, col[f"{group}_maker"]] = 1.0
+            np.maximum.at(x[:, col[f"{group}_share"]], pos, share)
+            if group == "sought":
+                np.maximum.at(x[:, col["sought_cover"]], pos, cover)
+                # the most specific product it makes: fewest makers (set from the top down)
+                best = np.full(len(candidates), np.inf)
+                np.minimum.at(best, pos, count)
+                made = np.isfinite(best)
+                x[made, col["sought_makers"]] = best[made]
 
     def _shares_of(self, candidates: np.ndarray, near: np.ndarray, direct: np.ndarray,
                    x: np.ndarray, col: dict[str, int]) -> None:

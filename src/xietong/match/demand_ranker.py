@@ -24,7 +24,6 @@ from typing import Any
 import numpy as np
 
 from xietong.i18n import _
-from xietong.match import demand as demands
 from xietong.match.demand_features import (
     CATEGORICAL,
     DEMAND_FEATURES,
@@ -47,6 +46,8 @@ class DemandConfig:
     seed: int = 0
     train_queries: int = 2000  # train products sampled per fit (their links held out)
     valid_queries: int = 400
+    full_queries: int = 1000  # of the train products, also asked of the store as it is
+    full_valid_queries: int = 400
     min_train: int = 50  # fewer labelled products: the fixed combination ranks
     min_valid: int = 20
     n_estimators: int = 500  # at most; early stopping on valid decides
@@ -96,8 +97,21 @@ def without_links(snap: GraphSnapshot, products: list[int]) -> GraphSnapshot:
 
 def supplier_demand(features: DemandFeatures, product_name: str) -> DemandCandidates:
     """The candidates of "寻找<product>供应商" (role supplier), as Matcher.match finds them."""
-    parsed = demands.parse(f"寻找{product_name}供应商", "supplier")
-    return features.build(demands.search_terms(parsed), parsed.role)
+    return features.supplier(f"寻找{product_name}供应商")[2]
+
+
+def suppliers_of(snap: GraphSnapshot) -> dict[int, set[int]]:
+    """Products with 1–20 suppliers -> the companies whose 主营产品 is the product or one of
+    its 产品小类 (what a buyer of the product would accept)."""
+    made = labelled_products(snap)
+    if "sub_product" not in snap.relations:
+        return made
+    sub = snap.edge_relation == snap.relation_code("sub_product")
+    out = {p: set(c) for p, c in made.items()}
+    for broad, narrow in zip(snap.edge_source[sub].tolist(), snap.edge_target[sub].tolist()):
+        if narrow in made:
+            out.setdefault(broad, set()).update(made[narrow])
+    return {p: c for p, c in out.items() if len(c) <= MAX_COMPANIES}
 
 
 def ndcg_at(ranked: list[int], gold: set[int], k: int = 10) -> float:
@@ -109,26 +123,50 @@ def recall_at(ranked: list[int], gold: set[int], k: int = 10) -> float:
     return len(gold & set(ranked[:k])) / len(gold)
 
 
+def peer_score(cands: DemandCandidates) -> np.ndarray:
+    """The fallback peer: BM25 of the sought words against the profile (names, main
+    products and the rest), nothing learned."""
+    return cands.column("profile_bm25_raw").copy()
+
+
+PEER = "bm25"
+_PEER_FILE = "xietong-demand-fallback: bm25\n"
+
+
 @dataclass
 class DemandRanker:
-    booster: object  # lightgbm.Booster
+    booster: object  # lightgbm.Booster; None when the peer ranks (``fallback``)
     columns: tuple[str, ...] = DEMAND_FEATURES
-    # measured when trained: valid products' Recall@10 / nDCG@10, learned and fixed
+    # measured when trained: valid products' Recall@10 / nDCG@10, learned, fixed and peer
     report: dict[str, float] = field(default_factory=dict)
+    # "bm25" when the learned model lost to the BM25 peer on a valid part at training time
+    fallback: str | None = None
+
+    @property
+    def ranking(self) -> str:
+        return self.fallback or "learned"
 
     def score(self, cands: DemandCandidates) -> np.ndarray:
         if len(cands.node) == 0:
             return np.empty(0, dtype=np.float32)
+        if self.fallback == PEER or self.booster is None:
+            return peer_score(cands)
         return np.asarray(self.booster.predict(cands.x, num_threads=1),  # type: ignore[attr-defined]
                           dtype=np.float32)
 
     def save(self, path: Path) -> None:
+        if self.fallback == PEER or self.booster is None:
+            path.write_text(_PEER_FILE, encoding="utf-8")
+            return
         self.booster.save_model(str(path))  # type: ignore[attr-defined]
 
     @classmethod
     def load(cls, path: Path) -> DemandRanker:
         lgb = lightgbm()
 
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            if handle.readline() == _PEER_FILE:
+                return cls(None, fallback=PEER)
         booster = lgb.Booster(model_file=str(path))
         if tuple(booster.feature_name()) != DEMAND_FEATURES:
             raise ValueError(f"{path}: a demand model for other features")
@@ -136,10 +174,15 @@ class DemandRanker:
 
     @classmethod
     def try_fit(cls, snap: GraphSnapshot, config: DemandConfig = DemandConfig(), *,
-                names: TermLists | None = None, progress: Stages = QUIET
-                ) -> DemandRanker | None:
+                names: TermLists | None = None, progress: Stages = QUIET,
+                index: MatchIndex | None = None) -> DemandRanker | None:
         """A supplier ranker trained on ``snap``'s main-product links, or None when there
-        are too few labelled products or it does not beat the fixed combination on valid."""
+        are too few labelled products. Two kinds of demands teach it: products whose links
+        are held out of a second index (the supplier must be found from what else is
+        known), and products of the store as it is (``index``, built when not given),
+        whose makers and 产品小类 makers a buyer wants first. When the BM25 peer
+        (:func:`peer_score`) ranks either kind's valid products better, the peer ranks
+        (``fallback``), as chosen here and reported."""
         parts = split_products(snap, config.seed)
         rng = np.random.default_rng(config.seed)
         train, valid = (sorted(rng.choice(parts[p], min(n, len(parts[p])), replace=False)
@@ -148,22 +191,47 @@ class DemandRanker:
                                      ("valid", config.valid_queries)))
         if len(train) < config.min_train or len(valid) < config.min_valid:
             return None
-        gold = labelled_products(snap)
-        features = DemandFeatures(MatchIndex.build(without_links(snap, train + valid),
-                                                   names=names, progress=progress))
-        with progress.stage(_("供应商排序模型的训练样本"), len(train) + len(valid),
-                            "产品") as advance:
-            x, y, groups = _groups(features, snap, train, gold, advance)
-            vx, vy, vgroups = _groups(features, snap, valid, gold, advance)
+        gold, whole = labelled_products(snap), suppliers_of(snap)
+        held = DemandFeatures(MatchIndex.build(without_links(snap, train + valid),
+                                               names=names, progress=progress))
+        full = DemandFeatures(index if index is not None else
+                              MatchIndex.build(snap, names=names, progress=progress))
+        full_train = [p for p in train if p in whole][:config.full_queries]
+        full_valid = [p for p in valid if p in whole][:config.full_valid_queries]
+        total = len(train) + len(valid) + len(full_train) + len(full_valid)
+        with progress.stage(_("供应商排序模型的训练样本"), total, "产品") as advance:
+            held_train = _groups(held, snap, train, gold, advance)
+            store_train = _groups(full, snap, full_train, whole, advance)
+            held_valid = _groups(held, snap, valid, gold, advance)
+            store_valid = _groups(full, snap, full_valid, whole, advance)
+        x, y, groups = _stack(held_train, store_train)
+        vx, vy, vgroups = _stack(held_valid, store_valid)
         if not groups or not vgroups:
             return None
         with progress.stage(_("训练供应商排序模型 (LightGBM，至多 {n} 轮，早停)").format(
                 n=config.n_estimators), config.n_estimators, "轮") as advance:
             ranker = cls(_train(x, y, groups, vx, vy, vgroups, config, advance))
-        ranker.report = evaluate(features, snap, valid, gold, ranker)
-        if ranker.report["learned_ndcg@10"] < ranker.report["fixed_ndcg@10"]:
-            return None
+        report: dict[str, float] = {}
+        for part, feats, products, labels in (("held", held, valid, gold),
+                                              ("store", full, full_valid, whole)):
+            for key, value in evaluate(feats, snap, products, labels, ranker).items():
+                report[f"{part}_{key}"] = value
+        ranker.report = report
+        if any(report[f"{part}_peer_ndcg@10"] > report[f"{part}_learned_ndcg@10"]
+               for part in ("held", "store") if report[f"{part}_products"]):
+            ranker.fallback = PEER
         return ranker
+
+
+Groups = tuple[np.ndarray, np.ndarray, list[int]]
+
+
+def _stack(*parts: Groups) -> Groups:
+    kept = [p for p in parts if p[2]]
+    if not kept:
+        return parts[0]
+    return (np.vstack([p[0] for p in kept]), np.concatenate([p[1] for p in kept]),
+            [g for p in kept for g in p[2]])
 
 
 def _groups(features: DemandFeatures, snap: GraphSnapshot, products: list[int],
@@ -212,14 +280,16 @@ def _train(x: np.ndarray, y: np.ndarray, groups: list[int], vx: np.ndarray, vy: 
 
 def evaluate(features: DemandFeatures, snap: GraphSnapshot, products: list[int],
              gold: dict[int, set[int]], ranker: DemandRanker | None) -> dict[str, float]:
-    """Recall@10 and nDCG@10 of the fixed combination (and of ``ranker``) over
-    ``products``, every candidate ranked, no filter."""
-    sums = {"fixed_recall@10": 0.0, "fixed_ndcg@10": 0.0}
-    if ranker is not None:
-        sums |= {"learned_recall@10": 0.0, "learned_ndcg@10": 0.0}
+    """Recall@10 and nDCG@10 of the fixed combination, the BM25 peer (and of ``ranker``'s
+    model) over ``products``, every candidate ranked, no filter."""
+    scorers: list[tuple[str, Callable[[DemandCandidates], np.ndarray]]] = [
+        ("fixed", fixed_score), ("peer", peer_score)]
+    if ranker is not None and ranker.booster is not None:
+        learned = DemandRanker(ranker.booster)
+        scorers.append(("learned", learned.score))
+    sums = {f"{label}_{m}": 0.0 for label, _s in scorers for m in ("recall@10", "ndcg@10")}
     for product in products:
         cands = supplier_demand(features, snap.names[product])
-        scorers = [("fixed", fixed_score)] + ([("learned", ranker.score)] if ranker else [])
         for label, scorer in scorers:
             ranked = cands.node[np.argsort(-scorer(cands), kind="stable")[:10]].tolist()
             sums[f"{label}_recall@10"] += recall_at(ranked, gold[product])

@@ -16,7 +16,7 @@ import numpy as np
 from xietong.i18n import N_, _
 from xietong.match import demand as demands
 from xietong.match import roles
-from xietong.match.demand_features import DemandFeatures, fixed_score
+from xietong.match.demand_features import DemandCandidates, DemandFeatures, fixed_score
 from xietong.match.demand_ranker import DemandConfig, DemandRanker
 from xietong.match.encoder import TextEncoder
 from xietong.match.features import QueryBatch
@@ -39,6 +39,7 @@ RANKING_MODELS = {
     "learned": N_("LightGBM lambdarank，在本库的事实上训练（推荐：各类关系；供应商需求：主营产品关系）"),
     "fixed": N_("固定加权：文本 BM25 + 产品/行业路径 + 产业链一步 + 角色次数（无训练标签）"),
     "portfolio": N_("固定加权 + 关系对象匹配：被投企业（或供应方）与需求的 BM25 之和（无训练标签）"),
+    "bm25": N_("BM25（所求产品词对企业名称与主营产品等画像）：训练时学习模型在验证集上不及它，故由它排序"),
 }
 PORTFOLIO_WEIGHT = 2.0  # the portfolio fit (÷ the best) outweighs the investor's own words
 STAGE_WEIGHT = 0.5  # an early-stage demand: the unlisted share of the fitting investees
@@ -114,7 +115,7 @@ class Matcher:
             ranker = Ranker.try_fit(snap, config or RankerConfig(), options | shared, progress)
         if demand_ranker is None and train:
             demand_ranker = DemandRanker.try_fit(snap, demand_config or DemandConfig(),
-                                                 **shared)  # type: ignore[arg-type]
+                                                 index=index, **shared)  # type: ignore[arg-type]
         return cls(index, ranker, demand_ranker)
 
     @property
@@ -250,7 +251,20 @@ class Matcher:
             raise demands.DemandError(_(
                 "需求“{text}”中没有可匹配的词：请用中文写明要找的产品、技术、行业或角色，"
                 "例如：寻找人形机器人谐波减速器供应商").format(text=text.strip()[:40]))
-        nodes, scores, anchors, ranking = self._demand_scores(terms, parsed.role)
+        wanted: list[int] = []
+        poster_only = np.empty(0, dtype=np.int64)
+        if parsed.role == "supplier":
+            read, sought, cands = self.demand_features.supplier(text)
+            terms = read.terms or terms
+            nodes, scores, ranking = self._supplier_scores(cands)
+            anchors, wanted = cands.anchors, sought.wanted() + cands.anchors
+            parsed.prefer_regions += [r for r in read.regions if r not in parsed.prefer_regions]
+            # makers of the poster's own product are its peers or customers, not suppliers
+            makes = (cands.column("sought_maker") + cands.column("narrower_maker")) > 0
+            poster_only = cands.node[(cands.column("poster_maker") > 0) & ~makes]
+        else:
+            nodes, scores, anchors, ranking = self._demand_scores(terms, parsed.role)
+            wanted = anchors
         folio = roles.portfolio(self.index, parsed.role, terms) if parsed.role else None
         if folio is not None and folio.fit.max() > 0:
             early = parsed.role != "customer" and bool(roles.EARLY_STAGE.search(text))
@@ -259,7 +273,7 @@ class Matcher:
         if len(nodes) == 0:
             return []
         keep = self._filters(nodes, region, park, excluded, industry)
-        keep &= roles.plays(self.index, parsed.role, nodes)
+        keep &= roles.plays(self.index, parsed.role, nodes) & ~np.isin(nodes, poster_only)
         nodes, scores = nodes[keep], scores[keep]
         if len(nodes) == 0:
             return []
@@ -276,7 +290,7 @@ class Matcher:
             match = self._result(int(nodes[i]), scores[i])
             match.ranking, match.relative = ranking, float(relative[i])
             match.reasons = self.explainer.explain(match.node, query_terms=terms,
-                                                   path_sources=anchors[:20], products=anchors)
+                                                   path_sources=anchors[:20], products=wanted)
             if folio is not None:
                 self._portfolio_reasons(match, folio, parsed.role == "customer")
             if not match.reasons.any():
@@ -315,6 +329,29 @@ class Matcher:
             "与需求相关的被投企业 {count} 家，其中未上市占 {share}（数据无融资轮次，以是否上市近似阶段）"
         ).format(count=int(folio.count[match.node]),
                  share=f"{folio.unlisted[match.node]:.0%}")
+
+    def _supplier_scores(self, cands: DemandCandidates
+                         ) -> tuple[np.ndarray, np.ndarray, str]:
+        """A supplier demand's candidates ranked by the learned model (or the peer it fell
+        back to at training time), else by the fixed combination."""
+        model = self.demand_ranker
+        if model is not None:
+            return cands.node, model.score(cands), model.ranking
+        return cands.node, fixed_score(cands), "fixed"
+
+    def reading(self, text: str, role: str | None = None) -> dict[str, Any] | None:
+        """How a supplier demand is read (None for other roles): the sought and the
+        poster's product spans, the store products they name, and quantity, region,
+        qualification and deadline when given."""
+        if role is not None:
+            role = demands.parse_role(role)
+        if demands.parse(text, role).role != "supplier":
+            return None
+        read, sought, _cands = self.demand_features.supplier(text)
+        names = self.index.snapshot.names
+        return read.to_dict() | {"products": [names[p] for p in sought.products[:5]],
+                                 "poster_products": [names[p] for p in sought.poster[:5]],
+                                 "read_as": sought.how}
 
     def _demand_scores(self, terms: list[str], role: str | None
                        ) -> tuple[np.ndarray, np.ndarray, list[int], str]:

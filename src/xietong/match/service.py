@@ -54,7 +54,8 @@ if TYPE_CHECKING:
 # 3: the supplier-demand model (demand.txt, or demand.none when the store has too few
 # labelled products and demands are ranked by the fixed combination)
 # 4: the snapshot the index is built on (snapshot.pickle), for updates in place
-CACHE_FORMAT = 4
+# 5: supplier demands read by supplier_pool (new demand-model columns, a peer fallback)
+CACHE_FORMAT = 5
 _RANKER, _NO_RANKER = "ranker.txt", "ranker.none"
 _DEMAND, _NO_DEMAND = "demand.txt", "demand.none"
 _SNAPSHOT = "snapshot.pickle"
@@ -221,7 +222,7 @@ def _load(folder: Path, origin: str, snap: GraphSnapshot | None = None,
                 "names": index.features.name_terms, "progress": progress}, progress=progress)
         else:
             model = DemandRanker.try_fit(current, names=index.features.name_terms,
-                                         progress=progress)
+                                         progress=progress, index=index)
         if (current.node_count, current.edge_count) == size:
             _save_model(folder, kind, model)
         return model
