@@ -203,25 +203,27 @@ def _split_unit(text: str) -> tuple[str, str | None]:
     return text, None
 
 
-def org_records(db: Path) -> list[dict[str, Any]]:
-    """One row per organisation entity of a store, with the columns Splink compares."""
+def record(entity_id: int, name: str) -> dict[str, Any]:
+    """One input row of the Splink model: the name's parts and the blocking keys."""
     from pypinyin import lazy_pinyin
 
+    p = parse(name)
+    return {
+        "unique_id": entity_id, "raw_name": name, "name": p.name, "region": p.region,
+        "unit": p.unit, "form": p.form, "industry": p.industry, "trade": p.trade,
+        "trade_pinyin": "".join(lazy_pinyin(p.trade)), "trade_head": p.trade[:2],
+        "trade_tail": p.trade[-2:],
+    }
+
+
+def org_records(db: Path) -> list[dict[str, Any]]:
+    """One row per organisation entity of a store (its name as imported)."""
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     marks = ",".join("?" * len(ORG_TYPES))
     rows = conn.execute(f"SELECT id, name FROM entities WHERE type IN ({marks}) ORDER BY id",
                         ORG_TYPES).fetchall()
     conn.close()
-    out = []
-    for entity_id, name in rows:
-        p = parse(name)
-        out.append({
-            "unique_id": entity_id, "raw_name": name, "name": p.name, "region": p.region,
-            "unit": p.unit, "form": p.form, "industry": p.industry, "trade": p.trade,
-            "trade_pinyin": "".join(lazy_pinyin(p.trade)), "trade_head": p.trade[:2],
-            "trade_tail": p.trade[-2:],
-        })
-    return out
+    return [record(entity_id, name) for entity_id, name in rows]
 
 
 def settings() -> Any:
