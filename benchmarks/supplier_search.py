@@ -36,7 +36,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import SHARED_DATA, machine, write_section
 from xietong_eval.records_graph import snapshot_from_records
-from xietong_eval.supplier_demands import load
+from xietong_eval.supplier_demands import PEERS, capped_recall, load, peer_index, peers
 
 from xietong.ingest.chainkg import chainkg_records
 from xietong.match.demand_ranker import (
@@ -48,57 +48,10 @@ from xietong.match.demand_ranker import (
     without_links,
 )
 from xietong.match.engine import Matcher
-from xietong.match.profiles import name_terms
-from xietong.match.textindex import TextIndex
-from xietong.match.tokens import content_words, words
 from xietong.store.snapshot import GraphSnapshot
 
 DEMANDS = Path(__file__).resolve().parents[1] / "tests" / "match" / "data" / "supplier_demands.jsonl"
-PEERS = ("bm25_name_products", "bm25_neighbourhood", "bm25_names")
 NL_SETS = ("valid", "test", "hand")
-
-
-def peer_index(snap: GraphSnapshot) -> TextIndex:
-    """Companies as two BM25 documents: "name" holds name + main products, "profile"
-    the same plus those products' 上游材料 and 产品小类 (the product neighbourhood)."""
-    rel = {k: snap.relation_code(k) for k in ("main_product", "upstream_material",
-                                              "sub_product") if k in snap.relations}
-    out: dict[int, list[int]] = defaultdict(list)
-    near: dict[int, list[int]] = defaultdict(list)
-    for s, t, r in zip(snap.edge_source.tolist(), snap.edge_target.tolist(),
-                       snap.edge_relation.tolist()):
-        if r == rel.get("main_product"):
-            out[s].append(t)
-        elif r in (rel.get("upstream_material"), rel.get("sub_product")):
-            near[s].append(t)
-    docs = []
-    for node, kind in enumerate(snap.types):
-        if kind != "enterprise":
-            continue
-        own = list(words(snap.names[node]))
-        for alias in snap.aliases[node]:
-            own += words(alias)
-        products = [w for p in out[node] for w in words(snap.names[p])]
-        around = [w for p in out[node] for q in near[p][:40] for w in words(snap.names[q])]
-        docs.append((node, " ".join(own + products), " ".join(own + products + around),
-                     "enterprise"))
-    index = TextIndex()
-    index.add_many(docs)
-    return index
-
-
-def peers(index: TextIndex, names: TextIndex, text: str) -> dict[str, list[int]]:
-    terms = content_words(text)
-    return {
-        "bm25_name_products": index.search(terms, "name", 10)[0].tolist(),
-        "bm25_neighbourhood": index.search(terms, "profile", 10)[0].tolist(),
-        "bm25_names": names.search(name_terms([text]) + terms, "name", 10,
-                                   types=("enterprise",))[0].tolist(),
-    }
-
-
-def capped_recall(ranked: list[int], gold: set[int], k: int = 10) -> float:
-    return len(gold & set(ranked[:k])) / min(len(gold), k)
 
 
 def _mean(values: dict[str, dict[str, list[float]]]) -> dict[str, dict[str, float]]:

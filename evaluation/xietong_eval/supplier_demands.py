@@ -25,7 +25,12 @@ from pathlib import Path
 import numpy as np
 
 from xietong.match.demand_ranker import product_split
+from xietong.match.profiles import name_terms
+from xietong.match.textindex import TextIndex
+from xietong.match.tokens import content_words, words
 from xietong.store.snapshot import GraphSnapshot
+
+PEERS = ("bm25_name_products", "bm25_neighbourhood", "bm25_names")
 
 MAX_RELEVANT = 20
 SEED = 0
@@ -199,6 +204,50 @@ def write(snap: GraphSnapshot, out: Path) -> dict[str, int]:
 def load(path: Path) -> list[dict]:
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
+
+
+# -- peers: BM25 over jieba words in tantivy, nothing tuned --------------------------
+def peer_index(snap: GraphSnapshot) -> TextIndex:
+    """Companies as two BM25 documents: "name" holds name + main products, "profile"
+    the same plus those products' 上游材料 and 产品小类 (the product neighbourhood)."""
+    rel = {k: snap.relation_code(k) for k in ("main_product", "upstream_material",
+                                              "sub_product") if k in snap.relations}
+    out: dict[int, list[int]] = defaultdict(list)
+    near: dict[int, list[int]] = defaultdict(list)
+    for s, t, r in zip(snap.edge_source.tolist(), snap.edge_target.tolist(),
+                       snap.edge_relation.tolist()):
+        if r == rel.get("main_product"):
+            out[s].append(t)
+        elif r in (rel.get("upstream_material"), rel.get("sub_product")):
+            near[s].append(t)
+    docs = []
+    for node, kind in enumerate(snap.types):
+        if kind != "enterprise":
+            continue
+        own = list(words(snap.names[node]))
+        for alias in snap.aliases[node]:
+            own += words(alias)
+        products = [w for p in out[node] for w in words(snap.names[p])]
+        around = [w for p in out[node] for q in near[p][:40] for w in words(snap.names[q])]
+        docs.append((node, " ".join(own + products), " ".join(own + products + around),
+                     "enterprise"))
+    index = TextIndex()
+    index.add_many(docs)
+    return index
+
+
+def peers(index: TextIndex, names: TextIndex, text: str) -> dict[str, list[int]]:
+    terms = content_words(text)
+    return {
+        "bm25_name_products": index.search(terms, "name", 10)[0].tolist(),
+        "bm25_neighbourhood": index.search(terms, "profile", 10)[0].tolist(),
+        "bm25_names": names.search(name_terms([text]) + terms, "name", 10,
+                                   types=("enterprise",))[0].tolist(),
+    }
+
+
+def capped_recall(ranked: list[int], gold: set[int], k: int = 10) -> float:
+    return len(gold & set(ranked[:k])) / min(len(gold), k)
 
 
 def main() -> None:

@@ -176,10 +176,11 @@ def recommend_title(name: str, label: str, direction: str, symmetric: bool) -> s
 def _show(matches: list[Match], title: str, as_json: bool,
           reading: dict[str, Any] | None = None) -> None:
     if as_json:
-        rows = [m.to_dict() for m in matches]
-        # a supplier demand: how it was read beside the matches
-        shown: Any = rows if reading is None else {"parse": reading, "matches": rows}
-        sys.stdout.write(json.dumps(shown, ensure_ascii=False, indent=2, default=str) + "\n")
+        # a supplier demand: how it was read, on every row (the output stays a list of
+        # matches for the scripts that read it)
+        rows = [m.to_dict() | ({"parse": reading} if reading is not None else {})
+                for m in matches]
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
         return
     if not matches:
         out.print(_("没有找到匹配：库中没有与需求相关的机构。可换用更具体的产品或行业名称，"
