@@ -22,7 +22,7 @@ from xietong.match.index import MatchIndex
 from xietong.match.profiles import name_terms
 from xietong.match.supplier_demand import SupplierDemand, parse_supplier
 from xietong.match.supplier_pool import Sought, SoughtProducts
-from xietong.match.tokens import content_words
+from xietong.match.tokens import content_words, gram_set
 
 ORGANISATIONS = ("enterprise", "investor", "institute", "government", "park")
 ANCHOR_TYPES = ("product", "industry", "chain_segment", "patent")
@@ -48,6 +48,8 @@ DEMAND_FEATURES = (
     "narrower_maker",  # makes a 产品小类 of one, or a product whose name contains one
     "narrower_share",
     "poster_maker",  # makes the poster's own product (a peer or customer, not a supplier)
+    "name_sim",  # best character-bigram Dice of one of its products' names with the sought's
+    "name_sim_share",  # that product's 主营产品 revenue share
 )
 CATEGORICAL = ("cand_type",)
 # The fixed combination: weights set by hand (not tuned on any benchmark)
@@ -63,6 +65,10 @@ class DemandCandidates:
 
     def column(self, name: str) -> np.ndarray:
         return self.x[:, DEMAND_FEATURES.index(name)]
+
+
+def _dice(a: frozenset[str], b: frozenset[str]) -> float:
+    return 2.0 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
 
 
 def fixed_score(cands: DemandCandidates) -> np.ndarray:
@@ -187,6 +193,8 @@ class DemandFeatures:
                     x[:, col["role_popularity"]] += np.log1p(pop[candidates])
         self._shares_of(candidates, near, is_anchor, x, col)
         self._sought_columns(candidates, links, x, col)
+        if sought is not None and sought.span:
+            self._name_similarity(candidates, sought.span, x, col)
         name_hit, name_bm25 = idx.text.search(terms, "name", NAME_HITS, types=ORGANISATIONS)
         if len(name_hit):
             pos = np.searchsorted(unique, name_hit)
@@ -256,6 +264,30 @@ class DemandFeatures:
                 np.minimum.at(best, pos, count)
                 made = np.isfinite(best)
                 x[made, col["sought_makers"]] = best[made]
+
+    def _name_similarity(self, candidates: np.ndarray, span: str, x: np.ndarray,
+                         col: dict[str, int]) -> None:
+        """How close the candidate's own products' names come to the sought name: a
+        product held out of the graph (or never linked) is often made by a company with
+        a near name (钢结构 for 钢结构工程)."""
+        g, snap = self.index.graph, self.index.snapshot
+        if "main_product" not in g.relations or len(candidates) == 0:
+            return
+        made = g.by_relation[g.relations.index("main_product")]
+        products, owner = gather_rows(made, candidates.astype(np.int64))
+        if len(products) == 0:
+            return
+        unique, inverse = np.unique(products, return_inverse=True)
+        wanted = gram_set(span)
+        sim = np.array([_dice(wanted, gram_set(snap.names[p])) for p in unique.tolist()])
+        per_link = sim[inverse]
+        np.maximum.at(x[:, col["name_sim"]], owner, per_link)
+        shares = self._main_shares()
+        if shares is None:
+            return
+        best = per_link >= x[owner, col["name_sim"]] - 1e-9
+        share = np.asarray(shares[products[best], candidates[owner[best]]]).ravel()
+        np.maximum.at(x[:, col["name_sim_share"]], owner[best], share)
 
     def _shares_of(self, candidates: np.ndarray, near: np.ndarray, direct: np.ndarray,
                    x: np.ndarray, col: dict[str, int]) -> None:

@@ -31,6 +31,7 @@ class Sought:
     narrower: list[int] = field(default_factory=list)  # their 产品小类 and longer names
     poster: list[int] = field(default_factory=list)  # the poster's own products
     how: str = "none"  # how the span was read: exact, variant, inside, none
+    span: str = ""  # the words naming what is sought (for name similarity)
 
     def wanted(self) -> list[int]:
         """Products a supplier's reasons may name (the sought ones first)."""
@@ -58,7 +59,8 @@ class SoughtProducts:
         poster = names.resolve(demand.poster, inside=False).named if demand.poster else []
         products = [p for p in found.named if p not in poster]
         cover = [c for p, c in zip(found.named, found.cover) if p not in poster]
-        return Sought(products, cover, self._narrower(products), poster, found.how)
+        return Sought(products, cover, self._narrower(products), poster, found.how,
+                      demand.sought or "")
 
     def _narrower(self, products: list[int]) -> list[int]:
         if not products:
