@@ -27,7 +27,7 @@ def base_name(name: str) -> str:
 
 
 _AND = re.compile(r"[和与及、/／]|以及|或者?")
-MODIFIER = 0.3  # the weight of a name inside a span that is not its head (人形机器人 in 人形机器人谐波减速器)
+MODIFIER = 0.3  # the weight of a name inside a span that is not its head, when none is
 
 
 @dataclass(slots=True)
@@ -35,7 +35,8 @@ class Resolved:
     named: list[int]  # products the span names (or the longest names inside it), best first
     how: str  # "exact", "variant", "inside" or "none"
     # per named product: the share of the span its name covers, × MODIFIER when it is not
-    # the span's head (a Chinese noun phrase ends with its head: 机器人 in 机器人减速器 is not)
+    # the span's head (a Chinese noun phrase ends with its head: 机器人 in 机器人减速器 is
+    # not; a modifier is named only when no name ends the span)
     cover: list[float] = field(default_factory=list)
 
 
@@ -97,6 +98,8 @@ class ProductNames:
                     break  # the longest name starting here
         kept = [f for f in found
                 if not any(o != f and o[0] <= f[0] and f[1] <= o[1] for o in found)]
+        # the head when there is one: 人形机器人谐波减速器 seeks 减速器, not 机器人
+        kept = [f for f in kept if f[1] == len(part)] or kept
         out = []
         for _start, end, piece in kept:
             share = (end - _start) / size * (1.0 if end == len(part) else MODIFIER)
