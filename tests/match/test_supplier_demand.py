@@ -51,6 +51,13 @@ def test_quantity_region_qualification_deadline() -> None:
     assert parse_supplier("寻找锂电池正极材料供应商，三元材料优先").regions == []
 
 
+def test_kinds_listed_after_a_colon_are_sought_too() -> None:
+    """The chain report's shortlists ask "寻找<环节>供应商：<产品>、<产品>…"."""
+    read = parse_supplier("寻找减速器供应商：谐波减速器、RV减速器、行星减速器")
+    assert read.sought == "减速器、谐波减速器、RV减速器、行星减速器"
+    assert {"谐波", "rv", "行星", "减速器"} <= set(read.terms)
+
+
 def test_a_demand_without_a_seller_word_keeps_its_words() -> None:
     read = parse_supplier("金针菇")
     assert read.terms == ["金针菇"]

@@ -55,9 +55,12 @@ _SOUGHT = (
     re.compile(r"(?:采购需求|求购|需求)[：:](?P<s>[^，,。；;（）()]{1,30})"),
     re.compile(r"(?:(?:招标|长期|批量)?(?:采购|求购|购买|订购|急需|需要|需|寻找|找|寻求|"
                r"征集|对接|想找|求|购))+(?:一批|一些|一家|一下|稳定的|优质的|可靠的)?"
-               r"(?P<s>[^，,。；;（）()]{1,30}?)" + _SELLER + r"?(?=[，,。；;（）()]|$)"),
-    re.compile(r"(?P<s>[^，,。；;（）()]{1,30}?)" + _SELLER + r"(?=[，,。；;（）()]|$)"),
+               r"(?P<s>[^，,。；;（）()：:]{1,30}?)" + _SELLER + r"?(?=[，,。；;（）()：:]|$)"),
+    re.compile(r"(?P<s>[^，,。；;（）()：:]{1,30}?)" + _SELLER + r"(?=[，,。；;（）()：:]|$)"),
 )
+# "寻找减速器供应商：谐波减速器、RV减速器" lists kinds of what is sought after a colon
+_LISTED = re.compile(r"^\s*[：:](?P<items>[^，,。；;]+)")
+_ITEM = re.compile(r"[、/／\s]+")
 # Words a demand's subject can start or end with that name no product
 _LEAD = re.compile(r"^(?:帮忙|请|麻烦|我们|我司|本公司|是|的|为|和|与|及|一批|一些|优质|"
                    r"可靠|稳定|长期|靠谱的|靠谱|相关|合适的|合适|有没有|有无)+")
@@ -151,6 +154,9 @@ def parse_supplier(text: str) -> SupplierDemand:
         for m in pattern.finditer(body):
             if (span := _clean(m.group("s"))) and span != poster:
                 sought = span
+                if listed := _LISTED.match(body[m.end():]):
+                    kinds = [k for k in (_clean(i) for i in _ITEM.split(listed["items"])) if k]
+                    sought = "、".join(dict.fromkeys([span, *kinds[:8]]))
                 break
         if sought:
             break
