@@ -45,9 +45,9 @@ from xietong.match.index import MatchIndex
 from xietong.match.ranker import Ranker, RankerConfig
 from xietong.match.service import folder_for, open_matcher
 from xietong.match.tokens import content_words
+from xietong.model.imports import SourceSpec
 from xietong.model.records import EntityRecord, EntityRef, Provenance, RelationRecord
 from xietong.store.snapshot import GraphSnapshot
-from xietong.store.writer import SourceSpec
 
 BUSINESS = ("cooperates", "supplies", "invests", "competes")
 

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, inspect, select
 
 from xietong.i18n import _
 from xietong.ingest.errors import InputError, ValidationReport
+from xietong.model.imports import ImportSummary, SourceSpec
 from xietong.model.records import Record
 from xietong.model.registry import REGISTRY
 from xietong.model.values import MAX_NAME_CHARS
@@ -34,7 +35,7 @@ from xietong.store.engine import (
     resolve_url,
     upgrade,
 )
-from xietong.store.writer import ImportSummary, SourceSpec, import_records
+from xietong.store.writer import import_records
 
 if TYPE_CHECKING:
     from xietong.store.export import ExportSummary

@@ -11,9 +11,9 @@ from xietong.chain import analytics
 from xietong.chain.report import ChainAnalyst, supply_rate_text
 from xietong.chain.risk import RuleError, load_rules
 from xietong.chain.template import TemplateSet
+from xietong.model.imports import SourceSpec
 from xietong.model.records import EntityRef, Provenance, RelationRecord
 from xietong.store.snapshot import GraphSnapshot
-from xietong.store.writer import SourceSpec
 
 
 def test_demo_reports_for_all_five_chains(demo: ChainAnalyst) -> None:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from xietong.api import Ecosystem
-from xietong.store.writer import DETAIL_LIMIT
+from xietong.model.imports import DETAIL_LIMIT
 
 HEADER = "企业名称,所在园区,成立日期\n"
 ROWS = ("上海阶跃星辰智能科技有限公司,模速空间,2023-04-01\n"  # the demo's 阶跃星辰

@@ -15,10 +15,10 @@ from sqlalchemy import event
 from xietong.api import Ecosystem, ImportRejected
 from xietong.ingest.chainkg import chainkg_records
 from xietong.ingest.errors import InputError, ValidationReport
+from xietong.model.imports import RecordError
 from xietong.model.records import EntityRecord
 from xietong.model.values import MAX_NAME_CHARS
 from xietong.store.engine import StoreError
-from xietong.store.writer import RecordError
 
 
 def _csv(path: Path, text: str, encoding: str = "utf-8") -> Path:

@@ -18,9 +18,9 @@ from xietong.ingest.errors import InputError, MappingError, ValidationReport
 from xietong.ingest.mapping import load_mapping, open_table, records_from_table
 from xietong.ingest.readers import read_table
 from xietong.model.credit_code import credit_code_check_digit
+from xietong.model.imports import RecordError
 from xietong.model.records import AttributeRecord, EntityRecord, Record, RelationRecord
 from xietong.model.values import parse_date, parse_number
-from xietong.store.writer import RecordError
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "data"

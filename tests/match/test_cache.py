@@ -12,8 +12,8 @@ import pytest
 from xietong.api import Ecosystem
 from xietong.match import service
 from xietong.match.service import fingerprint, folder_for, open_matcher
+from xietong.model.imports import SourceSpec
 from xietong.model.records import EntityRecord, EntityRef, Provenance, RelationRecord
-from xietong.store.writer import SourceSpec
 
 
 @pytest.fixture

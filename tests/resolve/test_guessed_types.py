@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 
 from xietong.api import Ambiguous, Ecosystem
+from xietong.model.imports import SourceSpec
 from xietong.model.records import EntityRecord, Provenance
 from xietong.store import curation
-from xietong.store.writer import SourceSpec
 
 # ICKG25 entity ids: 模速空间 (one 合作 with 无问芯穹) and 市北高新 (涉足行业 and 合作), which
 # the demo has as an alias of its park 上海市北高新技术服务业园区 and chainkg as a listed company

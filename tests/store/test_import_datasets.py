@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from xietong.api import Ecosystem
+from xietong.model.imports import RecordError
 from xietong.resolve.deferred import HANDOVER_ENV
 from xietong.store import writer
-from xietong.store.writer import RecordError
 
 
 def _ickg_triples(folder: Path, splits: tuple[str, ...]) -> set[tuple[int, int, int]]:
@@ -154,8 +154,8 @@ def _resolver_workers() -> list[int]:
 def test_a_government_named_with_and_without_renmin_is_one_body(eco: Ecosystem) -> None:
     """上海市人民政府 and 上海市政府 name one body: the second form finds the first entity and
     becomes its alias, in one import and across imports."""
+    from xietong.model.imports import SourceSpec
     from xietong.model.records import EntityRef, Provenance, RelationRecord
-    from xietong.store.writer import SourceSpec
 
     def issue(name: str, policy: str, uri: str) -> None:
         eco.import_records(

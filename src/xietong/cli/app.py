@@ -29,8 +29,8 @@ from xietong.cli.match import match_command, recommend_command
 from xietong.cli.render import safe, visible
 from xietong.i18n import _
 from xietong.ingest.errors import InputError
+from xietong.model.imports import RecordError
 from xietong.store.engine import StoreError
-from xietong.store.writer import RecordError
 
 
 def _typer_words() -> None:

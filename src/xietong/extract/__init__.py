@@ -19,8 +19,8 @@ from xietong.extract.pipeline import Document, Item, extract_file, extract_text
 from xietong.extract.records import document_records, item_records
 from xietong.i18n import _
 from xietong.ingest.errors import InputError
+from xietong.model.imports import ImportSummary, SourceSpec
 from xietong.resolve.names import normalize
-from xietong.store.writer import ImportSummary, SourceSpec
 
 
 def source_spec(doc: Document) -> SourceSpec:

@@ -10,9 +10,9 @@ from pathlib import Path
 from xietong.i18n import _
 from xietong.ingest.datasets import read_jsonl, require_files, sha256_of, size_of
 from xietong.ingest.errors import InputError, ValidationReport
+from xietong.model.imports import SourceSpec
 from xietong.model.records import EntityRecord, EntityRef, Provenance, Record, RelationRecord
 from xietong.model.values import is_placeholder
-from xietong.store.writer import SourceSpec
 
 FILES = (
     "company.jsonl", "industry.jsonl", "product.jsonl", "industry_industry.jsonl",

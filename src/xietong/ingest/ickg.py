@@ -16,9 +16,9 @@ from pathlib import Path
 
 from xietong.ingest.datasets import read_lines, require_files, sha256_of, size_of, split_fields
 from xietong.ingest.errors import InputError
+from xietong.model.imports import SourceSpec
 from xietong.model.records import EntityRecord, EntityRef, Provenance, Record, RelationRecord
 from xietong.model.registry import REGISTRY
-from xietong.store.writer import SourceSpec
 
 # (relation label, position) -> the entity type it suggests
 POSITION_VOTES: dict[tuple[str, str], str] = {
