@@ -24,6 +24,7 @@ from xietong.model.imports import ImportSummary, SourceSpec
 from xietong.model.records import Record
 from xietong.model.registry import REGISTRY
 from xietong.model.values import MAX_NAME_CHARS
+from xietong.resolve.importer import import_records
 from xietong.resolve.names import normalize
 from xietong.store import curation, queries, schema
 from xietong.store.engine import (
@@ -35,7 +36,6 @@ from xietong.store.engine import (
     resolve_url,
     upgrade,
 )
-from xietong.store.writer import import_records
 
 if TYPE_CHECKING:
     from xietong.store.export import ExportSummary

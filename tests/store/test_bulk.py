@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from xietong.api import Ecosystem
-from xietong.store import bulk, schema, writer
+from xietong.resolve import importer
+from xietong.store import bulk, schema
 from xietong.store.bulk import BulkWriter
 
 # every column of every table an import writes, except the import's own timestamps
@@ -45,7 +46,7 @@ def test_rows_sent_as_json_land_as_executemany_binds_them(
     """Real rows of every column type (63-bit ids, weights and confidences, Chinese text,
     nulls), through both ways of writing, with flushes small enough that decisions arrive
     for rows already written."""
-    monkeypatch.setattr(writer, "FLUSH_EVERY", 500)
+    monkeypatch.setattr(importer, "FLUSH_EVERY", 500)
     assert bulk._json_carries_rows(sqlite3.sqlite_version), "this SQLite takes the JSON path"
     started = []
     monkeypatch.setattr(BulkWriter, "_run", _counting(BulkWriter._run, started))

@@ -11,8 +11,8 @@ import pytest
 
 from xietong.api import Ecosystem
 from xietong.model.imports import RecordError
+from xietong.resolve import importer
 from xietong.resolve.deferred import HANDOVER_ENV
-from xietong.store import writer
 
 
 def _ickg_triples(folder: Path, splits: tuple[str, ...]) -> set[tuple[int, int, int]]:
@@ -106,7 +106,7 @@ def test_resolving_in_a_worker_process_writes_the_same_store(
     """A big import hands resolution to a worker process (xietong.resolve.deferred); the
     store must be the same as when this process resolves, also for answers that arrive
     after their entity's row was written (small flushes make that common)."""
-    monkeypatch.setattr(writer, "FLUSH_EVERY", 500)
+    monkeypatch.setattr(importer, "FLUSH_EVERY", 500)
     monkeypatch.setenv(HANDOVER_ENV, "off")
     inline = Ecosystem(str(tmp_path / "inline.db"))
     inline.init()

@@ -1,4 +1,5 @@
-"""Chinese organisation-name parsing and entity resolution (pure, in memory)."""
+"""Chinese organisation-name parsing and entity resolution (pure, in memory), and the
+import that applies it to a store: ``linker`` decides, ``importer`` drives, the store writes."""
 
 from xietong.resolve.matcher import Match, Resolver
 from xietong.resolve.names import OrgName, compact, name_keys, normalize, parse_org_name

@@ -47,7 +47,7 @@ def serve(messages: Connection, answers: Connection) -> None:
 
 def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the importer's to handle
-    gc.disable()  # a large, long-lived index and no cycles (see store.writer._no_cyclic_gc)
+    gc.disable()  # a large, long-lived index and no cycles (see resolve.importer._no_cyclic_gc)
     messages_fd, answers_fd = (int(arg) for arg in sys.argv[1:3])
     serve(Connection(messages_fd, writable=False), Connection(answers_fd, readable=False))
     # everything is sent: skip freeing the index object by object at interpreter exit
