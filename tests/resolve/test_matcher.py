@@ -33,8 +33,6 @@ def resolver() -> Resolver:
     (["AgiBot"], 1, "exact_name"),
     (["ＡＧＩＢＯＴ"], 1, "exact_name"),
     (["智元"], 1, "exact_name"),
-    (["无问芯穹"], 2, "abbreviation"),
-    (["阶跃星辰"], 3, "abbreviation"),
     (["上海阶跃星辰智能科技股份有限公司"], 3, "trade_name+region"),
     (["中芯国际"], 4, "abbreviation"),
     (["无问芯穹智能科技"], 2, "abbreviation"),
@@ -98,13 +96,58 @@ def test_unit_of_a_group_is_not_merged(short: str, full: str, band: str) -> None
 
 
 @pytest.mark.parametrize("short, full", [
-    ("阶跃星辰", "上海阶跃星辰智能科技有限公司"),  # bare 字号 + generic 智能科技
     ("中芯国际", "中芯国际集成电路制造有限公司"),  # 国际 is a vague word
-    ("金山云", "北京金山云网络技术有限公司"),
     ("华统股份", "浙江华统肉制品股份有限公司"),  # a listed company's business word
+    ("太平鸟", "宁波太平鸟时尚服饰股份有限公司"),  # three characters, a run of the name
+    ("生意宝", "浙江网盛生意宝股份有限公司"),  # listed: the short name drops a prefix
 ])
 def test_clean_short_names_merge(short: str, full: str) -> None:
     assert _one(full).resolve([short]).band == "merge"
+
+
+# The real-merge set (tests/resolve/real_merges, round 1) showed these merges wrong more
+# often than a reader accepts: they go to a person.
+@pytest.mark.parametrize("short, full, rule", [
+    # a brand and a company registered in one city under its name: its own company as
+    # often as a regional one (云知声's is in Beijing)
+    ("云知声", "深圳云知声信息技术有限公司", "regional_unit"),
+    ("阶跃星辰", "上海阶跃星辰智能科技有限公司", "regional_unit"),
+    ("金山云", "北京金山云网络技术有限公司", "regional_unit"),
+    # three characters that are no run of a listed company's name
+    ("华尔特", "苏州华尔美特装饰材料股份有限公司", "short_partial"),
+    # a short name inside another's 字号, or scattered over it, when that is no listed
+    # company (whose short names do drop a prefix: 生意宝 above)
+    ("好医生", "平安好医生", "trade_inside"),
+    ("意生活", "创意生活", "trade_inside"),
+    ("东明石化", "山东明成石化有限公司", "regional_unit"),
+    ("智享AI直播", "智享AI无人直播第八代系统", "scattered_head"),
+    # not every character in the other name
+    ("鸿润粥品", "济宁鸿润食品股份有限公司", "partial"),
+])
+def test_doubtful_merges_are_reviewed(short: str, full: str, rule: str) -> None:
+    match = _one(full).resolve([short])
+    assert (match.band, match.rule) == ("review", rule)
+
+
+@pytest.mark.parametrize("short, known", [
+    ("三生物", ["三诺生物传感股份有限公司", "三诺生物"]),
+    ("金城集团", ["山东金城医药集团股份有限公司", "金城医药"]),
+    ("腾邦集团", ["腾邦国际商业服务集团股份有限公司", "腾邦国际"]),
+])
+def test_a_short_name_that_is_not_the_known_short_name_is_reviewed(short: str,
+                                                                   known: list[str]) -> None:
+    # people name a listed company by its short name: another short name is not it
+    r = Resolver()
+    r.add(1, known)
+    match = r.resolve([short])
+    assert match.band != "merge"
+    assert r.resolve([known[1] + "股份"]).band != "new"  # its own short name still finds it
+
+
+def test_a_group_and_its_company_are_reviewed_not_merged() -> None:
+    # 河钢股份有限公司 / 河钢集团有限公司: same 字号 and region, one a group
+    match = _one("河钢集团有限公司").resolve(["河钢股份有限公司"])
+    assert match.band == "review"
 
 
 def test_different_branches_of_one_company_do_not_merge() -> None:

@@ -25,6 +25,7 @@ RULE_LABELS: dict[str, str] = {
     "scored": N_("模型评分"),
     "unit_of_group": N_("疑为集团下属或分支单位"),
     "short_names_differ": N_("双方简称不一致"),
+    "short_partial": N_("三字简称不是对方名称的连续片段"),
     "ambiguous": N_("多个候选得分接近"),
     "subsidiary": N_("候选为子公司或分支机构"),
     "short_name": N_("两字名称，易与普通词混淆"),
@@ -91,6 +92,11 @@ FEATURE_LABELS: dict[str, tuple[str, bool]] = {
     "listed_unlisted": (N_("上市简称对非股份公司"), False),
     "listed_brand": (N_("上市简称对品牌名"), False),
     "three_chars": (N_("三字名称"), False),
+    "short_partial": (N_("三字简称不是对方名称的连续片段"), False),
+    "scattered_unlisted": (N_("简称分散在非上市公司名称中"), False),
+    "inside_unlisted": (N_("字号嵌在非上市公司字号中"), False),
+    "brand_regional": (N_("品牌对某地注册公司"), False),
+    "group_form": (N_("一方为集团"), False),
     "reversed": (N_("注册名对简称"), False),
     "runner_up": (N_("次优候选接近"), False),
     "credit_code_conflict": (N_("信用代码不同"), False),
@@ -118,7 +124,7 @@ def explain(rule: str, features: Mapping[str, float] | None, limit: int = 3) -> 
     log-odds contributions, ranked by size."""
     features = features or {}
     model = rule not in RULE_LABELS or rule in ("abbreviation", "scored", "unit_of_group",
-                                                  "short_names_differ")
+                                                  "short_names_differ", "short_partial")
     model = model and "bias" in features
     pro: list[tuple[float, str]] = []
     con: list[tuple[float, str]] = []
