@@ -100,6 +100,7 @@ def test_unit_of_a_group_is_not_merged(short: str, full: str, band: str) -> None
     ("华统股份", "浙江华统肉制品股份有限公司"),  # a listed company's business word
     ("太平鸟", "宁波太平鸟时尚服饰股份有限公司"),  # three characters, a run of the name
     ("生意宝", "浙江网盛生意宝股份有限公司"),  # listed: the short name drops a prefix
+    ("阶跃星辰", "上海阶跃星辰智能科技有限公司"),  # a long 字号 and vague words only
 ])
 def test_clean_short_names_merge(short: str, full: str) -> None:
     assert _one(full).resolve([short]).band == "merge"
@@ -111,7 +112,6 @@ def test_clean_short_names_merge(short: str, full: str) -> None:
     # a brand and a company registered in one city under its name: its own company as
     # often as a regional one (云知声's is in Beijing)
     ("云知声", "深圳云知声信息技术有限公司", "regional_unit"),
-    ("阶跃星辰", "上海阶跃星辰智能科技有限公司", "regional_unit"),
     ("金山云", "北京金山云网络技术有限公司", "regional_unit"),
     # three characters that are no run of a listed company's name
     ("华尔特", "苏州华尔美特装饰材料股份有限公司", "short_partial"),

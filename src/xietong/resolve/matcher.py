@@ -872,11 +872,16 @@ class Resolver:
                 # 大智慧 / 海口大智慧科技有限公司)
                 f["short_partial"] = 1.0
         if not qn.legal and qn.parsed.region is None and en.legal and not en.joint_stock \
-                and en.parsed.region is not None and "reversed" not in f:
+                and en.parsed.region is not None and "reversed" not in f \
+                and not (len(qn.parsed.trade) >= 4 and not qn.parsed.industry
+                         and qn.parsed.trade == en.parsed.trade
+                         and all(w in _VAGUE_INDUSTRY for w in en.parsed.industry)):
             # a brand and a company registered in one city under its name: the brand's own
             # company as often as a regional one (云知声 / 深圳云知声信息技术有限公司, 德赛西威
             # / 广州市德赛西威智慧交通技术有限公司); a person decides. The other way round,
-            # a registration arriving where only the brand is known, it is mostly right
+            # a registration arriving where only the brand is known, it is mostly right; so
+            # is a 字号 of four or more characters registered with vague words only
+            # (智元新创 / 上海智元新创技术有限公司)
             f["brand_regional"] = 1.0
         if not en.joint_stock:
             # where the short name sits says more when the other is no listed company's
