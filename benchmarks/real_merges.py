@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -32,13 +31,13 @@ from _report import SHARED_DATA, machine, write_section  # noqa: E402
 from xietong_eval.real_merges import (  # noqa: E402
     Pair,
     StoreReader,
-    build_store,
     current_band,
     draw,
     draw_new,
     estimate,
     read_labels,
     read_pairs,
+    store_for,
     strata,
     stratum,
     write_pairs,
@@ -130,13 +129,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    if args.db is None:
-        work = Path(tempfile.mkdtemp(prefix="real-merges-"))
-        db = build_store(SHARED_DATA, work, xietong=str(Path(sys.executable).with_name(
-            "xietong")))
-        note = "built from ickg25, chainkg and the company-names slice"
-    else:
-        db, note = args.db, f"{args.db.name}, given"
+    db, note = store_for(args.db, SHARED_DATA)
     seconds = time.perf_counter() - started
     reader = StoreReader(db)
     if args.draw:

@@ -19,7 +19,6 @@ import argparse
 import math
 import resource
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -28,10 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import SHARED_DATA, machine  # noqa: E402
 from xietong_eval.real_merges import (  # noqa: E402
     StoreReader,
-    build_store,
     current_band,
     precision,
     read_labels,
+    store_for,
     write_pairs,
 )
 from xietong_eval.splink_peer import (  # noqa: E402
@@ -69,13 +68,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
-    if args.db is None:
-        work = Path(tempfile.mkdtemp(prefix="splink-peer-"))
-        db = build_store(SHARED_DATA, work, xietong=str(Path(sys.executable).with_name(
-            "xietong")))
-        note = "built from ickg25, chainkg and the company-names slice"
-    else:
-        db, note = args.db, f"{args.db.name}, given"
+    db, note = store_for(args.db, SHARED_DATA)
     build_seconds = time.perf_counter() - started
 
     wall, cpu = time.perf_counter(), time.process_time()

@@ -15,9 +15,12 @@ describes and scores it and is used by benchmarks/real_merges.py and the tests.
 from __future__ import annotations
 
 import json
+import os
 import random
 import sqlite3
 import subprocess
+import sys
+import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -69,13 +72,18 @@ def build_store(data: Path, work: Path, xietong: str = "xietong") -> Path:
     for args in (["init"], ["import", str(data / "ickg25")], ["import", str(data / "chainkg")],
                  ["import", str(csv)]):
         subprocess.run([xietong, *args], check=True, capture_output=True,
-                       env={**_environ(), **env_db})
+                       env={**os.environ, **env_db})
     return db
 
 
-def _environ() -> dict[str, str]:
-    import os
-    return dict(os.environ)
+def store_for(db: Path | None, data: Path) -> tuple[Path, str]:
+    """The store a benchmark reads: ``db`` if given, else one built now in a temporary
+    folder with this interpreter's ``xietong``; and a note saying which."""
+    if db is not None:
+        return db, f"{db.name}, given"
+    work = Path(tempfile.mkdtemp(prefix="real-merges-"))
+    built = build_store(data, work, xietong=str(Path(sys.executable).with_name("xietong")))
+    return built, "built from ickg25, chainkg and the company-names slice"
 
 
 def _stage_of_source(name: str) -> str:
@@ -267,9 +275,7 @@ def draw_new(reader: StoreReader, count: int, seed: int, floor: float = 0.05,
     resolver = Resolver()
     for cluster, cluster_names in names.items():
         resolver.add(cluster, cluster_names)
-    alone = sorted(c for c in names if c not in touched
-                   and sum(1 for e, k in canonical.items() if k == c) == 1) \
-        if len(names) < 1000 else _alone(canonical, touched)
+    alone = _alone(canonical, touched)
     rng = random.Random(seed)
     rng.shuffle(alone)
     found: list[tuple[float, int, int]] = []

@@ -465,11 +465,6 @@ def _registered_no_group(names: Sequence[_Name]) -> bool:
     return registered
 
 
-def _short_names_agree(a: _Name, b: _Name) -> bool:
-    """One short name holds the other's stem: 滨化股份 / 滨化集团, 隆基股份 / 隆基绿能."""
-    return bool(a.stem and b.stem) and (a.stem in b.normalized or b.stem in a.normalized)
-
-
 def _known_short_differs(query: Sequence[_Name], e_names: Sequence[_Name]) -> bool:
     """The entity has short names, and none holds or is held by the query's whole name (a
     shared 字号 is not enough: 金城集团 is not 金城医药)."""
